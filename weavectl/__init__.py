@@ -1,0 +1,3 @@
+"""weavectl: config-as-code for the Weaviate vector database."""
+
+__version__ = "0.1.0"

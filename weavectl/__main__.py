@@ -1,0 +1,3 @@
+from weavectl.cli import main
+
+main()
