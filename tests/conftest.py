@@ -34,7 +34,7 @@ def _start(providers: LocalProviders, api_keys: tuple[str, ...] = ()) -> Weaviat
     server = WeaviateServer(
         api_keys=api_keys,
         # The transformers module needs its inference container at start-up: our local one.
-        env={"TRANSFORMERS_INFERENCE_API": providers["transformers"].url, "ASYNC_INDEXING": "true"},
+        env={"TRANSFORMERS_INFERENCE_API": providers["transformers"].url},
     ).start()
     _started.append(server)
     return server

@@ -6,7 +6,8 @@ import click
 
 
 def register(group: click.Group) -> None:
-    commands: list[click.Command] = []
-    for command in commands:
+    from weavectl.commands import validate_cmd
+
+    for command in (validate_cmd.validate, validate_cmd.schema):
         if command.name not in group.commands:
             group.add_command(command)

@@ -1,0 +1,170 @@
+"""From parsed documents to one resolved config: merge files, apply an environment's overrides, interpolate.
+
+Pure: the process environment is passed in as a mapping. Positions follow the data, so a problem found after
+merging still points at the file, line and column that caused it.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from weavectl.core.diagnostics import Diagnostics, Path, Position
+from weavectl.core.suggest import did_you_mean
+from weavectl.core.yamldoc import Document
+
+_MAP_SECTIONS = ("api_keys", "environments")
+_VAR = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def merge_documents(docs: list[Document], diags: Diagnostics) -> Document:
+    """Several files (or a folder) act as one: collections concatenate, named sections merge by key."""
+    if len(docs) == 1:
+        return docs[0]
+    merged: dict[str, Any] = {"version": 1, "collections": []}
+    positions: dict[Path, Position] = {}
+    for doc in docs:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        for key, value in data.items():
+            if key == "collections" and isinstance(value, list):
+                offset = len(merged["collections"])
+                merged["collections"].extend(value)
+                for path, pos in doc.positions.items():
+                    if path[:1] == ("collections",) and len(path) >= 2 and isinstance(path[1], int):
+                        positions[("collections", path[1] + offset, *path[2:])] = pos
+                positions.setdefault(("collections",), doc.positions.get(("collections",), Position(doc.file, 1, 1)))
+            elif key in _MAP_SECTIONS and isinstance(value, dict):
+                section = merged.setdefault(key, {})
+                for name, item in value.items():
+                    if name in section:
+                        first = positions.get((key, name))
+                        where = f" (first defined at {first})" if first else ""
+                        diags.error(f"{key} entry '{name}' is defined in more than one file{where}",
+                                    (key, name), doc.positions.get((key, name)))
+                        continue
+                    section[name] = item
+                    _copy_positions(doc, (key, name), positions)
+            elif key == "version":
+                if value != merged["version"]:
+                    merged["version"] = value
+                    _copy_positions(doc, ("version",), positions)
+            elif key in merged and key != "collections":
+                diags.error(f"'{key}' is set in more than one file", (key,), doc.positions.get((key,)))
+            else:
+                merged[key] = value
+                _copy_positions(doc, (key,), positions)
+    return Document(merged, docs[0].file, positions)
+
+
+def _copy_positions(doc: Document, prefix: Path, into: dict[Path, Position]) -> None:
+    n = len(prefix)
+    for path, pos in doc.positions.items():
+        if path[:n] == prefix:
+            into[path] = pos
+
+
+def apply_environment(doc: Document, env_name: str, diags: Diagnostics) -> Document | None:
+    """The document as environment `env_name` sees it: its overrides deep-merged into the collections."""
+    data = doc.data
+    envs = data.get("environments") or {}
+    if env_name not in envs:
+        known = sorted(envs)
+        diags.error(f"unknown environment '{env_name}'", ("environments",), doc.position(("environments",)),
+                    hint=did_you_mean(env_name, known) or (f"declared: {', '.join(known)}" if known
+                                                           else "the file declares no environments"))
+        return None
+    env = envs[env_name] or {}
+    out = copy.deepcopy(data)
+    positions = dict(doc.positions)
+    by_name = {str(c.get("name", "")).lower(): i for i, c in enumerate(out.get("collections") or [])
+               if isinstance(c, dict)}
+    overrides = env.get("collections") or {}
+    for cname, override in overrides.items():
+        opath: Path = ("environments", env_name, "collections", cname)
+        index = by_name.get(cname.lower())
+        if index is None:
+            declared = [str(c.get("name")) for c in out.get("collections") or [] if isinstance(c, dict)]
+            diags.error(f"environment '{env_name}' overrides collection '{cname}', which is not declared",
+                        opath, doc.position(opath), hint=did_you_mean(cname, declared))
+            continue
+        if not isinstance(override, dict):
+            continue
+        _deep_merge(out["collections"][index], override, ("collections", index), opath, doc, positions)
+    keys = env.get("api_keys") or {}
+    if keys:
+        out.setdefault("api_keys", {})
+        for name, source in keys.items():
+            out["api_keys"][name] = source
+            _repoint(doc, ("environments", env_name, "api_keys", name), ("api_keys", name), positions)
+    return Document(out, doc.file, positions)
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any], bpath: Path, opath: Path,
+                doc: Document, positions: dict[Path, Position]) -> None:
+    for key, value in override.items():
+        if key == "name":
+            continue
+        target = (*bpath, key)
+        if key == "properties" and isinstance(value, list) and isinstance(base.get(key), list):
+            _merge_properties(base[key], value, target, (*opath, key), doc, positions)
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            _deep_merge(base[key], value, target, (*opath, key), doc, positions)
+        else:
+            base[key] = copy.deepcopy(value)
+            _repoint(doc, (*opath, key), target, positions)
+
+
+def _merge_properties(base: list[Any], override: list[Any], bpath: Path, opath: Path,
+                      doc: Document, positions: dict[Path, Position]) -> None:
+    """Properties merge by name: an override changes the named property's fields or appends a new one."""
+    index = {str(p.get("name", "")).lower(): i for i, p in enumerate(base) if isinstance(p, dict)}
+    for j, prop in enumerate(override):
+        if not isinstance(prop, dict):
+            continue
+        i = index.get(str(prop.get("name", "")).lower())
+        if i is None:
+            base.append(copy.deepcopy(prop))
+            _repoint(doc, (*opath, j), (*bpath, len(base) - 1), positions)
+        else:
+            _deep_merge(base[i], prop, (*bpath, i), (*opath, j), doc, positions)
+
+
+def _repoint(doc: Document, src: Path, dst: Path, positions: dict[Path, Position]) -> None:
+    n = len(dst)
+    for path in [p for p in positions if p[:n] == dst]:
+        del positions[path]
+    m = len(src)
+    for path, pos in doc.positions.items():
+        if path[:m] == src:
+            positions[(*dst, *path[m:])] = pos
+
+
+def interpolate(doc: Document, environ: Mapping[str, str], diags: Diagnostics, *,
+                missing_is_error: bool) -> Document:
+    """Replace ${VAR} and ${VAR:-default} in string values (for values that are not secrets); $$ is a $."""
+
+    def walk(value: Any, path: Path) -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v, (*path, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, (*path, i)) for i, v in enumerate(value)]
+        if isinstance(value, str) and "$" in value:
+            return _VAR.sub(lambda m: sub(m, path), value)
+        return value
+
+    def sub(match: re.Match[str], path: Path) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        name, default = match.group(1), match.group(2)
+        if name in environ:
+            return environ[name]
+        if default is not None:
+            return default
+        report = diags.error if missing_is_error else diags.warning
+        report(f"${{{name}}} is not set in the environment", path, doc.position(path),
+               hint=f"export {name}, or give a default: ${{{name}:-value}}")
+        return match.group(0)
+
+    return Document(walk(doc.data, ()), doc.file, doc.positions)

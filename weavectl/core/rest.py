@@ -1,0 +1,175 @@
+"""Config collection -> Weaviate REST class body, one-to-one, holding only what the file declares.
+
+Undeclared fields stay absent, so the differ compares only what the user wrote and the server fills the rest.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from weavectl.core import catalog
+
+# Weaviate's own normalisation of names (facts 4.6): only the first letter changes.
+
+
+def collection_name(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def property_name(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def camel_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {camel(k): camel_keys(v) for k, v in value.items()}
+    return copy.deepcopy(value)
+
+
+def vectorizer_settings(vector: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(module REST name, its settings with REST keys) for a vector entry of the config."""
+    module = str(vector["vectorizer"])
+    if module == "none":
+        return "none", {}
+    spec = catalog.lookup(module)
+    settings: dict[str, Any] = {}
+    if spec is not None:
+        module = spec.name
+        by_name = {p.name: p for p in spec.params}
+        for key, value in vector.items():
+            if key in by_name:
+                settings[by_name[key].rest_key] = copy.deepcopy(value)
+    if "vectorize_collection_name" in vector:
+        settings["vectorizeClassName"] = vector["vectorize_collection_name"]
+    if "source_properties" in vector:
+        settings["properties"] = [property_name(p) for p in vector["source_properties"]]
+    settings.update(copy.deepcopy(vector.get("module_config") or {}))
+    return module, settings
+
+
+def vector_index_config(index: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in index.items():
+        if key in ("type", "extra"):
+            continue
+        if key == "quantizer":
+            q = dict(value)
+            qtype = q.pop("type")
+            out[qtype] = {"enabled": True, **camel_keys(q)}
+        elif key in ("hnsw", "flat"):
+            out[key] = vector_index_config(value)
+        else:
+            out[camel(key)] = camel_keys(value)
+    out.update(copy.deepcopy(index.get("extra") or {}))
+    return out
+
+
+def module_ref(ref: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    spec = catalog.lookup(str(ref["module"]))
+    name = spec.name if spec else str(ref["module"])
+    settings: dict[str, Any] = {}
+    if spec is not None:
+        by_name = {p.name: p for p in spec.params}
+        for key, value in ref.items():
+            if key in by_name:
+                settings[by_name[key].rest_key] = copy.deepcopy(value)
+    settings.update(copy.deepcopy(ref.get("module_config") or {}))
+    return name, settings
+
+
+def _property(prop: dict[str, Any], modules: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": property_name(str(prop["name"]))}
+    if "target_collection" in prop:
+        targets = prop["target_collection"]
+        out["dataType"] = [collection_name(t) for t in ([targets] if isinstance(targets, str) else targets)]
+    elif "data_type" in prop:
+        out["dataType"] = [prop["data_type"]]
+    for key in ("description", "tokenization", "index_filterable", "index_searchable", "index_range_filters"):
+        if key in prop:
+            out[camel(key)] = prop[key]
+    if "text_analyzer" in prop:
+        out["textAnalyzer"] = camel_keys(prop["text_analyzer"])
+    if "nested_properties" in prop:
+        out["nestedProperties"] = [_property(p, []) for p in prop["nested_properties"]]
+    module_config: dict[str, dict[str, Any]] = {}
+    for key, rest_key in (("skip_vectorization", "skip"), ("vectorize_property_name", "vectorizePropertyName")):
+        value = prop.get(key)
+        if isinstance(value, bool):
+            for module in modules:
+                module_config.setdefault(module, {})[rest_key] = value
+        elif isinstance(value, dict):
+            for module, flag in value.items():
+                spec = catalog.lookup(module)
+                module_config.setdefault(spec.name if spec else module, {})[rest_key] = flag
+    for module, settings in (prop.get("module_config") or {}).items():
+        module_config.setdefault(module, {}).update(copy.deepcopy(settings))
+    if module_config:
+        out["moduleConfig"] = module_config
+    return out
+
+
+def _property_modules(coll: dict[str, Any]) -> list[str]:
+    """Vectorizer modules that take per-property settings (skip, vectorizePropertyName)."""
+    found: list[str] = []
+    vectors = list((coll.get("vectors") or {}).values())
+    if coll.get("vector"):
+        vectors.append(coll["vector"])
+    for vector in vectors:
+        spec = catalog.lookup(str(vector.get("vectorizer")))
+        if spec is not None and spec.has_property_settings and spec.name not in found:
+            found.append(spec.name)
+    return found
+
+
+def to_rest(coll: dict[str, Any]) -> dict[str, Any]:
+    body: dict[str, Any] = {"class": collection_name(str(coll["name"]))}
+    if "description" in coll:
+        body["description"] = coll["description"]
+    modules = _property_modules(coll)
+    if "properties" in coll:
+        body["properties"] = [_property(p, modules) for p in coll["properties"]]
+    module_config: dict[str, Any] = {}
+    legacy = coll.get("vector")
+    if legacy is not None:
+        module, settings = vectorizer_settings(legacy)
+        body["vectorizer"] = module
+        if module != "none" and settings:
+            module_config[module] = settings
+        index = legacy.get("index") or {}
+        if "type" in index:
+            body["vectorIndexType"] = index["type"]
+        config = vector_index_config(index)
+        if config:
+            body["vectorIndexConfig"] = config
+    if coll.get("vectors"):
+        body["vectorConfig"] = {}
+        for vname, vector in coll["vectors"].items():
+            module, settings = vectorizer_settings(vector)
+            entry: dict[str, Any] = {"vectorizer": {module: settings}}
+            index = vector.get("index") or {}
+            if "type" in index:
+                entry["vectorIndexType"] = index["type"]
+            config = vector_index_config(index)
+            if config:
+                entry["vectorIndexConfig"] = config
+            body["vectorConfig"][vname] = entry
+    for kind in ("generative", "reranker"):
+        if coll.get(kind):
+            name, settings = module_ref(coll[kind])
+            module_config[name] = settings
+    for name, settings in (coll.get("module_config") or {}).items():
+        module_config.setdefault(name, {}).update(copy.deepcopy(settings))
+    if module_config:
+        body["moduleConfig"] = module_config
+    for key, rest_key in (("inverted_index", "invertedIndexConfig"), ("replication", "replicationConfig"),
+                          ("sharding", "shardingConfig"), ("multi_tenancy", "multiTenancyConfig"),
+                          ("object_ttl", "objectTtlConfig")):
+        if key in coll:
+            body[rest_key] = camel_keys(coll[key])
+    return body

@@ -1,0 +1,310 @@
+"""Checks beyond the JSON Schema: names, references, module parameters, key sources, smoke data.
+
+Runs on a document that already passed the schema, so shapes and types can be trusted here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from weavectl.core import catalog
+from weavectl.core.diagnostics import Diagnostics, Path
+from weavectl.core.suggest import did_you_mean
+from weavectl.core.yamldoc import Document
+
+TEXT_TYPES = frozenset({"text", "text[]", "string", "string[]"})
+RANGE_TYPES = frozenset({"int", "number", "date"})
+OBJECT_TYPES = frozenset({"object", "object[]"})
+VECTOR_COMMON_KEYS = frozenset({"vectorizer", "source_properties", "vectorize_collection_name", "module_config",
+                                "index"})
+MODULE_REF_COMMON_KEYS = frozenset({"module", "module_config"})
+VECTORIZER_KINDS = frozenset({"text2vec", "multi2vec", "text2multivec", "multi2multivec"})
+
+
+class _Checker:
+    def __init__(self, doc: Document, diags: Diagnostics) -> None:
+        self.doc = doc
+        self.diags = diags
+        self.used_credentials: set[str] = set()
+
+    def error(self, message: str, path: Path, hint: str | None = None) -> None:
+        self.diags.error(message, path, self.doc.position(path), hint)
+
+    def warning(self, message: str, path: Path, hint: str | None = None) -> None:
+        self.diags.warning(message, path, self.doc.position(path), hint)
+
+    def run(self) -> None:
+        data = self.doc.data
+        collections = [c for c in data.get("collections") or [] if isinstance(c, dict)]
+        names = [str(c.get("name", "")) for c in collections]
+        seen: dict[str, int] = {}
+        for i, coll in enumerate(collections):
+            name = names[i]
+            path: Path = ("collections", i)
+            # Weaviate compares collection names case-insensitively and upper-cases the first letter.
+            if name.lower() in seen:
+                self.error(f"duplicate collection '{name}' (Weaviate compares names case-insensitively; "
+                           f"first declared as collections[{seen[name.lower()]}])", (*path, "name"))
+            seen.setdefault(name.lower(), i)
+            if name and name[0].islower():
+                self.warning(f"Weaviate stores collection '{name}' as '{name[0].upper()}{name[1:]}'",
+                             (*path, "name"), hint=f"write it as '{name[0].upper()}{name[1:]}'")
+            self.collection(coll, path, names)
+        for j, coll in enumerate(collections):
+            for k, alias in enumerate(coll.get("aliases") or []):
+                if str(alias).lower() in seen:
+                    self.error(f"alias '{alias}' clashes with a collection name",
+                               ("collections", j, "aliases", k))
+        self.key_sources(data)
+        default_env = data.get("default_environment")
+        if default_env is not None and default_env not in (data.get("environments") or {}):
+            self.error(f"default_environment '{default_env}' is not declared", ("default_environment",),
+                       did_you_mean(str(default_env), data.get("environments") or {}))
+
+    # -- collections ---------------------------------------------------------------------------------
+    def collection(self, coll: dict[str, Any], path: Path, all_names: list[str]) -> None:
+        props = [p for p in coll.get("properties") or [] if isinstance(p, dict)]
+        types: dict[str, str] = {}
+        seen: dict[str, int] = {}
+        for i, prop in enumerate(props):
+            ppath = (*path, "properties", i)
+            pname = str(prop.get("name", ""))
+            if pname.lower() in seen:
+                self.error(f"duplicate property '{pname}' (names are compared case-insensitively)",
+                           (*ppath, "name"))
+            seen.setdefault(pname.lower(), i)
+            types[pname] = self.property(prop, ppath, all_names)
+        vectorizer_modules: set[str] = set()
+        vectors: dict[str, dict[str, Any]] = {}
+        if isinstance(coll.get("vector"), dict):
+            vectors["(legacy vector)"] = coll["vector"]
+            self.vector(coll["vector"], (*path, "vector"), types, props)
+        for vname, vector in (coll.get("vectors") or {}).items():
+            if isinstance(vector, dict):
+                vectors[vname] = vector
+                self.vector(vector, (*path, "vectors", vname), types, props)
+        for vector in vectors.values():
+            spec = catalog.lookup(str(vector.get("vectorizer")))
+            if spec is not None:
+                vectorizer_modules.add(spec.name)
+        if coll.get("vector") is not None and coll.get("vectors"):
+            self.warning("both a legacy `vector` and named `vectors`: Weaviate refuses to create such a "
+                         "collection; it only arises when named vectors are added to an existing legacy one",
+                         (*path, "vector"))
+        for i, prop in enumerate(props):
+            self.property_vectorization(prop, (*path, "properties", i), vectorizer_modules, vectors)
+        for kind in ("generative", "reranker"):
+            if isinstance(coll.get(kind), dict):
+                self.module_ref(coll[kind], (*path, kind), kind)
+        mt = coll.get("multi_tenancy") or {}
+        if mt.get("enabled") and coll.get("sharding"):
+            self.error("sharding cannot be set on a multi-tenant collection (each tenant is its own shard)",
+                       (*path, "sharding"))
+        for flag in ("auto_tenant_creation", "auto_tenant_activation"):
+            if mt.get(flag) and not mt.get("enabled"):
+                self.error(f"{flag} needs multi_tenancy.enabled: true", (*path, "multi_tenancy", flag))
+        if coll.get("state") == "absent" and coll.get("protect"):
+            self.error("a collection cannot be both `protect: true` and `state: absent`", (*path, "state"))
+        if isinstance(coll.get("smoke"), dict):
+            self.smoke(coll["smoke"], (*path, "smoke"), types, vectors)
+
+    def property(self, prop: dict[str, Any], path: Path, all_names: list[str]) -> str:
+        dtype = prop.get("data_type")
+        target = prop.get("target_collection")
+        if dtype is None and target is None:
+            self.error(f"property '{prop.get('name')}' needs a data_type (or target_collection for a "
+                       "cross-reference)", path)
+            return ""
+        if dtype is not None and target is not None:
+            self.error("a property has either data_type or target_collection, not both",
+                       (*path, "target_collection"))
+        if target is not None:
+            targets = [target] if isinstance(target, str) else list(target)
+            lowered = {n.lower() for n in all_names}
+            for t in targets:
+                if str(t).lower() not in lowered:
+                    self.error(f"cross-reference to collection '{t}', which is not declared in the file",
+                               (*path, "target_collection"), did_you_mean(str(t), all_names))
+            for key in ("tokenization", "index_searchable", "index_range_filters", "nested_properties"):
+                if key in prop:
+                    self.error(f"'{key}' does not apply to a cross-reference", (*path, key))
+            return "reference"
+        dtype = str(dtype)
+        self.typed_fields(prop, path, dtype)
+        if dtype in ("string", "string[]"):
+            self.warning(f"data type '{dtype}' is deprecated; Weaviate stores it as "
+                         f"'{dtype.replace('string', 'text')}' with tokenization 'whitespace'",
+                         (*path, "data_type"), hint=f"write data_type: {dtype.replace('string', 'text')}")
+        return dtype
+
+    def typed_fields(self, prop: dict[str, Any], path: Path, dtype: str) -> None:
+        if "tokenization" in prop and dtype not in TEXT_TYPES:
+            self.error(f"tokenization applies to text properties only, this one is {dtype}",
+                       (*path, "tokenization"))
+        if prop.get("index_searchable") and dtype not in TEXT_TYPES:
+            self.error(f"index_searchable applies to text properties only, this one is {dtype}",
+                       (*path, "index_searchable"))
+        if prop.get("index_range_filters") and dtype not in RANGE_TYPES:
+            self.error(f"index_range_filters applies to int, number and date only, this one is {dtype}",
+                       (*path, "index_range_filters"))
+        nested = prop.get("nested_properties")
+        if dtype in OBJECT_TYPES and not nested:
+            self.error(f"an {dtype} property needs nested_properties", path)
+        if nested and dtype not in OBJECT_TYPES:
+            self.error(f"nested_properties apply to object and object[] only, this one is {dtype}",
+                       (*path, "nested_properties"))
+        seen: set[str] = set()
+        for i, child in enumerate(nested or []):
+            if not isinstance(child, dict):
+                continue
+            cpath = (*path, "nested_properties", i)
+            cname = str(child.get("name", "")).lower()
+            if cname in seen:
+                self.error(f"duplicate nested property '{child.get('name')}'", (*cpath, "name"))
+            seen.add(cname)
+            if child.get("data_type") is None:
+                self.error(f"nested property '{child.get('name')}' needs a data_type", cpath)
+            else:
+                self.typed_fields(child, cpath, str(child["data_type"]))
+
+    def vector(self, vector: dict[str, Any], path: Path, types: dict[str, str],
+               props: list[dict[str, Any]]) -> None:
+        module = str(vector.get("vectorizer"))
+        extra = [k for k in vector if k not in VECTOR_COMMON_KEYS]
+        if module == "none":
+            for key in extra + [k for k in ("source_properties", "vectorize_collection_name") if k in vector]:
+                self.error(f"'{key}' has no effect with vectorizer: none (bring your own vectors)", (*path, key))
+        else:
+            spec = self.module(module, (*path, "vectorizer"), VECTORIZER_KINDS, vector)
+            if spec is not None:
+                self.params(spec, vector, path, extra)
+        for i, source in enumerate(vector.get("source_properties") or []):
+            spath = (*path, "source_properties", i)
+            if source not in types:
+                self.error(f"source property '{source}' is not a property of this collection", spath,
+                           did_you_mean(str(source), list(types)))
+            elif types[source] == "reference" or types[source].startswith("blob"):
+                self.error(f"source property '{source}' is a {types[source]}, which is never embedded", spath)
+            elif types[source] not in TEXT_TYPES:
+                self.warning(f"source property '{source}' is {types[source]}, not text: Weaviate 1.33+ embeds "
+                             "it as text, older servers ignore it", spath)
+        index = vector.get("index") or {}
+        if index.get("type") == "dynamic":
+            self.warning("a dynamic index needs ASYNC_INDEXING=true on the server", (*path, "index", "type"))
+        quantizer = (index.get("quantizer") or {}).get("type")
+        if index.get("type") == "flat" and quantizer == "pq":
+            self.error("the flat index does not support pq; use bq, sq or rq", (*path, "index", "quantizer"))
+
+    def module(self, name: str, path: Path, kinds: frozenset[str], holder: dict[str, Any]
+               ) -> catalog.ModuleSpec | None:
+        spec = catalog.lookup(name)
+        if spec is None:
+            known = [n for n, s in catalog.MODULES.items() if s.kind in kinds]
+            hint = did_you_mean(name, known)
+            if "module_config" in holder and hint is None:
+                self.warning(f"module '{name}' is not known to weavectl; its module_config is passed through "
+                             "as given", path)
+            else:
+                self.error(f"unknown module '{name}'", path,
+                           hint or "for a module weavectl does not know yet, give its settings in module_config")
+            return None
+        if spec.kind not in kinds:
+            self.error(f"'{name}' is a {spec.kind} module, not a {'/'.join(sorted(kinds))} module", path)
+            return None
+        if spec.deprecated:
+            self.warning(f"module '{name}' is deprecated: {spec.deprecated}", path)
+        for credential in spec.credentials:
+            self.used_credentials.add(credential)
+        return spec
+
+    def params(self, spec: catalog.ModuleSpec, holder: dict[str, Any], path: Path, given: list[str]) -> None:
+        allowed = {p.name: p for p in spec.params}
+        for key in given:
+            if key not in allowed:
+                self.error(f"'{key}' is not a setting of {spec.name}", (*path, key),
+                           did_you_mean(key, allowed) or f"its settings: {', '.join(sorted(allowed)) or 'none'}")
+                continue
+            param = allowed[key]
+            if param.enum is not None and holder[key] not in param.enum:
+                self.error(f"{spec.name} {key} must be one of {', '.join(param.enum)}, found {holder[key]!r}",
+                           (*path, key), did_you_mean(str(holder[key]), param.enum))
+        for key in spec.required:
+            if key not in holder and key not in (holder.get("module_config") or {}):
+                self.error(f"{spec.name} needs '{key}'", path)
+
+    def module_ref(self, ref: dict[str, Any], path: Path, kind: str) -> None:
+        spec = self.module(str(ref.get("module")), (*path, "module"), frozenset({kind}), ref)
+        if spec is not None:
+            self.params(spec, ref, path, [k for k in ref if k not in MODULE_REF_COMMON_KEYS])
+
+    def property_vectorization(self, prop: dict[str, Any], path: Path, modules: set[str],
+                               vectors: dict[str, dict[str, Any]]) -> None:
+        for key in ("skip_vectorization", "vectorize_property_name"):
+            value = prop.get(key)
+            if isinstance(value, dict):
+                for module in value:
+                    spec = catalog.lookup(module)
+                    if spec is None or spec.name not in modules:
+                        self.error(f"{key} names module '{module}', which no vector of this collection uses",
+                                   (*path, key, module), did_you_mean(module, sorted(modules)))
+        skip = prop.get("skip_vectorization")
+        if not skip:
+            return
+        for vname, vector in vectors.items():
+            spec = catalog.lookup(str(vector.get("vectorizer")))
+            skipped = skip is True or (isinstance(skip, dict) and spec is not None and skip.get(spec.name))
+            if skipped and prop.get("name") in (vector.get("source_properties") or []):
+                self.error(f"property '{prop.get('name')}' is skipped in vectorization, but vector '{vname}' "
+                           "names it as a source property", (*path, "skip_vectorization"))
+
+    def smoke(self, smoke: dict[str, Any], path: Path, types: dict[str, str],
+              vectors: dict[str, dict[str, Any]]) -> None:
+        if "objects" in smoke and "objects_file" in smoke:
+            self.error("give smoke objects inline or in objects_file, not both", (*path, "objects_file"))
+        for i, obj in enumerate(smoke.get("objects") or []):
+            for key in obj:
+                if key not in types and key not in ("id", "_id"):
+                    self.error(f"smoke object sets '{key}', which is not a property of this collection",
+                               (*path, "objects", i, key), did_you_mean(str(key), list(types)))
+        named = [n for n in vectors if n != "(legacy vector)"]
+        for i, query in enumerate(smoke.get("queries") or []):
+            qpath = (*path, "queries", i)
+            kinds = [k for k in ("near_text", "hybrid") if k in query]
+            if len(kinds) != 1:
+                self.error("a smoke query has exactly one of near_text or hybrid", qpath)
+            if "alpha" in query and "hybrid" not in query:
+                self.error("alpha applies to hybrid queries only", (*qpath, "alpha"))
+            target = query.get("target_vector")
+            if target is not None and target not in named:
+                self.error(f"target_vector '{target}' is not a named vector of this collection",
+                           (*qpath, "target_vector"), did_you_mean(str(target), named))
+            if target is None and len(named) > 1:
+                self.error("this collection has several named vectors: the query needs a target_vector", qpath)
+
+    # -- key sources -----------------------------------------------------------------------------------
+    def key_sources(self, data: dict[str, Any]) -> None:
+        sections: list[tuple[Path, dict[str, Any]]] = [(("api_keys",), data.get("api_keys") or {})]
+        for ename, env in (data.get("environments") or {}).items():
+            if isinstance(env, dict):
+                sections.append((("environments", ename, "api_keys"), env.get("api_keys") or {}))
+                if isinstance(env.get("auth"), dict) and "literal" in env["auth"]:
+                    self.warning("a literal Weaviate API key is written in the file; prefer env, file or "
+                                 "command", ("environments", ename, "auth", "literal"))
+        for base, keys in sections:
+            for name, source in keys.items():
+                kpath = (*base, name)
+                if name not in catalog.CREDENTIALS:
+                    self.error(f"unknown provider credential '{name}'", kpath,
+                               did_you_mean(name, catalog.CREDENTIALS)
+                               or f"known: {', '.join(sorted(catalog.CREDENTIALS))}")
+                    continue
+                if isinstance(source, dict) and "literal" in source:
+                    self.warning(f"the {name} key is written literally in the file; prefer env, file or command",
+                                 (*kpath, "literal"))
+                if name not in self.used_credentials:
+                    self.warning(f"a key source is declared for '{name}', but no module in the file uses it",
+                                 kpath)
+
+
+def check(doc: Document, diags: Diagnostics) -> None:
+    _Checker(doc, diags).run()

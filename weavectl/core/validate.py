@@ -1,0 +1,172 @@
+"""The validation pipeline, pure: parsed documents in, diagnostics (and the resolved document) out.
+
+schema check -> semantic checks -> for each environment: overrides, interpolation, checks again.
+jsonschema's own messages are rewritten into "found X, expected Y" with the offending key's position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from weavectl.core import semantic
+from weavectl.core.config import apply_environment, interpolate, merge_documents
+from weavectl.core.diagnostics import Diagnostics, Path
+from weavectl.core.suggest import did_you_mean
+from weavectl.core.yamldoc import Document
+
+
+@dataclass
+class Validated:
+    diagnostics: Diagnostics
+    document: Document | None  # resolved for the chosen environment; None when parsing failed
+
+
+def make_validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema)
+
+
+def validate_documents(
+    docs: list[Document],
+    validator: jsonschema.Draft202012Validator,
+    *,
+    env_name: str | None,
+    environ: Mapping[str, str],
+    diags: Diagnostics | None = None,
+    missing_var_is_error: bool = False,
+) -> Validated:
+    diags = diags if diags is not None else Diagnostics()
+    doc = merge_documents(docs, diags)
+    if not isinstance(doc.data, dict):
+        diags.error(f"the top level must be a mapping with `version` and `collections`, found "
+                    f"{_describe(doc.data)}", (), doc.position(()))
+        return Validated(diags, None)
+    if not schema_check(doc, validator, diags):
+        return Validated(diags, doc)
+    semantic.check(doc, diags)
+    envs = list((doc.data.get("environments") or {}).keys())
+    if env_name is None:
+        env_name = doc.data.get("default_environment")
+    chosen = doc
+    targets = [env_name] if env_name is not None else envs
+    for name in targets:
+        env_diags = Diagnostics()
+        resolved = apply_environment(doc, name, env_diags)
+        if resolved is not None:
+            resolved = interpolate(resolved, environ, env_diags, missing_is_error=missing_var_is_error)
+            if schema_check(resolved, validator, env_diags):
+                semantic.check(resolved, env_diags)
+            if name == env_name:
+                chosen = resolved
+        _add_new(diags, env_diags)
+    if env_name is None:
+        chosen = interpolate(doc, environ, diags, missing_is_error=missing_var_is_error)
+    return Validated(diags, chosen)
+
+
+def _add_new(into: Diagnostics, new: Diagnostics) -> None:
+    """Each environment re-checks the shared parts; report each problem once."""
+    seen = {(d.severity, d.message, d.position) for d in into.items}
+    for d in new.items:
+        if (d.severity, d.message, d.position) not in seen:
+            into.items.append(d)
+            seen.add((d.severity, d.message, d.position))
+
+
+def schema_check(doc: Document, validator: jsonschema.Draft202012Validator, diags: Diagnostics) -> bool:
+    ok = True
+    for error in validator.iter_errors(doc.data):
+        ok = False
+        for path, message, hint in _explain(error):
+            diags.error(message, path, doc.position(path), hint)
+    return ok
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"a string ({shown!r})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__} ({value})"
+
+
+_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
+               "number": "a number", "boolean": "true or false", "null": "null"}
+
+
+def _explain(error: ValidationError) -> list[tuple[Path, str, str | None]]:
+    path: Path = tuple(error.absolute_path)
+    kind = error.validator
+    value = error.instance
+    if kind == "additionalProperties" and isinstance(value, dict):
+        allowed = list((error.schema.get("properties") or {}).keys())
+        extras = [k for k in value if k not in allowed]
+        return [((*path, k), f"unknown key '{k}'", did_you_mean(str(k), allowed)
+                 or (f"expected one of: {', '.join(allowed)}" if allowed else None)) for k in extras]
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else str(error.validator_value)
+        return [(path, f"missing required key '{missing}'", None)]
+    if kind == "type":
+        expected = error.validator_value
+        names = [expected] if isinstance(expected, str) else list(expected)
+        want = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+        return [(path, f"expected {want}, found {_describe(value)}", None)]
+    if kind == "enum":
+        options = [str(o) for o in error.validator_value]
+        return [(path, f"expected one of {', '.join(options)}; found {_describe(value)}",
+                 did_you_mean(str(value), options) if isinstance(value, str) else None)]
+    if kind == "const":
+        return [(path, f"expected {error.validator_value!r}, found {_describe(value)}", None)]
+    if kind == "pattern":
+        return [(path, f"{_describe(value)} is not a valid name here: it must match {error.validator_value}",
+                 None)]
+    if kind in ("anyOf", "oneOf"):
+        return _explain_alternatives(error, path, value)
+    if kind in ("maxProperties", "minProperties") and _is_key_source(error):
+        return [(path, "a key source takes exactly one of env, file, command or literal, found "
+                 + (", ".join(value) if isinstance(value, dict) and value else "none"), None)]
+    if kind == "propertyNames":
+        bad = error.instance
+        return [((*path, str(bad)) if not isinstance(bad, dict) else path,
+                 f"'{bad}' is not a valid name here", None)]
+    return [(path, f"{error.message}", None)]
+
+
+def _is_key_source(error: ValidationError) -> bool:
+    props = error.schema.get("properties") or {}
+    return set(props) == {"env", "file", "command", "literal"}
+
+
+def _explain_alternatives(error: ValidationError, path: Path, value: Any) -> list[tuple[Path, str, str | None]]:
+    subs = list(error.context or [])
+    enums = [s for s in subs if s.validator == "enum"]
+    if enums and isinstance(value, str):
+        options = [str(o) for e in enums for o in e.validator_value]
+        return [(path, f"unknown value {value!r}; expected one of {', '.join(options)}",
+                 did_you_mean(value, options))]
+    types = [s for s in subs if s.validator == "type"]
+    if len(types) == len(subs) and types:
+        wanted = []
+        for s in types:
+            v = s.validator_value
+            wanted.extend([v] if isinstance(v, str) else list(v))
+        want = " or ".join(dict.fromkeys(_TYPE_NAMES.get(w, w) for w in wanted))
+        return [(path, f"expected {want}, found {_describe(value)}", None)]
+    # The alternative that got furthest (deepest path) is the one the user most likely meant.
+    best = max(subs, key=lambda s: (len(s.absolute_path), s.validator != "type"), default=None)
+    if best is not None:
+        return _explain(best)
+    return [(path, error.message, None)]
