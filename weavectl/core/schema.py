@@ -30,7 +30,7 @@ PROPERTY_NAME = r"^[_A-Za-z][_0-9A-Za-z]{0,230}$"
 VECTOR_NAME = r"^[_A-Za-z][_0-9A-Za-z]{0,229}$"
 KEY_SOURCE_KINDS = ("env", "file", "command", "literal")
 
-_JSON_TYPES = {
+_JSON_TYPES: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
     "integer": {"type": "integer"},
     "number": {"type": "number"},
@@ -70,7 +70,7 @@ def _params_union(kinds: tuple[str, ...]) -> dict[str, Any]:
         if spec.kind not in kinds:
             continue
         for param in spec.params:
-            json_type = _JSON_TYPES[param.type]
+            json_type: dict[str, Any] = _JSON_TYPES[param.type]
             if json_type not in types.setdefault(param.name, []):
                 types[param.name].append(json_type)
             docs.setdefault(param.name, param.description)

@@ -169,6 +169,8 @@ class _Checker:
 
     def vector(self, vector: dict[str, Any], path: Path, types: dict[str, str],
                props: list[dict[str, Any]]) -> None:
+        if "vectorizer" not in vector:
+            return
         module = str(vector.get("vectorizer"))
         extra = [k for k in vector if k not in VECTOR_COMMON_KEYS]
         if module == "none":
@@ -233,6 +235,8 @@ class _Checker:
                 self.error(f"{spec.name} needs '{key}'", path)
 
     def module_ref(self, ref: dict[str, Any], path: Path, kind: str) -> None:
+        if "module" not in ref:
+            return
         spec = self.module(str(ref.get("module")), (*path, "module"), frozenset({kind}), ref)
         if spec is not None:
             self.params(spec, ref, path, [k for k in ref if k not in MODULE_REF_COMMON_KEYS])

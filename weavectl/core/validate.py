@@ -6,8 +6,9 @@ jsonschema's own messages are rewritten into "found X, expected Y" with the offe
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jsonschema
@@ -45,45 +46,87 @@ def validate_documents(
         diags.error(f"the top level must be a mapping with `version` and `collections`, found "
                     f"{_describe(doc.data)}", (), doc.position(()))
         return Validated(diags, None)
-    if not schema_check(doc, validator, diags):
-        return Validated(diags, doc)
-    semantic.check(doc, diags)
-    envs = list((doc.data.get("environments") or {}).keys())
-    if env_name is None:
-        env_name = doc.data.get("default_environment")
-    chosen = doc
+    bad = schema_check(doc, validator, diags)
+    # Report every problem at once: the semantic checks still run, on the parts the schema accepted.
+    _semantic(doc, bad, diags)
+    envs = [str(e) for e in (doc.data.get("environments") or {})]
+    # Without --env every environment's overrides are checked; the default one is what callers get back.
     targets = [env_name] if env_name is not None else envs
+    default_env = doc.data.get("default_environment")
+    if env_name is None and isinstance(default_env, str) and default_env in envs:
+        env_name = default_env
+    chosen = doc
     for name in targets:
         env_diags = Diagnostics()
         resolved = apply_environment(doc, name, env_diags)
         if resolved is not None:
             resolved = interpolate(resolved, environ, env_diags, missing_is_error=missing_var_is_error)
-            if schema_check(resolved, validator, env_diags):
-                semantic.check(resolved, env_diags)
+            _semantic(resolved, schema_check(resolved, validator, env_diags), env_diags)
             if name == env_name:
                 chosen = resolved
-        _add_new(diags, env_diags)
+        _add_new(diags, env_diags, name)
     if env_name is None:
         chosen = interpolate(doc, environ, diags, missing_is_error=missing_var_is_error)
     return Validated(diags, chosen)
 
 
-def _add_new(into: Diagnostics, new: Diagnostics) -> None:
-    """Each environment re-checks the shared parts; report each problem once."""
+def _semantic(doc: Document, bad: list[Path], diags: Diagnostics) -> None:
+    found = Diagnostics()
+    semantic.check(prune(doc, bad) if bad else doc, found)
+    # A rejected value leaves its parent looking incomplete; the schema's message is the precise one.
+    bad_parents = {b[:n] for b in bad for n in range(len(b))}
+    diags.items.extend(d for d in found.items if d.path not in bad_parents)
+
+
+def _add_new(into: Diagnostics, new: Diagnostics, env_name: str) -> None:
+    """Each environment re-checks the shared parts; report each problem once, naming the environment when
+    only that environment has it."""
     seen = {(d.severity, d.message, d.position) for d in into.items}
     for d in new.items:
-        if (d.severity, d.message, d.position) not in seen:
-            into.items.append(d)
-            seen.add((d.severity, d.message, d.position))
+        if (d.severity, d.message, d.position) in seen:
+            continue
+        seen.add((d.severity, d.message, d.position))
+        into.items.append(replace(d, message=f"[environment {env_name}] {d.message}"))
 
 
-def schema_check(doc: Document, validator: jsonschema.Draft202012Validator, diags: Diagnostics) -> bool:
-    ok = True
+def schema_check(doc: Document, validator: jsonschema.Draft202012Validator, diags: Diagnostics) -> list[Path]:
+    """Adds a diagnostic per schema violation; returns the paths of the offending values."""
+    bad: list[Path] = []
     for error in validator.iter_errors(doc.data):
-        ok = False
         for path, message, hint in _explain(error):
             diags.error(message, path, doc.position(path), hint)
-    return ok
+            bad.append(path)
+    return bad
+
+
+def prune(doc: Document, bad: list[Path]) -> Document:
+    """A copy without the values the schema rejected (list items become None, keeping indices stable)."""
+    data = copy.deepcopy(doc.data)
+    for path in sorted(bad, key=len, reverse=True):
+        if not path:
+            return Document({}, doc.file, doc.positions)
+        parent: Any = data
+        for part in path[:-1]:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                parent = None
+                break
+        last = path[-1]
+        if isinstance(parent, dict) and last in parent:
+            del parent[last]
+        elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
+            parent[last] = None
+    return Document(data, doc.file, doc.positions)
+
+
+def _schema_of(error: ValidationError) -> dict[str, Any]:
+    return error.schema if isinstance(error.schema, dict) else {}
+
+
+def _vv(error: ValidationError) -> Any:
+    """The schema value of the failed keyword (typed loosely by jsonschema's stubs)."""
+    return error.validator_value
 
 
 def _describe(value: Any) -> str:
@@ -112,26 +155,26 @@ def _explain(error: ValidationError) -> list[tuple[Path, str, str | None]]:
     kind = error.validator
     value = error.instance
     if kind == "additionalProperties" and isinstance(value, dict):
-        allowed = list((error.schema.get("properties") or {}).keys())
+        allowed = list((_schema_of(error).get("properties") or {}).keys())
         extras = [k for k in value if k not in allowed]
         return [((*path, k), f"unknown key '{k}'", did_you_mean(str(k), allowed)
                  or (f"expected one of: {', '.join(allowed)}" if allowed else None)) for k in extras]
     if kind == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else str(error.validator_value)
+        missing = error.message.split("'")[1] if "'" in error.message else str(_vv(error))
         return [(path, f"missing required key '{missing}'", None)]
     if kind == "type":
-        expected = error.validator_value
+        expected = _vv(error)
         names = [expected] if isinstance(expected, str) else list(expected)
         want = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
         return [(path, f"expected {want}, found {_describe(value)}", None)]
     if kind == "enum":
-        options = [str(o) for o in error.validator_value]
+        options = [str(o) for o in _vv(error)]
         return [(path, f"expected one of {', '.join(options)}; found {_describe(value)}",
                  did_you_mean(str(value), options) if isinstance(value, str) else None)]
     if kind == "const":
-        return [(path, f"expected {error.validator_value!r}, found {_describe(value)}", None)]
+        return [(path, f"expected {_vv(error)!r}, found {_describe(value)}", None)]
     if kind == "pattern":
-        return [(path, f"{_describe(value)} is not a valid name here: it must match {error.validator_value}",
+        return [(path, f"{_describe(value)} is not a valid name here: it must match {_vv(error)}",
                  None)]
     if kind in ("anyOf", "oneOf"):
         return _explain_alternatives(error, path, value)
@@ -146,7 +189,7 @@ def _explain(error: ValidationError) -> list[tuple[Path, str, str | None]]:
 
 
 def _is_key_source(error: ValidationError) -> bool:
-    props = error.schema.get("properties") or {}
+    props = _schema_of(error).get("properties") or {}
     return set(props) == {"env", "file", "command", "literal"}
 
 
@@ -154,14 +197,14 @@ def _explain_alternatives(error: ValidationError, path: Path, value: Any) -> lis
     subs = list(error.context or [])
     enums = [s for s in subs if s.validator == "enum"]
     if enums and isinstance(value, str):
-        options = [str(o) for e in enums for o in e.validator_value]
+        options = [str(o) for e in enums for o in _vv(e)]
         return [(path, f"unknown value {value!r}; expected one of {', '.join(options)}",
                  did_you_mean(value, options))]
     types = [s for s in subs if s.validator == "type"]
     if len(types) == len(subs) and types:
         wanted = []
         for s in types:
-            v = s.validator_value
+            v = _vv(s)
             wanted.extend([v] if isinstance(v, str) else list(v))
         want = " or ".join(dict.fromkeys(_TYPE_NAMES.get(w, w) for w in wanted))
         return [(path, f"expected {want}, found {_describe(value)}", None)]
