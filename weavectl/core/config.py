@@ -67,21 +67,24 @@ def _copy_positions(doc: Document, prefix: Path, into: dict[Path, Position]) -> 
 
 def apply_environment(doc: Document, env_name: str, diags: Diagnostics) -> Document | None:
     """The document as environment `env_name` sees it: its overrides deep-merged into the collections."""
-    data = doc.data
-    envs = data.get("environments") or {}
+    data = doc.data if isinstance(doc.data, dict) else {}
+    envs = data.get("environments")
+    envs = envs if isinstance(envs, dict) else {}
     if env_name not in envs:
         known = sorted(envs)
         diags.error(f"unknown environment '{env_name}'", ("environments",), doc.position(("environments",)),
                     hint=did_you_mean(env_name, known) or (f"declared: {', '.join(known)}" if known
                                                            else "the file declares no environments"))
         return None
-    env = envs[env_name] or {}
+    env = envs[env_name] if isinstance(envs[env_name], dict) else {}
     out = copy.deepcopy(data)
+    if not isinstance(out.get("collections"), list):
+        out["collections"] = []
     positions = dict(doc.positions)
     by_name = {str(c.get("name", "")).lower(): i for i, c in enumerate(out.get("collections") or [])
                if isinstance(c, dict)}
-    overrides = env.get("collections") or {}
-    for cname, override in overrides.items():
+    overrides = env.get("collections")
+    for cname, override in (overrides if isinstance(overrides, dict) else {}).items():
         opath: Path = ("environments", env_name, "collections", cname)
         index = by_name.get(cname.lower())
         if index is None:
@@ -92,9 +95,10 @@ def apply_environment(doc: Document, env_name: str, diags: Diagnostics) -> Docum
         if not isinstance(override, dict):
             continue
         _deep_merge(out["collections"][index], override, ("collections", index), opath, doc, positions)
-    keys = env.get("api_keys") or {}
-    if keys:
-        out.setdefault("api_keys", {})
+    keys = env.get("api_keys")
+    if isinstance(keys, dict) and keys:
+        if not isinstance(out.get("api_keys"), dict):
+            out["api_keys"] = {}
         for name, source in keys.items():
             out["api_keys"][name] = source
             _repoint(doc, ("environments", env_name, "api_keys", name), ("api_keys", name), positions)

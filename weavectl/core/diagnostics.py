@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 Path = tuple[str | int, ...]
 
@@ -14,11 +14,12 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
+    """1-based line and column. A NamedTuple: one is made for every node of a large file."""
+
     file: str
-    line: int  # 1-based
-    column: int  # 1-based
+    line: int
+    column: int
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"

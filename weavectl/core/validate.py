@@ -49,6 +49,8 @@ def validate_documents(
     bad = schema_check(doc, validator, diags)
     # Report every problem at once: the semantic checks still run, on the parts the schema accepted.
     _semantic(doc, bad, diags)
+    # Environments overlay only what the schema accepted; what it rejected is already reported.
+    doc = prune(doc, bad) if bad else doc
     envs = [str(e) for e in (doc.data.get("environments") or {})]
     # Without --env every environment's overrides are checked; the default one is what callers get back.
     targets = [env_name] if env_name is not None else envs

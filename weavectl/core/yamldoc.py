@@ -20,6 +20,9 @@ from weavectl.core.diagnostics import Diagnostics, Path, Position
 # "billion laughs" document would need billions.
 MAX_EXPANDED_NODES = 1_000_000
 MAX_DEPTH = 200
+# libyaml's parser is several times faster and still gives node positions; fall back when it is missing.
+_STR_TAG = "tag:yaml.org,2002:str"
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -62,6 +65,8 @@ class _Converter:
         if isinstance(node, SequenceNode):
             return [self.convert(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
+        if node.tag == _STR_TAG:  # most values: skip the generic constructor
+            return node.value
         try:
             return self._constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:  # e.g. an unparsable !!timestamp or !!binary
@@ -128,7 +133,7 @@ def parse_yaml(text: str | bytes, file: str, diags: Diagnostics) -> Document | N
                     hint="a config needs at least `version: 1` and `collections:`")
         return None
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = list(yaml.compose_all(text, Loader=_LOADER))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         position = Position(file, mark.line + 1, mark.column + 1) if mark else Position(file, 1, 1)

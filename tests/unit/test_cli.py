@@ -1,0 +1,91 @@
+"""The CLI's one error boundary: named exit codes, no tracebacks, secrets scrubbed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import pytest
+
+from weavectl import __version__
+from weavectl.cli import cli, run_cli
+from weavectl.core.redact import REDACTOR
+from weavectl.errors import ConfigError, ExitCode
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"weavectl {__version__}"
+
+
+def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "validate" in out and "schema" in out
+
+
+@pytest.mark.parametrize("argv", [["no-such-command"], ["validate", "--no-such-flag"], ["validate", "--format", "x"]])
+def test_usage_errors_exit_64(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(argv) == ExitCode.USAGE == 64
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.fixture
+def command() -> object:
+    """Registers a throwaway command whose behaviour each test sets, and removes it afterwards."""
+    behaviour: dict[str, BaseException] = {}
+
+    @click.command(name="_boom")
+    def boom() -> None:
+        raise behaviour["exc"]
+
+    cli.add_command(boom)
+    yield behaviour
+    cli.commands.pop("_boom", None)
+
+
+def test_expected_error_exit_1_without_traceback(command: dict[str, BaseException],
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    command["exc"] = ConfigError("bad thing at x.yaml:1:1", hint="fix it")
+    assert run_cli(["_boom"]) == 1
+    err = capsys.readouterr().err
+    assert "Error: bad thing at x.yaml:1:1" in err and "Hint: fix it" in err and "Traceback" not in err
+
+
+def test_unexpected_error_is_reported_as_a_bug(command: dict[str, BaseException],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    command["exc"] = RuntimeError("kaput")
+    assert run_cli(["_boom"]) == 1
+    err = capsys.readouterr().err
+    assert "This is a bug" in err and "--debug" in err and "Traceback" not in err
+
+
+def test_interrupt_exits_130(command: dict[str, BaseException], capsys: pytest.CaptureFixture[str]) -> None:
+    command["exc"] = KeyboardInterrupt()
+    assert run_cli(["_boom"]) == ExitCode.INTERRUPTED == 130
+
+
+def test_secrets_are_scrubbed_from_errors(command: dict[str, BaseException],
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    REDACTOR.register("sk-live-very-secret-123")
+    command["exc"] = ConfigError("provider said: key sk-live-very-secret-123 is invalid")
+    assert run_cli(["_boom"]) == 1
+    err = capsys.readouterr().err
+    assert "sk-live-very-secret-123" not in err and "***" in err
+
+
+def test_console_script_runs_in_a_fresh_process() -> None:
+    proc = subprocess.run([sys.executable, "-m", "weavectl", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and __version__ in proc.stdout
+    missing = subprocess.run([sys.executable, "-m", "weavectl", "validate", "-f", "/nonexistent.yaml"],
+                             capture_output=True, text=True)
+    assert missing.returncode == 1 and "config file not found" in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+
+def test_validate_does_not_import_weaviate_client(tmp_path: object) -> None:
+    code = ("import sys; from weavectl.cli import run_cli; run_cli(['validate', '-f', 'examples']); "
+            "print('weaviate' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.strip().splitlines()[-1] == "False"
