@@ -19,8 +19,9 @@ from weavectl.devserver.binary import ensure_binary
 from weavectl.devserver.tiktoken import ensure_tiktoken_cache
 from weavectl.errors import DevServerError
 
-# Local-inference modules are not registered by default (API-based ones are, since 1.33).
-DEFAULT_MODULES = ("text2vec-ollama", "generative-ollama", "text2vec-transformers")
+# Local-inference modules that need no inference container at start-up; tests add text2vec-transformers
+# together with its TRANSFORMERS_INFERENCE_API.
+DEFAULT_MODULES = ("text2vec-ollama", "generative-ollama")
 READY_TIMEOUT_S = 90.0
 
 

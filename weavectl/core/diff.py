@@ -1,0 +1,344 @@
+"""Diff one declared collection (REST shape, declared fields only) against its live definition.
+
+Pure. Only what the file declares is compared, so server-filled defaults never show as changes. Each
+difference is classified by what the connected server can do with it (facts sections 3 and 10.1).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from weavectl.core import catalog
+from weavectl.core.model import Action, Change, FieldChange, FieldKind
+from weavectl.core.version import MIGRATABLE_VECTORIZERS, MIN_VERSION, Version, at_least, vectorizer_settings_mutable
+
+U, IMM = FieldKind.UPDATE, FieldKind.IMMUTABLE
+
+# Vector index fields a PUT may change; anything else declared and different forces a replace.
+HNSW_MUTABLE = frozenset({"ef", "dynamicEfMin", "dynamicEfMax", "dynamicEfFactor", "flatSearchCutoff",
+                          "vectorCacheMaxObjects", "filterStrategy", "skip"})
+FLAT_MUTABLE = frozenset({"vectorCacheMaxObjects"})
+QUANTIZERS = ("pq", "bq", "sq", "rq")
+INVERTED_IMMUTABLE = frozenset({"indexTimestamps", "indexNullState", "indexPropertyLength"})
+UNORDERED_LISTS = frozenset({"properties", "additions", "removals", "asciiFoldIgnore", "textFields", "imageFields"})
+
+
+def same(desired: Any, live: Any, key: str = "") -> bool:
+    """Equality after the server's harmless rewrites: float32 rounding, null vs empty, unordered name lists."""
+    if desired is None or live is None:
+        return _empty(desired) and _empty(live)
+    if isinstance(desired, bool) or isinstance(live, bool):
+        return desired is live or desired == live
+    if isinstance(desired, int | float) and isinstance(live, int | float):
+        return math.isclose(float(desired), float(live), rel_tol=1e-6, abs_tol=1e-9)
+    if isinstance(desired, list) and isinstance(live, list):
+        if key in UNORDERED_LISTS:
+            return sorted(map(str, desired)) == sorted(map(str, live))
+        return len(desired) == len(live) and all(same(d, v) for d, v in zip(desired, live, strict=True))
+    if isinstance(desired, dict) and isinstance(live, dict):
+        return all(same(v, live.get(k), k) for k, v in desired.items())
+    return bool(desired == live)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value is False or value == [] or value == {} or value == ""
+
+
+class _Differ:
+    def __init__(self, desired: dict[str, Any], live: dict[str, Any], version: Version) -> None:
+        self.d = desired
+        self.live = live
+        self.version = version
+        self.fields: list[FieldChange] = []
+        self.warnings: list[str] = []
+        self.errors: list[str] = []
+
+    def add(self, path: str, before: Any, after: Any, kind: FieldKind, reason: str = "") -> None:
+        self.fields.append(FieldChange(path, before, after, kind, reason))
+
+    def needs(self, operation: str, what: str) -> bool:
+        minimum = MIN_VERSION[operation]
+        if at_least(self.version, minimum):
+            return True
+        self.errors.append(f"{what} needs Weaviate >= {minimum}; the server is "
+                           f"{'.'.join(map(str, self.version))}")
+        return False
+
+    def compare_leaves(self, desired: Any, live: Any, path: str, kind_of: Any) -> None:
+        """Recurse through declared mappings; `kind_of(leaf_key, path)` -> (kind, reason) for a difference."""
+        if isinstance(desired, dict):
+            live_map = live if isinstance(live, dict) else {}
+            for key, value in desired.items():
+                child = f"{path}.{key}" if path else key
+                if isinstance(value, dict) and key not in ("encoder",):
+                    self.compare_leaves(value, live_map.get(key), child, kind_of)
+                elif not same(value, live_map.get(key), key):
+                    kind, reason = kind_of(key, child)
+                    self.add(child, live_map.get(key), value, kind, reason)
+        elif not same(desired, live):
+            kind, reason = kind_of(path.rsplit(".", 1)[-1], path)
+            self.add(path, live, desired, kind, reason)
+
+    # -- sections ----------------------------------------------------------------------------------
+    def run(self) -> None:
+        d, live = self.d, self.live
+        if "description" in d and not same(d["description"], live.get("description")):
+            self.add("description", live.get("description"), d["description"], U)
+        if "properties" in d:
+            self.properties(d["properties"], live.get("properties") or [])
+        if "vectorConfig" in d:
+            self.vectors(d["vectorConfig"], live.get("vectorConfig") or {})
+        self.legacy_vector()
+        self.modules()
+        self.compare_leaves(d.get("invertedIndexConfig") or {}, live.get("invertedIndexConfig") or {},
+                            "invertedIndexConfig", self._inverted_kind)
+        self.replication()
+        self.compare_leaves(d.get("shardingConfig") or {}, live.get("shardingConfig") or {}, "shardingConfig",
+                            lambda k, p: (IMM, "sharding is fixed when the collection is created"))
+        self.compare_leaves(d.get("multiTenancyConfig") or {}, live.get("multiTenancyConfig") or {},
+                            "multiTenancyConfig", self._mt_kind)
+        if "objectTtlConfig" in d:
+            before = len(self.fields)
+            self.compare_leaves(d["objectTtlConfig"], live.get("objectTtlConfig") or {}, "objectTtlConfig",
+                                lambda k, p: (U, ""))
+            if len(self.fields) > before:
+                self.needs("object_ttl", "changing object TTL")
+
+    @staticmethod
+    def _inverted_kind(key: str, path: str) -> tuple[FieldKind, str]:
+        if key in INVERTED_IMMUTABLE:
+            return IMM, f"{key} is fixed when the collection is created"
+        return U, ""
+
+    @staticmethod
+    def _mt_kind(key: str, path: str) -> tuple[FieldKind, str]:
+        if key == "enabled":
+            return IMM, "multi-tenancy cannot be switched on or off for an existing collection"
+        return U, ""
+
+    def properties(self, desired: list[dict[str, Any]], live: list[dict[str, Any]]) -> None:
+        live_by_name = {str(p.get("name", "")).lower(): p for p in live}
+        declared = set()
+        for prop in desired:
+            name = str(prop["name"])
+            declared.add(name.lower())
+            current = live_by_name.get(name.lower())
+            if current is None:
+                self.add(f"properties.{name}", None, prop, FieldKind.ADD_PROPERTY)
+                continue
+            self.property(prop, current, f"properties.{name}")
+        for lname, prop in live_by_name.items():
+            if lname not in declared:
+                self.add(f"properties.{prop.get('name')}", _brief_property(prop), None, IMM,
+                         "Weaviate cannot delete a property")
+
+    def property(self, desired: dict[str, Any], live: dict[str, Any], path: str) -> None:
+        for key, value in desired.items():
+            if key == "name":
+                continue
+            current = live.get(key)
+            if key == "dataType":
+                if [_migrated_type(t) for t in value] != list(current or []):
+                    self.add(f"{path}.dataType", current, value, IMM, "a property's data type cannot change")
+            elif key == "description":
+                if not same(value, current):
+                    self.add(f"{path}.description", current, value, U)
+                    self.needs("update_property_description", "changing a property description")
+            elif key in ("indexFilterable", "indexSearchable", "indexRangeFilters"):
+                if same(value, current):
+                    continue
+                if value is False and current is True:
+                    self.add(f"{path}.{key}", current, value, FieldKind.DROP_INDEX)
+                    self.needs("drop_property_index", "dropping a property index")
+                else:
+                    self.add(f"{path}.{key}", current, value, IMM,
+                             "an index cannot be added to an existing property (runtime re-index is off by default)")
+            elif key == "nestedProperties":
+                if not _nested_same(value, current or []):
+                    self.add(f"{path}.nestedProperties", current, value, IMM, "nested properties cannot change")
+            elif key == "moduleConfig":
+                self.compare_leaves(value, current or {}, f"{path}.moduleConfig",
+                                    lambda k, p: (IMM, "a property's vectorization settings cannot change"))
+            elif key == "tokenization" and desired.get("dataType") in (["string"], ["string[]"]):
+                continue  # the server rewrites tokenization of deprecated string types
+            elif not same(value, current, key):
+                self.add(f"{path}.{key}", current, value, IMM, f"a property's {key} cannot change")
+
+    def vectors(self, desired: dict[str, Any], live: dict[str, Any]) -> None:
+        for name, vector in desired.items():
+            current = live.get(name)
+            if current is None:
+                self.add(f"vectorConfig.{name}", None, vector, FieldKind.ADD_VECTOR)
+                self.needs("add_named_vector", "adding a named vector")
+                continue
+            self.vector(vector, current, f"vectorConfig.{name}")
+        for name in live:
+            if name not in desired:
+                self.add(f"vectorConfig.{name}", live[name], None, IMM, "a named vector cannot be removed")
+
+    def vector(self, desired: dict[str, Any], live: dict[str, Any], path: str) -> None:
+        (module, settings), = desired["vectorizer"].items()
+        live_vec = live.get("vectorizer") or {}
+        live_module = next(iter(live_vec), None)
+        if module != live_module:
+            self.add(f"{path}.vectorizer", live_module, module, IMM, "the vectorizer module cannot change")
+        else:
+            self.vectorizer_settings(module, settings, live_vec.get(module) or {}, f"{path}.vectorizer.{module}")
+        itype = desired.get("vectorIndexType")
+        live_type = live.get("vectorIndexType", "hnsw")
+        if itype is not None and itype != live_type:
+            self.add(f"{path}.vectorIndexType", live_type, itype, IMM, "the vector index type cannot change")
+        self.index_config(desired.get("vectorIndexConfig") or {}, live.get("vectorIndexConfig") or {},
+                          itype or live_type, f"{path}.vectorIndexConfig")
+
+    def vectorizer_settings(self, module: str, desired: dict[str, Any], live: dict[str, Any], path: str) -> None:
+        mutable = module in MIGRATABLE_VECTORIZERS and vectorizer_settings_mutable(self.version)
+        before = len(self.fields)
+        self.compare_leaves(desired, live, path, lambda k, p: (
+            (U, "") if mutable else (IMM, f"{module} settings cannot change on an existing vector")))
+        if mutable and len(self.fields) > before:
+            self.warnings.append(f"{path}: changed in place; objects already stored keep the vectors made with the "
+                                 "old settings until they are re-imported")
+
+    def index_config(self, desired: dict[str, Any], live: dict[str, Any], itype: str, path: str) -> None:
+        for key, value in desired.items():
+            current = live.get(key)
+            child = f"{path}.{key}"
+            if itype == "dynamic" and key in ("hnsw", "flat") and isinstance(value, dict):
+                self.index_config(value, current or {}, key, child)
+            elif key in QUANTIZERS and isinstance(value, dict):
+                self.quantizer(key, value, current or {}, live, itype, child)
+            elif isinstance(value, dict):
+                self.compare_leaves(value, current or {}, child, lambda k, p: (IMM, f"{p} cannot change"))
+            elif not same(value, current, key):
+                mutable = key in (HNSW_MUTABLE if itype == "hnsw" else FLAT_MUTABLE if itype == "flat"
+                                  else {"threshold"})
+                self.add(child, current, value, U if mutable else IMM,
+                         "" if mutable else f"{key} of a {itype} index is fixed when it is created")
+
+    def quantizer(self, name: str, desired: dict[str, Any], live: dict[str, Any], whole: dict[str, Any],
+                  itype: str, path: str) -> None:
+        was_on = bool(live.get("enabled"))
+        wants_on = bool(desired.get("enabled", was_on))
+        if was_on == wants_on:
+            # Parameters of an enabled quantizer are fixed (rq bits, pq segments...), rescore limits aside.
+            self.compare_leaves(desired, live, path, lambda k, p: (
+                (U, "") if k in ("rescoreLimit", "cache") else (IMM, f"{name} settings are fixed once it is on")))
+            return
+        other_on = [q for q in QUANTIZERS if q != name and (whole.get(q) or {}).get("enabled")]
+        if wants_on and itype == "hnsw" and not other_on:
+            self.add(path, live or None, desired, U, "")  # hnsw can start compressing in place
+        else:
+            reason = ("compression cannot be turned off" if was_on else
+                      f"a {itype} index cannot enable {name} after creation" if itype != "hnsw" else
+                      f"another quantizer ({', '.join(other_on)}) is already on")
+            self.add(path, live or None, desired, IMM, reason)
+
+    def legacy_vector(self) -> None:
+        d, live = self.d, self.live
+        if "vectorizer" in d:
+            current = live.get("vectorizer")
+            if d["vectorizer"] != current:
+                self.add("vectorizer", current, d["vectorizer"], IMM, "the vectorizer cannot change")
+            elif d["vectorizer"] != "none":
+                module = d["vectorizer"]
+                self.vectorizer_settings(module, (d.get("moduleConfig") or {}).get(module) or {},
+                                         (live.get("moduleConfig") or {}).get(module) or {}, f"moduleConfig.{module}")
+        if "vectorIndexType" in d and d["vectorIndexType"] != live.get("vectorIndexType"):
+            self.add("vectorIndexType", live.get("vectorIndexType"), d["vectorIndexType"], IMM,
+                     "the vector index type cannot change")
+        if "vectorIndexConfig" in d:
+            self.index_config(d["vectorIndexConfig"], live.get("vectorIndexConfig") or {},
+                              d.get("vectorIndexType") or live.get("vectorIndexType") or "hnsw", "vectorIndexConfig")
+
+    def modules(self) -> None:
+        """Generative and reranker modules (class moduleConfig): replaceable in place since 1.28."""
+        live_modules = self.live.get("moduleConfig") or {}
+        legacy = self.d.get("vectorizer")
+        for module, settings in (self.d.get("moduleConfig") or {}).items():
+            if module == legacy:
+                continue  # compared as the legacy vectorizer's settings
+            spec = catalog.lookup(module)
+            kind = spec.kind if spec else None
+            path = f"moduleConfig.{module}"
+            if kind in ("generative", "reranker"):
+                current = live_modules.get(module)
+                if current is None:
+                    replaced = [m for m in live_modules if _kind(m) == kind and m != module]
+                    self.add(path, {m: live_modules[m] for m in replaced} or None, settings, U,
+                             f"sets the {kind} module" + (f", replacing {', '.join(replaced)}" if replaced else ""))
+                    self.needs("update_generative_reranker", f"changing the {kind} module")
+                else:
+                    before = len(self.fields)
+                    self.compare_leaves(settings, current, path, lambda k, p: (U, ""))
+                    if len(self.fields) > before:
+                        self.needs("update_generative_reranker", f"changing {module} settings")
+            else:
+                self.compare_leaves(settings, live_modules.get(module) or {}, path,
+                                    lambda k, p: (IMM, "module settings of this kind cannot change"))
+
+    def replication(self) -> None:
+        desired = self.d.get("replicationConfig") or {}
+        live = self.live.get("replicationConfig") or {}
+        for key, value in desired.items():
+            current = live.get(key)
+            if same(value, current, key):
+                continue
+            path = f"replicationConfig.{key}"
+            if key == "factor":
+                self.add(path, current, value, U)
+                if isinstance(value, int) and isinstance(current, int) and value > current and \
+                        at_least(self.version, "1.35.0"):
+                    self.warnings.append(f"{path}: since 1.35 the server raises the replication factor only when "
+                                         "every shard already has that many replicas (scale with "
+                                         "/v1/replication/scale first); otherwise apply fails at this step")
+            elif key == "asyncEnabled" and at_least(self.version, "1.38.0"):
+                self.warnings.append(f"{path}: output-only since 1.38 (derived from factor > 1); not applied")
+            else:
+                self.add(path, current, value, U)
+
+
+def _kind(module: str) -> str | None:
+    spec = catalog.lookup(module)
+    return spec.kind if spec else None
+
+
+def _migrated_type(t: str) -> str:
+    return {"string": "text", "string[]": "text[]"}.get(t, t)
+
+
+def _nested_same(desired: list[dict[str, Any]], live: list[dict[str, Any]]) -> bool:
+    live_by_name = {str(p.get("name")): p for p in live}
+    if {str(p.get("name")) for p in desired} != set(live_by_name):
+        return False
+    for prop in desired:
+        current = live_by_name[str(prop["name"])]
+        for key, value in prop.items():
+            if key == "nestedProperties":
+                if not _nested_same(value, current.get(key) or []):
+                    return False
+            elif key == "dataType":
+                if [_migrated_type(t) for t in value] != current.get(key):
+                    return False
+            elif not same(value, current.get(key), key):
+                return False
+    return True
+
+
+def _brief_property(prop: dict[str, Any]) -> dict[str, Any]:
+    return {"name": prop.get("name"), "dataType": prop.get("dataType")}
+
+
+def diff_collection(desired: dict[str, Any], live: dict[str, Any], version: Version) -> Change:
+    differ = _Differ(desired, live, version)
+    differ.run()
+    fields = differ.fields
+    if any(f.kind is IMM for f in fields):
+        action = Action.REPLACE
+    elif fields:
+        action = Action.UPDATE
+    else:
+        action = Action.NOOP
+    return Change(collection=str(live.get("class")), action=action, fields=fields, warnings=differ.warnings,
+                  errors=differ.errors, desired=desired if action is Action.REPLACE else None)

@@ -1,0 +1,125 @@
+"""The typed plan: a closed set of actions, and changes that name the fields forcing them.
+
+Both the JSON plan and the human views are rendered from these objects. A change's `reason` texts are for
+display only: apply decides from `action` and the field `kind`s, never from prose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+PLAN_FORMAT_VERSION = "1"
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    REPLACE = "replace"
+    DELETE = "delete"
+    NOOP = "no-op"
+
+    @property
+    def symbol(self) -> str:
+        return {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "no-op": " "}[self.value]
+
+    @property
+    def destroys_data(self) -> bool:
+        return self in (Action.REPLACE, Action.DELETE)
+
+
+class FieldKind(StrEnum):
+    UPDATE = "update"  # changed in place by PUT of the full definition
+    ADD_PROPERTY = "add_property"  # POST /v1/schema/{c}/properties
+    ADD_VECTOR = "add_vector"  # new named vector, by PUT
+    DROP_INDEX = "drop_index"  # DELETE /v1/schema/{c}/properties/{p}/index/{i}
+    IMMUTABLE = "immutable"  # the server cannot change it: forces a replace
+    ALIAS = "alias"  # /v1/aliases
+
+
+@dataclass
+class FieldChange:
+    path: str
+    before: Any
+    after: Any
+    kind: FieldKind
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path, "before": self.before, "after": self.after, "kind": self.kind.value}
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+@dataclass
+class Change:
+    collection: str
+    action: Action
+    fields: list[FieldChange] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # operations this server cannot do
+    desired: dict[str, Any] | None = None  # the declared REST body (create / replace)
+    protect: bool = False
+
+    @property
+    def forced_by(self) -> list[str]:
+        return [f.path for f in self.fields if f.kind is FieldKind.IMMUTABLE]
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "collection": self.collection,
+            "action": self.action.value,
+            "destroys_data": self.action.destroys_data,
+            "fields": [f.to_json() for f in self.fields],
+        }
+        if self.action is Action.REPLACE:
+            out["forced_by"] = self.forced_by
+        if self.warnings:
+            out["warnings"] = self.warnings
+        if self.errors:
+            out["errors"] = self.errors
+        if self.desired is not None:
+            out["desired"] = self.desired
+        if self.protect:
+            out["protect"] = True
+        return out
+
+
+@dataclass
+class Plan:
+    server_url: str
+    server_version: str
+    changes: list[Change]
+    unchanged: list[str] = field(default_factory=list)
+    unmanaged: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # preflight and version problems, reported together
+    warnings: list[str] = field(default_factory=list)
+    environment: str | None = None
+    fingerprints: dict[str, str] = field(default_factory=dict)  # live definition hash per touched collection
+
+    @property
+    def has_changes(self) -> bool:
+        return any(c.action is not Action.NOOP for c in self.changes)
+
+    def counts(self) -> dict[str, int]:
+        out = {a.value: 0 for a in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)}
+        for change in self.changes:
+            if change.action is not Action.NOOP:
+                out[change.action.value] += 1
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format_version": PLAN_FORMAT_VERSION,
+            "server": {"url": self.server_url, "version": self.server_version},
+            "environment": self.environment,
+            "summary": self.counts(),
+            "changes": [c.to_json() for c in self.changes if c.action is not Action.NOOP],
+            "unchanged": self.unchanged,
+            "unmanaged": self.unmanaged,
+            "errors": self.errors + [f"{c.collection}: {e}" for c in self.changes for e in c.errors],
+            "warnings": self.warnings,
+            "fingerprints": self.fingerprints,
+        }

@@ -1,0 +1,136 @@
+"""Desired collections + live state -> Plan. Pure: the live state was fetched before, key sources resolved
+before; this only compares and classifies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from weavectl.core import catalog
+from weavectl.core.diff import diff_collection
+from weavectl.core.model import Action, Change, FieldChange, FieldKind, Plan
+from weavectl.core.rest import collection_name, to_rest
+from weavectl.core.version import MIN_VERSION, Version, at_least, parse_version
+
+
+@dataclass
+class PlanInput:
+    collections: list[dict[str, Any]]  # config collections of the resolved document
+    live_classes: list[dict[str, Any]]
+    live_aliases: list[dict[str, str]]
+    live_modules: dict[str, Any]
+    server_url: str
+    server_version: str
+    targets: list[str] = field(default_factory=list)  # --target: only these collections
+    prune: bool = False
+    environment: str | None = None
+    key_errors: list[str] = field(default_factory=list)  # from resolving key sources (names, never values)
+
+
+def fingerprint(live_class: dict[str, Any] | None) -> str:
+    """A stable hash of a live definition: apply refuses a saved plan whose collections changed since."""
+    if live_class is None:
+        return "absent"
+    canonical = json.dumps(live_class, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def used_modules(coll: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+    vectors = list((coll.get("vectors") or {}).values()) + ([coll["vector"]] if coll.get("vector") else [])
+    names = [str(v.get("vectorizer")) for v in vectors] + [
+        str(coll[k]["module"]) for k in ("generative", "reranker") if coll.get(k)]
+    for name in names:
+        spec = catalog.lookup(name)
+        resolved = spec.name if spec else name
+        if name != "none" and resolved not in found:
+            found.append(resolved)
+    return found
+
+
+def _module_enabled(module: str, enabled: dict[str, Any]) -> bool:
+    if module in enabled:
+        return True
+    spec = catalog.lookup(module)
+    return spec is not None and any(a in enabled for a in (spec.name, *spec.aliases))
+
+
+def _enable_hint(module: str) -> str:
+    spec = catalog.lookup(module)
+    if spec is not None and spec.auto_enabled:
+        return (f"module {module} is not enabled on the server: API-based modules are on by default since 1.33 "
+                f"unless API_BASED_MODULES_DISABLED=true; add it to ENABLE_MODULES")
+    return f"module {module} is not enabled on the server: add it to ENABLE_MODULES (and start its inference service)"
+
+
+def build_plan(inp: PlanInput) -> Plan:
+    version = parse_version(inp.server_version)
+    live_by_name = {str(c.get("class", "")).lower(): c for c in inp.live_classes}
+    targets = {t.lower() for t in inp.targets}
+    plan = Plan(server_url=inp.server_url, server_version=inp.server_version, changes=[],
+                environment=inp.environment)
+    declared: set[str] = set()
+    for coll in inp.collections:
+        name = collection_name(str(coll["name"]))
+        declared.add(name.lower())
+        if targets and name.lower() not in targets:
+            continue
+        live = live_by_name.get(name.lower())
+        for module in used_modules(coll):
+            if not _module_enabled(module, inp.live_modules):
+                plan.errors.append(f"{name}: {_enable_hint(module)}")
+        if coll.get("state") == "absent":
+            if live is not None:
+                plan.changes.append(Change(str(live["class"]), Action.DELETE, protect=bool(coll.get("protect"))))
+                plan.fingerprints[str(live["class"])] = fingerprint(live)
+            continue
+        desired = to_rest(coll)
+        if live is None:
+            change = Change(name, Action.CREATE, desired=desired, protect=bool(coll.get("protect")))
+        else:
+            change = diff_collection(desired, live, version)
+            change.protect = bool(coll.get("protect"))
+            plan.fingerprints[change.collection] = fingerprint(live)
+        _alias_changes(coll, change, inp.live_aliases, version, plan)
+        if change.action is Action.NOOP:
+            plan.unchanged.append(change.collection)
+        plan.changes.append(change)
+    for live in inp.live_classes:
+        lname = str(live.get("class", ""))
+        if lname.lower() in declared or (targets and lname.lower() not in targets):
+            continue
+        if inp.prune:
+            plan.changes.append(Change(lname, Action.DELETE))
+            plan.fingerprints[lname] = fingerprint(live)
+        else:
+            plan.unmanaged.append(lname)
+    plan.errors.extend(inp.key_errors)
+    plan.changes.sort(key=lambda c: (c.action is Action.NOOP, c.collection.lower()))
+    return plan
+
+
+def _alias_changes(coll: dict[str, Any], change: Change, live_aliases: list[dict[str, str]], version: Version,
+                   plan: Plan) -> None:
+    if "aliases" not in coll:
+        return
+    target = change.collection
+    wanted = {collection_name(str(a)) for a in coll.get("aliases") or []}
+    live_map = {str(a.get("alias")): str(a.get("class")) for a in live_aliases}
+    fields: list[FieldChange] = []
+    for alias in sorted(wanted):
+        current = live_map.get(alias)
+        if current != target:
+            fields.append(FieldChange(f"aliases.{alias}", current, target, FieldKind.ALIAS))
+    for alias, cls in sorted(live_map.items()):
+        if cls.lower() == target.lower() and alias not in wanted:
+            fields.append(FieldChange(f"aliases.{alias}", cls, None, FieldKind.ALIAS))
+    if not fields:
+        return
+    if not at_least(version, MIN_VERSION["aliases"]):
+        change.errors.append(f"aliases need Weaviate >= {MIN_VERSION['aliases']}")
+    change.fields.extend(fields)
+    if change.action is Action.NOOP:
+        change.action = Action.UPDATE

@@ -1,0 +1,140 @@
+"""Orchestration: load -> connect -> fetch live state -> resolve key sources -> plan. The only place that
+wires the pure core to the adapters; commands call these functions and render what they return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from weavectl.adapters import secrets
+from weavectl.adapters.files import config_paths, load_documents
+from weavectl.adapters.schemas import load_schema
+from weavectl.adapters.weaviate import WeaviateClient
+from weavectl.core import catalog
+from weavectl.core.diagnostics import Diagnostics
+from weavectl.core.model import Action, Plan
+from weavectl.core.planner import PlanInput, build_plan, used_modules
+from weavectl.core.validate import make_validator, validate_documents
+from weavectl.core.yamldoc import Document
+from weavectl.errors import ConfigError, UsageError
+
+
+@dataclass
+class Loaded:
+    document: Document
+    env_name: str | None
+    base_dir: Path
+    warnings: list[str]
+
+    @property
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.document.data
+        return data
+
+    def environment(self) -> dict[str, Any]:
+        if self.env_name is None:
+            return {}
+        env: dict[str, Any] = (self.data.get("environments") or {}).get(self.env_name) or {}
+        return env
+
+
+def load_config(files: tuple[str, ...], env_name: str | None, environ: Mapping[str, str]) -> Loaded:
+    """Load and validate; any error stops here with every problem listed (plan never runs on a bad file)."""
+    diags = Diagnostics()
+    docs = load_documents(files, diags)
+    result = validate_documents(docs, make_validator(load_schema()), env_name=env_name, environ=environ,
+                                diags=diags, missing_var_is_error=True) if docs else None
+    if diags.errors or result is None or result.document is None:
+        listing = "\n".join(d.render() for d in diags.sorted() if d.severity == "error")
+        raise ConfigError(f"the config is not valid:\n{listing}", hint="run `weavectl validate` for details")
+    data = result.document.data
+    chosen = env_name or data.get("default_environment")
+    paths = config_paths(files)
+    return Loaded(result.document, chosen, paths[0].parent if paths else Path("."),
+                  [d.render() for d in diags.warnings])
+
+
+def connect(loaded: Loaded, url: str | None, environ: Mapping[str, str]) -> WeaviateClient:
+    env = loaded.environment()
+    target = url or env.get("url") or environ.get("WEAVIATE_URL")
+    if not target:
+        raise UsageError("no Weaviate URL: pass --url, set `url` in the environment, or export WEAVIATE_URL")
+    api_key = None
+    if env.get("auth"):
+        api_key = secrets.resolve(env["auth"], environ=environ, base_dir=loaded.base_dir)
+    elif environ.get("WEAVIATE_API_KEY"):
+        api_key = environ["WEAVIATE_API_KEY"]
+    return WeaviateClient(str(target), api_key=api_key)
+
+
+def credentials_needed(collections: list[dict[str, Any]]) -> list[str]:
+    names: list[str] = []
+    for coll in collections:
+        if coll.get("state") == "absent":
+            continue
+        for module in used_modules(coll):
+            spec = catalog.lookup(module)
+            for cred in spec.credentials if spec else ():
+                if cred not in names:
+                    names.append(cred)
+    return names
+
+
+def resolve_keys(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    needed = credentials_needed(loaded.data.get("collections") or [])
+    return secrets.resolve_all(loaded.data.get("api_keys") or {}, needed, environ=environ,
+                               base_dir=loaded.base_dir)
+
+
+@dataclass
+class Planned:
+    plan: Plan
+    loaded: Loaded
+    client: WeaviateClient
+    keys: dict[str, str]
+    live_classes: dict[str, dict[str, Any]]
+
+
+def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...] = (), prune: bool = False,
+              environ: Mapping[str, str]) -> Planned:
+    live = client.read_state()
+    keys, key_errors = resolve_keys(loaded, environ)
+    collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
+    plan = build_plan(PlanInput(
+        collections=collections, live_classes=live.classes, live_aliases=live.aliases,
+        live_modules=live.modules, server_url=live.url, server_version=live.version, targets=list(targets),
+        prune=prune, environment=loaded.env_name, key_errors=key_errors,
+    ))
+    plan.warnings.extend(loaded.warnings)
+    declared = loaded.data.get("api_keys") or {}
+    for cred in credentials_needed(collections):
+        if cred not in declared:
+            header = catalog.CREDENTIALS[cred].header if cred in catalog.CREDENTIALS else cred
+            plan.warnings.append(f"no key source for '{cred}': the server must hold that key itself, or requests "
+                                 f"(imports, queries) must send {header}")
+    if client.api_key:
+        _check_hidden_collections(plan, client)
+    by_name = {str(c.get("class")): c for c in live.classes}
+    return Planned(plan, loaded, client, keys, by_name)
+
+
+def _check_hidden_collections(plan: Plan, client: WeaviateClient) -> None:
+    """/v1/schema omits collections the key may not read: never plan to create one that exists unseen."""
+    from weavectl.adapters.weaviate import WeaviateRestError
+
+    for change in plan.changes:
+        if change.action is not Action.CREATE:
+            continue
+        try:
+            if client.get_class(change.collection) is not None:
+                plan.errors.append(f"{change.collection}: exists on the server but /v1/schema did not list it "
+                                   "(the API key may not read it); refusing to plan its creation")
+        except WeaviateRestError as exc:
+            if exc.status == 403:
+                plan.errors.append(f"{change.collection}: the API key may not read this collection, so weavectl "
+                                   "cannot tell whether it exists; refusing to plan its creation")
+            else:
+                raise
