@@ -30,13 +30,20 @@ def config_options(func: click.decorators.FC) -> click.decorators.FC:
     return func
 
 
-def write_plan_file(path: str, planned: Planned, files: tuple[str, ...]) -> None:
+def write_plan_file(path: str, planned: Planned, files: tuple[str, ...], *, targets: tuple[str, ...] = (),
+                    prune: bool = False) -> None:
     data = plan_json(planned.plan)
     desired = {c.collection: c.desired for c in planned.plan.changes if c.desired is not None}
+    auth = planned.loaded.environment().get("auth")
     payload = {
         "kind": PLAN_FILE_KIND,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "config": {"files": list(files), "environment": planned.loaded.env_name},
+        "options": {"targets": list(targets), "prune": prune},
+        "connection": {"url": planned.client.url,
+                       "auth": auth if isinstance(auth, dict) and "literal" not in auth else None},
+        # The live definitions the plan was made from, so a stale plan can say what changed since.
+        "live": {name: planned.live_classes.get(name) for name in planned.plan.fingerprints},
         "plan": data,
         "desired": desired,
         # The resolved collections of the config, so apply can rebuild full update bodies (no secrets in them).
@@ -75,7 +82,7 @@ def plan(files: tuple[str, ...], env_name: str | None, url: str | None, out: str
     if the_plan.errors or any(c.errors for c in the_plan.changes):
         return ExitCode.ERROR
     if out:
-        write_plan_file(out, planned, files)
+        write_plan_file(out, planned, files, targets=targets, prune=prune)
         click.echo(f"Saved the plan to {out}; apply it with: weavectl apply {out}", err=True)
     if detailed_exitcode and any(c.action is not Action.NOOP for c in the_plan.changes):
         return ExitCode.CHANGES_PRESENT

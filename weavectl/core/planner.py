@@ -90,6 +90,7 @@ def build_plan(inp: PlanInput) -> Plan:
         desired = to_rest(coll)
         if live is None:
             change = Change(name, Action.CREATE, desired=desired, protect=bool(coll.get("protect")))
+            plan.fingerprints[name] = fingerprint(None)  # apply refuses if someone created it meanwhile
         else:
             change = diff_collection(desired, live, version)
             change.protect = bool(coll.get("protect"))

@@ -1,0 +1,147 @@
+"""`weavectl apply`: converge the live cluster to the file (or to a saved plan), safely."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from weavectl.adapters import secrets
+from weavectl.adapters.weaviate import WeaviateClient
+from weavectl.commands.plan_cmd import PLAN_FILE_KIND, config_options
+from weavectl.core.model import Action
+from weavectl.core.planner import fingerprint
+from weavectl.core.redact import REDACTOR
+from weavectl.core.steps import compile_steps, policy
+from weavectl.core.yamldoc import Document
+from weavectl.errors import ConfigError, ExitCode, UsageError, WeavectlError
+from weavectl.execute import changed_paths, execute
+from weavectl.render.human import render_text
+from weavectl.render.jsonplan import plan_json
+from weavectl.run import Loaded, Planned, connect, load_config, make_plan
+
+
+class StalePlan(WeavectlError):
+    pass
+
+
+def _load_plan_file(path: str) -> dict[str, Any]:
+    try:
+        saved = json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise UsageError(f"plan file not found: {path}") from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path} is not a weavectl plan file: {exc}") from None
+    if not isinstance(saved, dict) or saved.get("kind") != PLAN_FILE_KIND:
+        raise ConfigError(f"{path} is not a weavectl plan file (made by `weavectl plan --out`)")
+    return saved
+
+
+def _from_plan_file(saved: dict[str, Any], url: str | None) -> tuple[Loaded, WeaviateClient]:
+    data = {"version": 1, "collections": saved.get("collections") or [], "api_keys": saved.get("api_keys") or {}}
+    env_name = (saved.get("config") or {}).get("environment")
+    loaded = Loaded(Document(data, "<plan file>"), env_name, Path("."), [])
+    connection = saved.get("connection") or {}
+    target = url or connection.get("url")
+    if not target:
+        raise UsageError("the plan file names no server: pass --url")
+    api_key = None
+    if connection.get("auth"):
+        api_key = secrets.resolve(connection["auth"])
+    elif os.environ.get("WEAVIATE_API_KEY"):
+        api_key = os.environ["WEAVIATE_API_KEY"]
+    return loaded, WeaviateClient(str(target), api_key=api_key)
+
+
+def _check_stale(saved: dict[str, Any], planned: Planned) -> None:
+    reasons: list[str] = []
+    old_live = saved.get("live") or {}
+    for name, saved_fp in (saved.get("plan") or {}).get("fingerprints", {}).items():
+        current = planned.live_classes.get(name)
+        if fingerprint(current) == saved_fp:
+            continue
+        if saved_fp == "absent":
+            reasons.append(f"{name} was created by someone else after the plan was made")
+        elif current is None:
+            reasons.append(f"{name} was deleted after the plan was made")
+        else:
+            what = ", ".join(changed_paths(old_live.get(name) or {}, current))
+            reasons.append(f"{name} changed after the plan was made: {what}")
+    new_changes = plan_json(planned.plan)["changes"]
+    if not reasons and new_changes != (saved.get("plan") or {}).get("changes"):
+        reasons.append("the live cluster no longer yields the same plan")
+    if reasons:
+        raise StalePlan("stale plan: run plan again.\n  " + "\n  ".join(reasons),
+                        hint="nothing was written")
+
+
+def _confirm(auto_approve: bool) -> None:
+    if auto_approve:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError("apply needs confirmation, but there is no terminal to ask on: pass --auto-approve "
+                         "(in CI, apply a reviewed plan file)")
+    answer = click.prompt("Apply these changes? Only 'yes' is accepted", default="", show_default=False)
+    if answer.strip() != "yes":
+        raise WeavectlError("apply cancelled: nothing was written")
+
+
+@click.command()
+@click.argument("planfile", required=False)
+@config_options
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--allow-destroy", is_flag=True, help="Permit replace and delete (data loss). `protect` still wins.")
+@click.option("--prune", is_flag=True, help="Delete live collections the file does not mention.")
+@click.option("--target", "targets", multiple=True, help="Only apply to this collection (repeatable).")
+def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, url: str | None, auto_approve: bool,
+          allow_destroy: bool, prune: bool, targets: tuple[str, ...]) -> int:
+    """Apply the file (or a saved plan) to the live cluster, then check a fresh plan is empty."""
+    environ = os.environ
+    colour = sys.stdout.isatty()
+    if planfile:
+        if files or env_name:
+            raise UsageError("give either a plan file or -f/--env, not both")
+        saved = _load_plan_file(planfile)
+        options = saved.get("options") or {}
+        targets, prune = tuple(options.get("targets") or ()), bool(options.get("prune"))
+        loaded, client = _from_plan_file(saved, url)
+    else:
+        saved = None
+        loaded = load_config(files, env_name, environ)
+        client = connect(loaded, url, environ)
+    try:
+        planned = make_plan(loaded, client, targets=targets, prune=prune, environ=environ)
+        if saved is not None:
+            _check_stale(saved, planned)
+        plan = planned.plan
+        click.echo(render_text(plan, colour=colour))
+        errors = plan.errors + [f"{c.collection}: {e}" for c in plan.changes for e in c.errors]
+        if errors:
+            raise WeavectlError("the plan has errors (above); nothing was written")
+        if not plan.has_changes:
+            return ExitCode.OK
+        blocked = policy(plan, allow_destroy=allow_destroy)
+        if blocked.reasons:
+            raise WeavectlError("refusing to apply; nothing was written:\n  " + "\n  ".join(blocked.reasons))
+        if saved is None:
+            _confirm(auto_approve)
+        steps = compile_steps(plan, set(planned.live_classes))
+        report = execute(steps, client, allow_destroy=allow_destroy, progress=lambda m: click.echo(m, err=True))
+        if report.failed is not None:
+            click.echo(report.render(), err=True)
+            return ExitCode.ERROR
+        click.echo(f"Apply complete: {len(report.done)} step(s).")
+        after = make_plan(loaded, client, targets=targets, prune=prune, environ=environ).plan
+        remaining = [c for c in after.changes if c.action is not Action.NOOP]
+        if remaining:
+            click.echo(REDACTOR.scrub(render_text(after, colour=colour)), err=True)
+            raise WeavectlError("apply finished, but a fresh plan still shows the changes above: weavectl's view "
+                                "of the server differs from what the server stored (please report this)")
+        click.echo("Verified: a fresh plan shows no changes.")
+        return ExitCode.OK
+    finally:
+        client.close()

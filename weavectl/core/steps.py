@@ -1,0 +1,222 @@
+"""Compile a plan into executable steps, and the policy that filters destructive ones. Pure.
+
+Apply is then a loop with no decisions in it. Order: creates with referenced collections first (a reference to
+a collection created later is deferred to an add-property step, which also breaks cycles), then updates, then
+deletes with referencing collections first.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from weavectl.core import catalog
+from weavectl.core.model import Action, Change, FieldKind, Plan
+from weavectl.core.rest import property_name
+
+
+class StepKind(StrEnum):
+    CREATE = "create"  # POST /v1/schema
+    UPDATE = "update"  # GET, check fingerprint, PUT the full definition with the declared changes overlaid
+    ADD_PROPERTY = "add_property"  # POST /v1/schema/{c}/properties
+    DROP_INDEX = "drop_index"  # DELETE /v1/schema/{c}/properties/{p}/index/{i}
+    DELETE = "delete"  # DELETE /v1/schema/{c}
+    SET_ALIAS = "set_alias"  # PUT /v1/aliases/{a}, or POST when it does not exist
+    DELETE_ALIAS = "delete_alias"  # DELETE /v1/aliases/{a}
+
+
+@dataclass
+class Step:
+    kind: StepKind
+    collection: str
+    description: str
+    body: dict[str, Any] | None = None  # create body; the desired (declared) body for update
+    target: str = ""  # property name, alias name
+    index: str = ""  # filterable | searchable | rangeFilters
+    fingerprint: str | None = None  # for update: the live definition the plan was made from
+    destructive: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind.value, "collection": self.collection, "description": self.description,
+                "destructive": self.destructive}
+
+
+@dataclass
+class Blocked:
+    """Changes the policy refused, with why; apply stops before any write when this is not empty."""
+
+    reasons: list[str] = field(default_factory=list)
+
+
+def policy(plan: Plan, *, allow_destroy: bool) -> Blocked:
+    blocked = Blocked()
+    for change in plan.changes:
+        if not change.action.destroys_data:
+            continue
+        what = "replace" if change.action is Action.REPLACE else "delete"
+        if change.protect:
+            blocked.reasons.append(f"{change.collection}: `protect: true` forbids this {what}, even with "
+                                   "--allow-destroy")
+        elif not allow_destroy:
+            forced = f" (forced by {', '.join(change.forced_by)})" if change.forced_by else ""
+            blocked.reasons.append(f"{change.collection}: {what}{forced} loses its data; "
+                                   "rerun with --allow-destroy to permit it")
+    return blocked
+
+
+def _references(body: dict[str, Any]) -> set[str]:
+    refs: set[str] = set()
+    for prop in body.get("properties") or []:
+        for dtype in prop.get("dataType") or []:
+            if dtype[:1].isupper():
+                refs.add(dtype)
+    return refs
+
+
+def _create_order(creates: list[Change]) -> list[Change]:
+    """Referenced collections first (depth-first topological order; cycles keep file order)."""
+    by_name = {c.collection: c for c in creates}
+    done: list[Change] = []
+    state: dict[str, str] = {}
+
+    def visit(change: Change) -> None:
+        if state.get(change.collection):
+            return
+        state[change.collection] = "visiting"
+        for ref in sorted(_references(change.desired or {})):
+            if ref in by_name and ref != change.collection:
+                visit(by_name[ref])
+        state[change.collection] = "done"
+        done.append(change)
+
+    for change in creates:
+        visit(change)
+    return done
+
+
+def compile_steps(plan: Plan, live_names: set[str]) -> list[Step]:
+    """live_names: collections that exist before apply (a reference to one of them needs no deferral)."""
+    steps: list[Step] = []
+    deferred: list[Step] = []
+    changes = [c for c in plan.changes if c.action is not Action.NOOP]
+    deletes = [c for c in changes if c.action is Action.DELETE]
+    replaces = [c for c in changes if c.action is Action.REPLACE]
+    # Deletes, and the delete half of replaces, referencing collections first.
+    for change in sorted(deletes + replaces, key=lambda c: c.collection):
+        steps.append(Step(StepKind.DELETE, change.collection,
+                          f"delete collection {change.collection}" + (" (replace)" if change in replaces else ""),
+                          destructive=True))
+    existing = {n for n in live_names} - {c.collection for c in deletes + replaces}
+    creates = [c for c in changes if c.action in (Action.CREATE, Action.REPLACE)]
+    for change in _create_order(creates):
+        body = copy.deepcopy(change.desired or {})
+        keep: list[dict[str, Any]] = []
+        later: list[dict[str, Any]] = []
+        for prop in body.get("properties") or []:
+            refs = {d for d in prop.get("dataType") or [] if d[:1].isupper()}
+            (later if refs - existing - {change.collection} else keep).append(prop)
+        if "properties" in body:
+            body["properties"] = keep
+        steps.append(Step(StepKind.CREATE, change.collection, f"create collection {change.collection}", body=body))
+        existing.add(change.collection)
+        for prop in later:
+            deferred.append(Step(StepKind.ADD_PROPERTY, change.collection,
+                                 f"add reference property {change.collection}.{prop['name']}", body=prop,
+                                 target=str(prop["name"])))
+    steps.extend(deferred)
+    for change in changes:
+        if change.action is Action.UPDATE:
+            steps.extend(_update_steps(change, plan.fingerprints.get(change.collection)))
+    for change in changes:
+        for f in change.fields:
+            if f.kind is FieldKind.ALIAS:
+                alias = f.path.split(".", 1)[1]
+                if f.after is None:
+                    steps.append(Step(StepKind.DELETE_ALIAS, change.collection, f"remove alias {alias}",
+                                      target=alias))
+                else:
+                    steps.append(Step(StepKind.SET_ALIAS, change.collection,
+                                      f"point alias {alias} at {change.collection}", target=alias))
+    return steps
+
+
+def _update_steps(change: Change, fingerprint: str | None) -> list[Step]:
+    out: list[Step] = []
+    in_place = [f for f in change.fields if f.kind in (FieldKind.UPDATE, FieldKind.ADD_VECTOR)]
+    if in_place:
+        out.append(Step(StepKind.UPDATE, change.collection,
+                        f"update collection {change.collection} ({', '.join(f.path for f in in_place)})",
+                        body=_declared_updates(change), fingerprint=fingerprint))
+    for f in change.fields:
+        if f.kind is FieldKind.ADD_PROPERTY:
+            out.append(Step(StepKind.ADD_PROPERTY, change.collection,
+                            f"add property {change.collection}.{f.after['name']}", body=f.after,
+                            target=str(f.after["name"])))
+        elif f.kind is FieldKind.DROP_INDEX:
+            _, prop, flag = f.path.split(".")
+            index = {"indexFilterable": "filterable", "indexSearchable": "searchable",
+                     "indexRangeFilters": "rangeFilters"}[flag]
+            out.append(Step(StepKind.DROP_INDEX, change.collection,
+                            f"drop the {index} index of {change.collection}.{prop}", target=prop, index=index))
+    return out
+
+
+def _declared_updates(change: Change) -> dict[str, Any]:
+    """The in-place field changes as a sparse REST body, to overlay on the freshly read definition."""
+    body: dict[str, Any] = {}
+    for f in change.fields:
+        if f.kind not in (FieldKind.UPDATE, FieldKind.ADD_VECTOR):
+            continue
+        parts = f.path.split(".")
+        if parts[0] == "properties":  # only descriptions change in place: keep the list shape
+            body.setdefault("properties", []).append({"name": parts[1], parts[2]: f.after})
+            continue
+        node = body
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = copy.deepcopy(f.after)
+    return body
+
+
+def overlay(live: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
+    """The full definition to PUT: what the server has now, with the declared in-place changes applied.
+
+    PUT replaces the whole collection and resets whatever it is not sent, so everything else is echoed back
+    exactly as read (including server-internal property fields).
+    """
+    out = copy.deepcopy(live)
+    for key, value in updates.items():
+        if key == "properties":
+            by_name = {str(p.get("name", "")).lower(): p for p in out.get("properties") or []}
+            for prop in value:
+                target = by_name.get(property_name(str(prop["name"])).lower())
+                if target is not None:
+                    target.update({k: v for k, v in prop.items() if k != "name"})
+        elif key == "moduleConfig":
+            modules = out.setdefault("moduleConfig", {})
+            for module, settings in value.items():
+                spec = catalog.lookup(module)
+                if spec is not None and spec.kind in ("generative", "reranker"):
+                    for other in [m for m in modules if m != module and _kind(m) == spec.kind]:
+                        del modules[other]  # one module of each kind: the new one replaces the old
+                _merge(modules.setdefault(module, {}), settings)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _kind(module: str) -> str | None:
+    spec = catalog.lookup(module)
+    return spec.kind if spec else None
+
+
+def _merge(into: dict[str, Any], changes: dict[str, Any]) -> None:
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = copy.deepcopy(value)
