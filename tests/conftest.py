@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.providers import LocalProviders
 from weavectl.devserver import WeaviateServer
+from weavectl.devserver.process import DEFAULT_MODULES
 
 # Test-only keys, made up here; nothing real. The local providers accept exactly these.
 PROVIDER_KEYS = {
@@ -33,6 +34,7 @@ def providers() -> Iterator[LocalProviders]:
 def _start(providers: LocalProviders, api_keys: tuple[str, ...] = ()) -> WeaviateServer:
     server = WeaviateServer(
         api_keys=api_keys,
+        modules=(*DEFAULT_MODULES, "text2vec-transformers"),
         # The transformers module needs its inference container at start-up: our local one.
         env={"TRANSFORMERS_INFERENCE_API": providers["transformers"].url},
     ).start()

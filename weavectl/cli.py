@@ -18,7 +18,9 @@ from weavectl.errors import ExitCode, WeavectlError
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Describe Weaviate collections, vectorizers and key sources in YAML, and converge clusters to it."""
-    ctx.obj = {"debug": debug}
+    # Tests inject collaborators (an HTTP transport) through obj; commands read them from the context.
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
 
 
 def _register_commands() -> None:
@@ -33,12 +35,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     sys.exit(run_cli(argv))
 
 
-def run_cli(argv: Sequence[str] | None = None) -> int:
+def run_cli(argv: Sequence[str] | None = None, *, obj: dict[str, object] | None = None) -> int:
     _register_commands()
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
-        result = cli.main(args=args, prog_name="weavectl", standalone_mode=False)
+        result = cli.main(args=args, prog_name="weavectl", standalone_mode=False, obj=dict(obj or {}))
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         return ExitCode.USAGE

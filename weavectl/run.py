@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from weavectl.adapters import secrets
 from weavectl.adapters.files import config_paths, load_documents
 from weavectl.adapters.schemas import load_schema
@@ -57,7 +59,8 @@ def load_config(files: tuple[str, ...], env_name: str | None, environ: Mapping[s
                   [d.render() for d in diags.warnings])
 
 
-def connect(loaded: Loaded, url: str | None, environ: Mapping[str, str]) -> WeaviateClient:
+def connect(loaded: Loaded, url: str | None, environ: Mapping[str, str],
+            transport: httpx.BaseTransport | None = None) -> WeaviateClient:
     env = loaded.environment()
     target = url or env.get("url") or environ.get("WEAVIATE_URL")
     if not target:
@@ -67,7 +70,17 @@ def connect(loaded: Loaded, url: str | None, environ: Mapping[str, str]) -> Weav
         api_key = secrets.resolve(env["auth"], environ=environ, base_dir=loaded.base_dir)
     elif environ.get("WEAVIATE_API_KEY"):
         api_key = environ["WEAVIATE_API_KEY"]
-    return WeaviateClient(str(target), api_key=api_key)
+    return WeaviateClient(str(target), api_key=api_key, transport=transport)
+
+
+def injected_transport() -> httpx.BaseTransport | None:
+    """An HTTP transport tests put in the click context (recording, failure injection); None normally."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    transport = obj.get("transport") if isinstance(obj, dict) else None
+    return transport if isinstance(transport, httpx.BaseTransport) else None
 
 
 def credentials_needed(collections: list[dict[str, Any]]) -> list[str]:

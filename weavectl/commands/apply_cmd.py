@@ -22,7 +22,7 @@ from weavectl.errors import ConfigError, ExitCode, UsageError, WeavectlError
 from weavectl.execute import changed_paths, execute
 from weavectl.render.human import render_text
 from weavectl.render.jsonplan import plan_json
-from weavectl.run import Loaded, Planned, connect, load_config, make_plan
+from weavectl.run import Loaded, Planned, connect, injected_transport, load_config, make_plan
 
 
 class StalePlan(WeavectlError):
@@ -54,7 +54,7 @@ def _from_plan_file(saved: dict[str, Any], url: str | None) -> tuple[Loaded, Wea
         api_key = secrets.resolve(connection["auth"])
     elif os.environ.get("WEAVIATE_API_KEY"):
         api_key = os.environ["WEAVIATE_API_KEY"]
-    return loaded, WeaviateClient(str(target), api_key=api_key)
+    return loaded, WeaviateClient(str(target), api_key=api_key, transport=injected_transport())
 
 
 def _check_stale(saved: dict[str, Any], planned: Planned) -> None:
@@ -112,7 +112,7 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
     else:
         saved = None
         loaded = load_config(files, env_name, environ)
-        client = connect(loaded, url, environ)
+        client = connect(loaded, url, environ, injected_transport())
     try:
         planned = make_plan(loaded, client, targets=targets, prune=prune, environ=environ)
         if saved is not None:

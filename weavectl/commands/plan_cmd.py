@@ -15,7 +15,7 @@ from weavectl.core.redact import REDACTOR
 from weavectl.errors import ExitCode
 from weavectl.render.human import render_markdown, render_text
 from weavectl.render.jsonplan import plan_json, render_json
-from weavectl.run import Planned, connect, load_config, make_plan
+from weavectl.run import Planned, connect, injected_transport, load_config, make_plan
 
 PLAN_FILE_KIND = "weavectl-plan"
 
@@ -67,7 +67,7 @@ def plan(files: tuple[str, ...], env_name: str | None, url: str | None, out: str
     """Show what apply would change on the live cluster."""
     environ = os.environ
     loaded = load_config(files, env_name, environ)
-    client = connect(loaded, url, environ)
+    client = connect(loaded, url, environ, injected_transport())
     try:
         planned = make_plan(loaded, client, targets=targets, prune=prune, environ=environ)
     finally:

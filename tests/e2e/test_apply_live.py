@@ -1,0 +1,229 @@
+"""`weavectl apply` against a real weaviate-server: converges, refuses stale plans, survives failures."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from tests.support.recording import RecordingTransport
+from weavectl.cli import run_cli
+from weavectl.devserver import WeaviateServer
+
+pytestmark = pytest.mark.server
+
+
+def write(tmp_path: Path, doc: dict[str, Any], name: str = "weavectl.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str, transport: httpx.BaseTransport | None = None
+        ) -> tuple[int, str, str]:
+    code = run_cli(list(argv), obj={"transport": transport} if transport else None)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def plan_is_empty(capsys: pytest.CaptureFixture[str], cfg: Path, url: str, *targets: str) -> None:
+    args = [a for t in targets for a in ("--target", t)]
+    code, out, err = cli(capsys, "plan", "-f", str(cfg), "--url", url, "--detailed-exitcode", *args)
+    assert code == 0, out + err
+
+
+def base_doc(names: dict[str, str], **extra: Any) -> dict[str, Any]:
+    article: dict[str, Any] = {
+        "name": names["a"],
+        "description": "articles",
+        "properties": [
+            {"name": "title", "data_type": "text"},
+            {"name": "body", "data_type": "text", "index_filterable": True},
+            {"name": "author", "target_collection": names["b"]},
+        ],
+        "vectors": {"main": {"vectorizer": "text2vec-openai", "base_url": "http://127.0.0.1:9",
+                             "model": "text-embedding-3-small", "index": {"ef": 64}}},
+        "generative": {"module": "generative-openai", "model": "gpt-4o"},
+        **extra,
+    }
+    author = {"name": names["b"], "properties": [{"name": "name", "data_type": "text"}],
+              "vectors": {"v": {"vectorizer": "none"}}}
+    return {"version": 1, "collections": [article, author]}
+
+
+@pytest.fixture
+def names(weaviate: WeaviateServer) -> Any:
+    made = {"a": f"A{uuid.uuid4().hex[:8]}", "b": f"B{uuid.uuid4().hex[:8]}", "c": f"C{uuid.uuid4().hex[:8]}"}
+    yield made
+    for name in made.values():
+        httpx.delete(f"{weaviate.url}/v1/schema/{name}", timeout=30)
+
+
+def test_each_kind_of_change_applies_and_converges(weaviate: WeaviateServer, names: dict[str, str], tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    url, targets = weaviate.url, [names["a"], names["b"], names["c"]]
+    tflags = [a for t in targets for a in ("--target", t)]
+    doc = base_doc(names)
+
+    def apply(*flags: str) -> str:
+        cfg = write(tmp_path, doc)
+        code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", url, "--auto-approve", *flags, *tflags)
+        assert code == 0, out + err
+        assert "Verified: a fresh plan shows no changes." in out
+        plan_is_empty(capsys, cfg, url, *targets)
+        return out
+
+    out = apply()  # create, with the referenced collection first
+    assert "will be created" in out
+    doc["collections"][0]["description"] = "all articles"  # update in place
+    doc["collections"][0]["vectors"]["main"]["index"]["ef"] = 128
+    doc["collections"][0]["generative"] = {"module": "generative-cohere", "model": "command-r"}
+    assert "updated in place" in apply()
+    doc["collections"][0]["properties"].append({"name": "summary", "data_type": "text"})  # add property
+    doc["collections"][0]["vectors"]["second"] = {"vectorizer": "none"}  # add named vector
+    apply()
+    doc["collections"][0]["properties"][1]["index_filterable"] = False  # drop an index
+    apply()
+    doc["collections"][1]["properties"][0]["tokenization"] = "field"  # replace (immutable)
+    assert "must be replaced" in apply("--allow-destroy")
+    doc["collections"][1]["state"] = "absent"  # delete
+    doc["collections"][0]["properties"] = [p for p in doc["collections"][0]["properties"] if p["name"] != "author"]
+    doc["collections"][0]["properties"].append({"name": "author", "target_collection": names["a"]})
+    httpx.delete(f"{url}/v1/schema/{names['a']}", timeout=30)  # the reference's target changes: start over
+    apply("--allow-destroy")
+    assert httpx.get(f"{url}/v1/schema/{names['b']}").status_code == 404
+    httpx.post(f"{url}/v1/schema", json={"class": names["c"]}).raise_for_status()  # prune an unmanaged one
+    apply("--allow-destroy", "--prune")
+    assert httpx.get(f"{url}/v1/schema/{names['c']}").status_code == 404
+
+
+@pytest.mark.parametrize("someone_else", ["property added", "setting changed", "collection deleted",
+                                          "collection created"])
+def test_saved_plan_is_refused_when_stale(someone_else: str, weaviate: WeaviateServer, names: dict[str, str],
+                                          tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = weaviate.url
+    doc = base_doc(names)
+    cfg = write(tmp_path, doc)
+    code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", url, "--auto-approve")
+    assert code == 0, out + err
+    doc["collections"][0]["description"] = "planned change"
+    doc["collections"].append({"name": names["c"], "properties": [{"name": "x", "data_type": "int"}]})
+    cfg = write(tmp_path, doc)
+    planfile = tmp_path / "plan.json"
+    code, out, err = cli(capsys, "plan", "-f", str(cfg), "--url", url, "--out", str(planfile))
+    assert code == 0, out + err
+    a = names["a"]
+    if someone_else == "property added":
+        httpx.post(f"{url}/v1/schema/{a}/properties", json={"name": "extra", "dataType": ["text"]}).raise_for_status()
+    elif someone_else == "setting changed":
+        live = httpx.get(f"{url}/v1/schema/{a}").json()
+        live["invertedIndexConfig"]["bm25"]["b"] = 0.5
+        httpx.put(f"{url}/v1/schema/{a}", json=live).raise_for_status()
+    elif someone_else == "collection deleted":
+        httpx.delete(f"{url}/v1/schema/{a}").raise_for_status()
+    else:
+        httpx.post(f"{url}/v1/schema", json={"class": names["c"]}).raise_for_status()
+    recorder = RecordingTransport()
+    code, out, err = cli(capsys, "apply", str(planfile), transport=recorder)
+    assert code == 1
+    assert "stale plan: run plan again" in err
+    expected = {"property added": "properties", "setting changed": "invertedIndexConfig.bm25.b",
+                "collection deleted": "was deleted", "collection created": "was created"}[someone_else]
+    assert expected in err
+    assert recorder.writes_sent() == [], "a stale plan must send no write"
+
+
+def _failure_doc(names: dict[str, str]) -> dict[str, Any]:
+    """Five steps of one write each: create B, create A (references B), update C, add property, drop index."""
+    doc = base_doc(names)
+    doc["collections"].append({
+        "name": names["c"], "description": "after",
+        "properties": [{"name": "x", "data_type": "text", "index_filterable": False},
+                       {"name": "y", "data_type": "int"}],
+    })
+    return doc
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("failure", ["connect", "500"])
+def test_failure_at_every_step_is_reported_and_a_second_apply_converges(
+        k: int, failure: str, weaviate: WeaviateServer, names: dict[str, str], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    url = weaviate.url
+    httpx.post(f"{url}/v1/schema", json={
+        "class": names["c"], "description": "before",
+        "properties": [{"name": "x", "dataType": ["text"]}]}).raise_for_status()
+    cfg = write(tmp_path, _failure_doc(names))
+    flags = ["--url", url, "--auto-approve", "--target", names["a"], "--target", names["b"], "--target", names["c"]]
+    recorder = RecordingTransport(fail_on_write=k, failure=failure)
+    code, out, err = cli(capsys, "apply", "-f", str(cfg), *flags, transport=recorder)
+    assert code == 1, out + err
+    assert f"Apply stopped at step {k}:" in err
+    assert f"Done ({k - 1}):" in err or (k == 1 and "Done: nothing." in err)
+    assert f"Not attempted ({5 - k}):" in err or (k == 5 and "Not attempted: none." in err)
+    assert "Traceback" not in err
+    code, out, err = cli(capsys, "apply", "-f", str(cfg), *flags)
+    assert code == 0, out + err
+    assert "Verified: a fresh plan shows no changes." in out
+    c = httpx.get(f"{url}/v1/schema/{names['c']}").json()
+    assert c["description"] == "after"
+    props = {p["name"]: p for p in c["properties"]}
+    assert set(props) == {"x", "y"} and props["x"]["indexFilterable"] is False
+
+
+def test_no_destructive_request_without_allow_destroy(weaviate: WeaviateServer, names: dict[str, str],
+                                                      tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = weaviate.url
+    doc = base_doc(names)
+    cfg = write(tmp_path, doc)
+    assert cli(capsys, "apply", "-f", str(cfg), "--url", url, "--auto-approve")[0] == 0
+    doc["collections"][0]["properties"][0]["tokenization"] = "field"  # forces a replace
+    doc["collections"][1]["state"] = "absent"  # a delete
+    cfg = write(tmp_path, doc)
+    recorder = RecordingTransport()
+    code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", url, "--auto-approve", transport=recorder)
+    assert code == 1 and "--allow-destroy" in err
+    assert recorder.writes_sent() == []
+    doc["collections"][0]["protect"] = True
+    doc["collections"][1].pop("state")
+    cfg = write(tmp_path, doc)
+    recorder = RecordingTransport()
+    code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", url, "--auto-approve", "--allow-destroy",
+                         transport=recorder)
+    assert code == 1 and "protect: true" in err
+    assert recorder.writes_sent() == []
+
+
+def test_apply_without_terminal_or_auto_approve_refuses(weaviate: WeaviateServer, names: dict[str, str],
+                                                        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = write(tmp_path, base_doc(names))
+    recorder = RecordingTransport()
+    code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", weaviate.url, transport=recorder)
+    assert code != 0 and "--auto-approve" in err
+    assert recorder.writes_sent() == []
+
+
+def test_server_killed_mid_apply_then_restarted_converges(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A real crash: the node is killed after the second write; restarted on its data, apply finishes the job."""
+    data_dir = tmp_path / "data"
+    server = WeaviateServer(data_dir=data_dir).start()
+    names = {"a": "Killa", "b": "Killb", "c": "Killc"}
+    cfg = write(tmp_path, _failure_doc(names))
+    try:
+        httpx.post(f"{server.url}/v1/schema", json={"class": "Killc", "properties": [
+            {"name": "x", "dataType": ["text"]}]}).raise_for_status()
+        recorder = RecordingTransport(after_write=lambda n: server.kill() if n == 2 else None)
+        code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", server.url, "--auto-approve",
+                             transport=recorder)
+        assert code == 1 and "Apply stopped at step 3" in err and "Done (2):" in err
+        server.stop(keep_data=True)
+        server = WeaviateServer(data_dir=data_dir).start()
+        code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", server.url, "--auto-approve")
+        assert code == 0, out + err
+        plan_is_empty(capsys, cfg, server.url)
+    finally:
+        server.stop(keep_data=False)

@@ -1,0 +1,39 @@
+"""An httpx transport for tests: records every request weavectl sends to the real server, and can make the
+k-th write fail (connection refused, or a 500) to simulate a server that vanishes or errors mid-apply."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+
+
+class RecordingTransport(httpx.BaseTransport):
+    def __init__(self, *, fail_on_write: int | None = None, failure: str = "connect",
+                 after_write: Callable[[int], None] | None = None) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.requests: list[tuple[str, str]] = []
+        self.writes = 0
+        self.fail_on_write = fail_on_write
+        self.failure = failure
+        self.after_write = after_write
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append((request.method, request.url.path))
+        if request.method != "GET":
+            self.writes += 1
+            if self.writes == self.fail_on_write:
+                if self.failure == "connect":
+                    raise httpx.ConnectError("injected failure: the server is unreachable", request=request)
+                return httpx.Response(500, json={"error": [{"message": "injected server failure"}]}, request=request)
+        response = self.inner.handle_request(request)
+        if request.method != "GET" and self.after_write is not None:
+            response.read()
+            self.after_write(self.writes)
+        return response
+
+    def writes_sent(self) -> list[tuple[str, str]]:
+        return [r for r in self.requests if r[0] != "GET"]
+
+    def close(self) -> None:
+        self.inner.close()
