@@ -227,3 +227,21 @@ def test_server_killed_mid_apply_then_restarted_converges(tmp_path: Path, capsys
         plan_is_empty(capsys, cfg, server.url)
     finally:
         server.stop(keep_data=False)
+
+
+def test_readme_quickstart_plans_applies_and_converges(weaviate: WeaviateServer, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's main job, against the test server (WEAVIATE_URL, as `devserver exec` exports it)."""
+    monkeypatch.setenv("WEAVIATE_URL", weaviate.url)
+    cfg = str(Path(__file__).resolve().parents[2] / "examples" / "quickstart.yaml")
+    try:
+        code, out, err = cli(capsys, "plan", "-f", cfg, "--detailed-exitcode")
+        assert code == 2, out + err
+        code, out, err = cli(capsys, "apply", "-f", cfg, "--auto-approve")
+        assert code == 0, out + err
+        assert "Verified: a fresh plan shows no changes." in out
+        assert cli(capsys, "plan", "-f", cfg, "--detailed-exitcode")[0] == 0
+    finally:
+        httpx.delete(f"{weaviate.url}/v1/aliases/News")
+        for name in ("Article", "Author"):
+            httpx.delete(f"{weaviate.url}/v1/schema/{name}")
