@@ -84,8 +84,18 @@ def apply_environment(doc: Document, env_name: str, diags: Diagnostics) -> Docum
     by_name = {str(c.get("name", "")).lower(): i for i, c in enumerate(out.get("collections") or [])
                if isinstance(c, dict)}
     overrides = env.get("collections")
+    seen_overrides: dict[str, str] = {}
     for cname, override in (overrides if isinstance(overrides, dict) else {}).items():
         opath: Path = ("environments", env_name, "collections", cname)
+        if cname.lower() in seen_overrides:
+            diags.error(f"environment '{env_name}' overrides collection '{cname}' twice (also as "
+                        f"'{seen_overrides[cname.lower()]}'; names are compared case-insensitively)",
+                        opath, doc.position(opath))
+            continue
+        seen_overrides[cname.lower()] = cname
+        if isinstance(override, dict) and "name" in override and str(override["name"]) != cname:
+            diags.error("an environment override cannot rename a collection", (*opath, "name"),
+                        doc.position((*opath, "name")), hint="remove `name:` from the override")
         index = by_name.get(cname.lower())
         if index is None:
             declared = [str(c.get("name")) for c in out.get("collections") or [] if isinstance(c, dict)]

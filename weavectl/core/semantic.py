@@ -15,10 +15,16 @@ from weavectl.core.yamldoc import Document
 TEXT_TYPES = frozenset({"text", "text[]", "string", "string[]"})
 RANGE_TYPES = frozenset({"int", "number", "date"})
 OBJECT_TYPES = frozenset({"object", "object[]"})
+RESERVED_PROPERTY_NAMES = frozenset({"_additional", "_id", "id"})
+MULTIMODAL_FIELD_PARAMS = ("text_fields", "image_fields", "audio_fields", "video_fields", "depth_fields",
+                           "thermal_fields", "imu_fields")
 VECTOR_COMMON_KEYS = frozenset({"vectorizer", "source_properties", "vectorize_collection_name", "module_config",
                                 "index"})
 MODULE_REF_COMMON_KEYS = frozenset({"module", "module_config"})
 VECTORIZER_KINDS = frozenset({"text2vec", "multi2vec", "text2multivec", "multi2multivec"})
+
+
+_NO_SPEC = catalog.ModuleSpec(name="", kind="text2vec", family="", params=())
 
 
 class _Checker:
@@ -50,11 +56,16 @@ class _Checker:
                 self.warning(f"Weaviate stores collection '{name}' as '{name[0].upper()}{name[1:]}'",
                              (*path, "name"), hint=f"write it as '{name[0].upper()}{name[1:]}'")
             self.collection(coll, path, names)
+        alias_owner: dict[str, str] = {}
         for j, coll in enumerate(collections):
             for k, alias in enumerate(coll.get("aliases") or []):
-                if str(alias).lower() in seen:
-                    self.error(f"alias '{alias}' clashes with a collection name",
-                               ("collections", j, "aliases", k))
+                key = str(alias).lower()
+                if key in seen:
+                    self.error(f"alias '{alias}' clashes with a collection name", ("collections", j, "aliases", k))
+                elif key in alias_owner:
+                    self.error(f"alias '{alias}' is already given to collection '{alias_owner[key]}'; an alias "
+                               "points at one collection", ("collections", j, "aliases", k))
+                alias_owner.setdefault(key, str(coll.get("name")))
         self.key_sources(data)
         default_env = data.get("default_environment")
         if default_env is not None and default_env not in (data.get("environments") or {}):
@@ -69,6 +80,8 @@ class _Checker:
         for i, prop in enumerate(props):
             ppath = (*path, "properties", i)
             pname = str(prop.get("name", ""))
+            if pname in RESERVED_PROPERTY_NAMES:
+                self.error(f"'{pname}' is a reserved property name in Weaviate", (*ppath, "name"))
             if pname.lower() in seen:
                 self.error(f"duplicate property '{pname}' (names are compared case-insensitively)",
                            (*ppath, "name"))
@@ -193,9 +206,31 @@ class _Checker:
         index = vector.get("index") or {}
         if index.get("type") == "dynamic":
             self.warning("a dynamic index needs ASYNC_INDEXING=true on the server", (*path, "index", "type"))
-        quantizer = (index.get("quantizer") or {}).get("type")
-        if index.get("type") == "flat" and quantizer == "pq":
-            self.error("the flat index does not support pq; use bq, sq or rq", (*path, "index", "quantizer"))
+        flat_parts: list[tuple[dict[str, Any], Path]] = []
+        if index.get("type") == "flat":
+            flat_parts.append((index, (*path, "index")))
+        if isinstance(index.get("flat"), dict):
+            flat_parts.append((index["flat"], (*path, "index", "flat")))
+        for part, ipath in flat_parts:
+            if (part.get("quantizer") or {}).get("type") == "pq":
+                self.error("the flat index does not support pq; use bq, sq or rq", (*ipath, "quantizer", "type"))
+        if module != "none":
+            self.multimodal_fields(vector, path, types)
+
+    def multimodal_fields(self, vector: dict[str, Any], path: Path, types: dict[str, str]) -> None:
+        for key in MULTIMODAL_FIELD_PARAMS:
+            for i, field in enumerate(vector.get(key) or []):
+                if field not in types:
+                    self.error(f"{key} names '{field}', which is not a property of this collection",
+                               (*path, key, i), did_you_mean(str(field), list(types)))
+        weights = vector.get("weights")
+        if isinstance(weights, dict):
+            for wkey, values in weights.items():
+                snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in str(wkey))
+                fields = vector.get(snake) or []
+                if isinstance(values, list) and fields and len(values) != len(fields):
+                    self.error(f"weights.{wkey} has {len(values)} weight(s) for {len(fields)} {snake}",
+                               (*path, "weights", wkey))
 
     def module(self, name: str, path: Path, kinds: frozenset[str], holder: dict[str, Any]
                ) -> catalog.ModuleSpec | None:
@@ -243,6 +278,7 @@ class _Checker:
 
     def property_vectorization(self, prop: dict[str, Any], path: Path, modules: set[str],
                                vectors: dict[str, dict[str, Any]]) -> None:
+        text_modules = {m for m in modules if (catalog.lookup(m) or _NO_SPEC).has_property_settings}
         for key in ("skip_vectorization", "vectorize_property_name"):
             value = prop.get(key)
             if isinstance(value, dict):
@@ -251,6 +287,12 @@ class _Checker:
                     if spec is None or spec.name not in modules:
                         self.error(f"{key} names module '{module}', which no vector of this collection uses",
                                    (*path, key, module), did_you_mean(module, sorted(modules)))
+                    elif not spec.has_property_settings:
+                        self.error(f"{module} has no per-property settings: choose its inputs with "
+                                   "text_fields / image_fields instead", (*path, key, module))
+            elif value is not None and modules and not text_modules:
+                self.warning(f"{key} has no effect: no vector of this collection uses a text2vec module "
+                             "(multimodal modules take text_fields / image_fields)", (*path, key))
         skip = prop.get("skip_vectorization")
         if not skip:
             return
@@ -266,12 +308,16 @@ class _Checker:
         if "objects" in smoke and "objects_file" in smoke:
             self.error("give smoke objects inline or in objects_file, not both", (*path, "objects_file"))
         for i, obj in enumerate(smoke.get("objects") or []):
+            if not isinstance(obj, dict):
+                continue
             for key in obj:
                 if key not in types and key not in ("id", "_id"):
                     self.error(f"smoke object sets '{key}', which is not a property of this collection",
                                (*path, "objects", i, key), did_you_mean(str(key), list(types)))
         named = [n for n in vectors if n != "(legacy vector)"]
         for i, query in enumerate(smoke.get("queries") or []):
+            if not isinstance(query, dict):
+                continue
             qpath = (*path, "queries", i)
             kinds = [k for k in ("near_text", "hybrid") if k in query]
             if len(kinds) != 1:
@@ -284,6 +330,18 @@ class _Checker:
                            (*qpath, "target_vector"), did_you_mean(str(target), named))
             if target is None and len(named) > 1:
                 self.error("this collection has several named vectors: the query needs a target_vector", qpath)
+            aimed = vectors.get(str(target)) if target is not None else (
+                next(iter(vectors.values())) if len(vectors) == 1 else None)
+            if kinds and isinstance(aimed, dict) and aimed.get("vectorizer") == "none":
+                self.error(f"a {kinds[0]} query needs a vectorizer to embed its text, but the vector it searches "
+                           "has vectorizer: none", (*qpath, kinds[0]))
+            raw_expect = query.get("expect")
+            expect: dict[str, Any] = raw_expect if isinstance(raw_expect, dict) else {}
+            for j, item in enumerate(expect.get("top") or []):
+                for key in item if isinstance(item, dict) else []:
+                    if key not in types and key not in ("id", "_id"):
+                        self.error(f"expect.top names '{key}', which is not a property of this collection",
+                                   (*qpath, "expect", "top", j, key), did_you_mean(str(key), list(types)))
 
     # -- key sources -----------------------------------------------------------------------------------
     def key_sources(self, data: dict[str, Any]) -> None:

@@ -176,6 +176,8 @@ def _explain(error: ValidationError) -> list[tuple[Path, str, str | None]]:
     if kind == "const":
         return [(path, f"expected {_vv(error)!r}, found {_describe(value)}", None)]
     if kind == "pattern":
+        if "propertyNames" in error.schema_path and isinstance(value, str):
+            path = (*path, value)  # the offending key itself, not the mapping that holds it
         return [(path, f"{_describe(value)} is not a valid name here: it must match {_vv(error)}",
                  None)]
     if kind in ("anyOf", "oneOf"):
@@ -202,7 +204,7 @@ def _explain_alternatives(error: ValidationError, path: Path, value: Any) -> lis
         options = [str(o) for e in enums for o in _vv(e)]
         return [(path, f"unknown value {value!r}; expected one of {', '.join(options)}",
                  did_you_mean(value, options))]
-    types = [s for s in subs if s.validator == "type"]
+    types = [s for s in subs if s.validator == "type" and tuple(s.absolute_path) == path]
     if len(types) == len(subs) and types:
         wanted = []
         for s in types:

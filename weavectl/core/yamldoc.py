@@ -69,13 +69,21 @@ class _Converter:
             return node.value
         try:
             return self._constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:  # e.g. an unparsable !!timestamp or !!binary
+        except yaml.YAMLError as exc:  # e.g. an unparsable !!binary
             self.diags.error(f"invalid value: {_problem(exc)}", path, self.pos(node))
-            return None
+        except (AttributeError, ValueError, TypeError, OverflowError) as exc:  # e.g. !!timestamp on a non-date
+            self.diags.error(f"invalid value for its tag {node.tag}: {exc}", path, self.pos(node))
+        return None
 
     def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
         # Merge keys (<<) are resolved by PyYAML's flatten before we look at pairs.
-        self._constructor.flatten_mapping(node)
+        try:
+            self._constructor.flatten_mapping(node)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or node.start_mark
+            self.diags.error(f"invalid merge key (<<): {_problem(exc)}", path,
+                             Position(self.file, mark.line + 1, mark.column + 1))
+            node.value = [(k, v) for k, v in node.value if k.tag != "tag:yaml.org,2002:merge"]
         out: dict[str, Any] = {}
         first_seen: dict[str, Position] = {}
         for key_node, value_node in node.value:
@@ -115,11 +123,14 @@ def _problem(exc: yaml.YAMLError) -> str:
 def parse_yaml(text: str | bytes, file: str, diags: Diagnostics) -> Document | None:
     """Parse one YAML document. On failure, records an error with its position and returns None."""
     if isinstance(text, bytes):
+        raw = text
         try:
-            text = text.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            diags.error(f"the file is not UTF-8 text (byte 0x{text[exc.start]:02x} at offset {exc.start})",
-                        position=Position(file, 1, 1), hint="config files must be UTF-8 encoded YAML")
+            line = raw.count(b"\n", 0, exc.start) + 1
+            column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            diags.error(f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                        position=Position(file, line, column), hint="config files must be UTF-8 encoded YAML")
             return None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
@@ -136,11 +147,22 @@ def parse_yaml(text: str | bytes, file: str, diags: Diagnostics) -> Document | N
         nodes = list(yaml.compose_all(text, Loader=_LOADER))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        opened = exc.context_mark
+        # An unclosed quote is found at the end of the file; where it opened is where the user must look.
+        if opened is not None and "quoted scalar" in (exc.context or ""):
+            mark = opened
         position = Position(file, mark.line + 1, mark.column + 1) if mark else Position(file, 1, 1)
         message = f"YAML syntax error: {_problem(exc)}"
         hint = None
-        if "\t" in (exc.problem or "") or "'\\t'" in str(exc):
+        lines = text.splitlines()
+        bad_line = lines[position.line - 1] if 0 < position.line <= len(lines) else ""
+        if "\t" in (exc.problem or "") or "\t" in bad_line[: len(bad_line) - len(bad_line.lstrip())] or (
+            position.column <= len(bad_line) and bad_line[position.column - 1: position.column] == "\t"
+        ):
             hint = "YAML does not allow tabs for indentation; use spaces"
+            message = "YAML syntax error: a tab character is used for indentation"
+        elif opened is not None and mark is not opened:
+            hint = f"the construct started at line {opened.line + 1}, column {opened.column + 1}"
         diags.error(message, position=position, hint=hint)
         return None
     except yaml.YAMLError as exc:
