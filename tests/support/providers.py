@@ -17,6 +17,7 @@ import json
 import math
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -59,6 +60,7 @@ class Provider:
     server: ThreadingHTTPServer | None = None
     thread: threading.Thread | None = None
     fail_with: int | None = None  # force an error status (unreachable/erroring provider tests)
+    delay_s: float = 0.0  # answer slowly (interrupt tests)
 
     @property
     def url(self) -> str:
@@ -69,6 +71,7 @@ class Provider:
     def clear(self) -> None:
         self.requests.clear()
         self.fail_with = None
+        self.delay_s = 0.0
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -102,6 +105,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, {"error": "invalid JSON"})
             return
         spec = _SPECS[self.provider.name]
+        if self.provider.delay_s:
+            time.sleep(self.provider.delay_s)
         texts, model, dims = spec.parse(body)
         status = 200
         if self.path.rstrip("/") != spec.path:

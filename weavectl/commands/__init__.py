@@ -6,8 +6,8 @@ import click
 
 
 def register(group: click.Group) -> None:
-    from weavectl.commands import apply_cmd, plan_cmd, validate_cmd
+    from weavectl.commands import apply_cmd, plan_cmd, smoke_cmd, validate_cmd
 
-    for command in (validate_cmd.validate, validate_cmd.schema, plan_cmd.plan, apply_cmd.apply):
+    for command in (validate_cmd.validate, validate_cmd.schema, plan_cmd.plan, apply_cmd.apply, smoke_cmd.smoke):
         if command.name not in group.commands:
             group.add_command(command)

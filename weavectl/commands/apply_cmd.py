@@ -97,8 +97,11 @@ def _confirm(auto_approve: bool) -> None:
 @click.option("--allow-destroy", is_flag=True, help="Permit replace and delete (data loss). `protect` still wins.")
 @click.option("--prune", is_flag=True, help="Delete live collections the file does not mention.")
 @click.option("--target", "targets", multiple=True, help="Only apply to this collection (repeatable).")
+@click.option("--smoke", "run_smoke", is_flag=True, help="Run the smoke stage right after applying.")
+@click.option("--grpc-address", help="gRPC host:port for --smoke.")
 def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, url: str | None, auto_approve: bool,
-          allow_destroy: bool, prune: bool, targets: tuple[str, ...]) -> int:
+          allow_destroy: bool, prune: bool, targets: tuple[str, ...], run_smoke: bool, grpc_address: str | None
+          ) -> int:
     """Apply the file (or a saved plan) to the live cluster, then check a fresh plan is empty."""
     environ = os.environ
     colour = sys.stdout.isatty()
@@ -123,7 +126,7 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
         if errors:
             raise WeavectlError("the plan has errors (above); nothing was written")
         if not plan.has_changes:
-            return ExitCode.OK
+            return _smoke_after(loaded, client, run_smoke, grpc_address, targets)
         blocked = policy(plan, allow_destroy=allow_destroy)
         if blocked.reasons:
             raise WeavectlError("refusing to apply; nothing was written:\n  " + "\n  ".join(blocked.reasons))
@@ -142,6 +145,15 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
             raise WeavectlError("apply finished, but a fresh plan still shows the changes above: weavectl's view "
                                 "of the server differs from what the server stored (please report this)")
         click.echo("Verified: a fresh plan shows no changes.")
-        return ExitCode.OK
+        return _smoke_after(loaded, client, run_smoke, grpc_address, targets)
     finally:
         client.close()
+
+
+def _smoke_after(loaded: Loaded, client: WeaviateClient, wanted: bool, grpc: str | None,
+                 targets: tuple[str, ...]) -> int:
+    if not wanted:
+        return ExitCode.OK
+    from weavectl.commands.smoke_cmd import run_and_print
+
+    return run_and_print(loaded, client, in_place=False, grpc=grpc, fmt="table", targets=targets)

@@ -1,0 +1,222 @@
+"""`weavectl smoke` through the real server and the local model providers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from tests.conftest import PROVIDER_KEYS, WEAVIATE_ADMIN_KEY
+from tests.support.providers import LocalProviders
+from weavectl.cli import run_cli
+from weavectl.devserver import WeaviateServer
+
+pytestmark = pytest.mark.server
+
+DOCS = [
+    "The quick brown fox jumps over the lazy dog",
+    "A recipe for tomato soup with basil",
+    "Stock markets fell sharply on Monday",
+    "Penguins live in the cold southern oceans",
+]
+SMOKE = {
+    "objects": [{"text": d} for d in DOCS],
+    "queries": [
+        {"near_text": "lazy brown fox", "expect": {"top": [{"text": DOCS[0]}], "max_distance": 0.9}},
+        {"hybrid": "tomato soup", "alpha": 0.5, "expect": {"top": [{"text": DOCS[1]}]}},
+    ],
+}
+
+
+def module_vector(module: str, urls: dict[str, str]) -> dict[str, Any]:
+    return {
+        "text2vec-nvidia": {"base_url": urls["nvidia"], "model": "nvidia/nv-embedqa-e5-v5"},
+        "text2vec-openai": {"base_url": urls["openai"], "model": "text-embedding-3-small", "dimensions": 64},
+        "text2vec-weaviate": {"base_url": urls["weaviate"], "model": "Snowflake/snowflake-arctic-embed-l-v2.0"},
+        "text2vec-cohere": {"base_url": urls["cohere"], "model": "embed-english-v3.0"},
+        "text2vec-ollama": {"api_endpoint": urls["ollama"], "model": "nomic-embed-text"},
+        "text2vec-transformers": {},
+    }[module]
+
+
+def config(name: str, module: str, urls: dict[str, str], **extra: Any) -> dict[str, Any]:
+    provider = module.split("-", 1)[1]
+    doc: dict[str, Any] = {"version": 1, "collections": [{
+        "name": name,
+        "properties": [{"name": "text", "data_type": "text"}],
+        "vectors": {"main": {"vectorizer": module, "vectorize_collection_name": False,
+                             **module_vector(module, urls)}},
+        "smoke": SMOKE,
+        **extra,
+    }]}
+    if provider in ("openai", "nvidia", "cohere"):
+        doc["api_keys"] = {provider: {"env": f"T_{provider.upper()}_KEY"}}
+    return doc
+
+
+def run(capsys: pytest.CaptureFixture[str], cfg: Path, server: WeaviateServer, *extra: str) -> tuple[int, str, str]:
+    code = run_cli(["smoke", "-f", str(cfg), "--url", server.url, "--grpc-address", server.grpc_address, *extra])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def leftovers(server: WeaviateServer) -> list[str]:
+    classes = httpx.get(f"{server.url}/v1/schema", headers=server.headers()).json()["classes"]
+    return [c["class"] for c in classes if "_smoke_" in c["class"]]
+
+
+@pytest.fixture
+def keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    for provider in ("openai", "nvidia", "cohere"):
+        monkeypatch.setenv(f"T_{provider.upper()}_KEY", PROVIDER_KEYS[provider])
+
+
+MODULES = ["text2vec-nvidia", "text2vec-weaviate", "text2vec-openai", "text2vec-cohere", "text2vec-ollama",
+           "text2vec-transformers"]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_smoke_passes_and_the_provider_saw_model_and_key(
+        module: str, keys: None, providers: LocalProviders, request: pytest.FixtureRequest, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    auth = module == "text2vec-weaviate"
+    server: WeaviateServer = request.getfixturevalue("weaviate_auth" if auth else "weaviate")
+    if auth:
+        monkeypatch.setenv("WEAVIATE_API_KEY", WEAVIATE_ADMIN_KEY)
+    provider = providers[module.split("-", 1)[1]]
+    provider.clear()
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", module,
+                                         {n: p.url for n, p in providers.providers.items()})))
+    code, out, err = run(capsys, cfg, server, "--format", "json")
+    assert code == 0, out + err
+    assert '"ok": true' in out and "vectors main" in out
+    seen = [r for r in provider.requests if r.status == 200]
+    assert {t for r in seen for t in r.texts} >= set(DOCS) | {"lazy brown fox", "tomato soup"}
+    expected_model = module_vector(module, {n: "" for n in providers.providers}).get("model")
+    if expected_model:
+        assert {r.model for r in seen} == {expected_model}
+    key = PROVIDER_KEYS.get(module.split("-", 1)[1])
+    if key:
+        assert all(r.headers.get("Authorization") == f"Bearer {key}" for r in seen)
+        assert key not in out + err
+    assert leftovers(server) == []
+
+
+def test_wrong_key_fails_naming_the_source_never_the_value(
+        weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("T_OPENAI_KEY", "sk-this-is-the-wrong-key-123")
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", "text2vec-openai",
+                                         {n: p.url for n, p in providers.providers.items()})))
+    code, out, err = run(capsys, cfg, weaviate)
+    assert code == 1
+    assert "provider rejected the openai key (environment variable T_OPENAI_KEY)" in out
+    assert "sk-this-is-the-wrong-key-123" not in out + err
+    assert leftovers(weaviate) == []
+
+
+def test_missing_key_fails_before_anything_is_created(
+        weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("T_NVIDIA_KEY", raising=False)
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", "text2vec-nvidia",
+                                         {n: p.url for n, p in providers.providers.items()})))
+    code, out, err = run(capsys, cfg, weaviate)
+    assert code == 1
+    assert "api key 'nvidia': environment variable T_NVIDIA_KEY is not set" in err
+    assert leftovers(weaviate) == []
+
+
+def test_disabled_module_fails_clearly(weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    doc = config(f"S{uuid.uuid4().hex[:8]}", "text2vec-ollama", {n: p.url for n, p in providers.providers.items()})
+    doc["collections"][0]["vectors"]["main"] = {"vectorizer": "text2vec-gpt4all"}
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(doc))
+    code, out, err = run(capsys, cfg, weaviate)
+    assert code == 1
+    assert "not enabled on the server: text2vec-gpt4all" in out
+    assert leftovers(weaviate) == []
+
+
+def test_unreachable_provider_fails_clearly(keys: None, weaviate: WeaviateServer, providers: LocalProviders,
+                                            tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    urls = {n: p.url for n, p in providers.providers.items()}
+    urls["nvidia"] = "http://127.0.0.1:9"  # discard port: nothing listens, connections are refused
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", "text2vec-nvidia", urls)))
+    code, out, err = run(capsys, cfg, weaviate)
+    assert code == 1
+    assert "could not be reached" in out
+    assert leftovers(weaviate) == []
+
+
+def test_failed_expectation_exits_1(keys: None, weaviate: WeaviateServer, providers: LocalProviders,
+                                   tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = config(f"S{uuid.uuid4().hex[:8]}", "text2vec-ollama", {n: p.url for n, p in providers.providers.items()})
+    doc["collections"][0]["smoke"] = {"objects": SMOKE["objects"], "queries": [
+        {"near_text": "penguins in the cold", "expect": {"top": [{"text": DOCS[2]}]}}]}
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(doc))
+    code, out, err = run(capsys, cfg, weaviate)
+    assert code == 1
+    assert f"expected text={DOCS[2]!r} at #1, got text={DOCS[3]!r}" in out
+    assert leftovers(weaviate) == []
+
+
+def test_multi_tenant_collection_uses_a_temporary_tenant(
+        weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = f"S{uuid.uuid4().hex[:8]}"
+    doc = config(name, "text2vec-ollama", {n: p.url for n, p in providers.providers.items()},
+                 multi_tenancy={"enabled": True})
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(doc))
+    try:
+        assert run_cli(["apply", "-f", str(cfg), "--url", weaviate.url, "--auto-approve"]) == 0
+        capsys.readouterr()
+        code, out, err = run(capsys, cfg, weaviate)
+        assert code == 0, out + err
+        tenants = httpx.get(f"{weaviate.url}/v1/schema/{name}/tenants").json()
+        assert tenants == []
+    finally:
+        httpx.delete(f"{weaviate.url}/v1/schema/{name}")
+
+
+def test_interrupt_removes_the_temporary_collection(weaviate: WeaviateServer, providers: LocalProviders,
+                                                    tmp_path: Path) -> None:
+    provider = providers["ollama"]
+    provider.clear()
+    provider.delay_s = 3.0
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", "text2vec-ollama",
+                                         {n: p.url for n, p in providers.providers.items()})))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "weavectl", "smoke", "-f", str(cfg), "--url", weaviate.url, "--grpc-address",
+         weaviate.grpc_address], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        deadline = time.monotonic() + 30
+        while not leftovers(weaviate) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert leftovers(weaviate), "the temporary collection never appeared"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, err
+        assert "Traceback" not in err
+        assert leftovers(weaviate) == []
+    finally:
+        provider.delay_s = 0.0
+        if proc.poll() is None:
+            proc.kill()

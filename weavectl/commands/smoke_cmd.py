@@ -1,0 +1,56 @@
+"""`weavectl smoke`: prove the chain module -> model -> key works, with sample data and searches."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import click
+
+from weavectl.adapters.weaviate import WeaviateClient
+from weavectl.commands.plan_cmd import config_options
+from weavectl.core.redact import REDACTOR
+from weavectl.errors import ExitCode, KeySourceError
+from weavectl.run import Loaded, connect, injected_transport, load_config, resolve_keys
+
+
+def smoke_options(func: click.decorators.FC) -> click.decorators.FC:
+    for option in reversed([
+        click.option("--grpc-address", help="host:port of Weaviate's gRPC API (default: the environment's "
+                                            "grpc_address, WEAVIATE_GRPC_ADDRESS, or the URL's host:50051)."),
+        click.option("--in-place", is_flag=True, help="Use the real collections instead of temporary copies."),
+    ]):
+        func = option(func)
+    return func
+
+
+def run_and_print(loaded: Loaded, client: WeaviateClient, *, in_place: bool, grpc: str | None, fmt: str,
+                  targets: tuple[str, ...] = ()) -> int:
+    from weavectl.smoke import render_table, run_smoke
+
+    keys, key_errors = resolve_keys(loaded, os.environ)
+    if key_errors:
+        raise KeySourceError("smoke needs the provider keys, and these key sources did not resolve:\n  "
+                             + "\n  ".join(key_errors))
+    report = run_smoke(loaded, client, keys, in_place=in_place, grpc=grpc, environ=os.environ, targets=targets)
+    if fmt == "json":
+        click.echo(REDACTOR.scrub(json.dumps(report.to_json(), indent=2, default=str)))
+    else:
+        click.echo(render_table(report))
+    return ExitCode.OK if report.ok else ExitCode.ERROR
+
+
+@click.command()
+@config_options
+@smoke_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--target", "targets", multiple=True, help="Only this collection (repeatable).")
+def smoke(files: tuple[str, ...], env_name: str | None, url: str | None, grpc_address: str | None, in_place: bool,
+          fmt: str, targets: tuple[str, ...]) -> int:
+    """Embed the file's sample objects and run its queries against the live cluster."""
+    loaded = load_config(files, env_name, os.environ)
+    client = connect(loaded, url, os.environ, injected_transport())
+    try:
+        return run_and_print(loaded, client, in_place=in_place, grpc=grpc_address, fmt=fmt, targets=targets)
+    finally:
+        client.close()

@@ -1,0 +1,138 @@
+"""Pure parts of the smoke stage: sample data parsing, deterministic ids, and expectation matching."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+# A fixed namespace: the same sample object gets the same id on every run, so expectations can name ids.
+SMOKE_NAMESPACE = uuid.UUID("5b0e3f7a-8c1d-4e2f-9a6b-7c8d9e0f1a2b")
+
+
+@dataclass
+class Result:
+    """One search hit, reduced to what expectations look at."""
+
+    id: str
+    properties: dict[str, Any]
+    score: float | None = None
+    distance: float | None = None
+
+
+@dataclass
+class Check:
+    collection: str
+    name: str
+    ok: bool
+    detail: str = ""
+    latency_ms: float | None = None
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"collection": self.collection, "check": self.name, "ok": self.ok}
+        if self.detail:
+            out["detail"] = self.detail
+        if self.latency_ms is not None:
+            out["latency_ms"] = round(self.latency_ms, 1)
+        if self.results:
+            out["results"] = self.results
+        return out
+
+
+def object_id(obj: dict[str, Any]) -> str:
+    explicit = obj.get("id") or obj.get("_id")
+    if explicit:
+        return str(uuid.UUID(str(explicit)))
+    return str(uuid.uuid5(SMOKE_NAMESPACE, json.dumps(obj, sort_keys=True, default=str)))
+
+
+def properties_of(obj: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in obj.items() if k not in ("id", "_id")}
+
+
+def _coerce(value: str, data_type: str | None) -> Any:
+    if data_type in ("int",):
+        return int(value)
+    if data_type in ("number",):
+        return float(value)
+    if data_type in ("boolean",):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if data_type and data_type.endswith("[]"):
+        return [_coerce(v, data_type[:-2]) for v in value.split("|") if v != ""]
+    return value
+
+
+def parse_objects(text: str, filename: str, data_types: dict[str, str]) -> list[dict[str, Any]]:
+    """JSONL (one object per line) or CSV (a header row; values converted to the properties' types)."""
+    if filename.lower().endswith(".csv"):
+        rows = list(csv.DictReader(io.StringIO(text)))
+        out = []
+        for line, row in enumerate(rows, start=2):
+            try:
+                out.append({k: _coerce(v, data_types.get(k)) for k, v in row.items() if k is not None and v != ""})
+            except ValueError as exc:
+                raise ValueError(f"{filename}:{line}: {exc}") from None
+        return out
+    objects = []
+    for line, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{filename}:{line}:{exc.colno}: not JSON: {exc.msg}") from None
+        if not isinstance(value, dict):
+            raise ValueError(f"{filename}:{line}: expected a JSON object per line")
+        objects.append(value)
+    return objects
+
+
+def _matches(expected: dict[str, Any], hit: Result) -> bool:
+    for key, value in expected.items():
+        if key in ("id", "_id"):
+            if str(uuid.UUID(str(value))) != hit.id:
+                return False
+        elif hit.properties.get(key) != value:
+            return False
+    return True
+
+
+def check_expectations(expect: dict[str, Any], hits: list[Result]) -> tuple[bool, str]:
+    top = expect.get("top") or []
+    problems: list[str] = []
+    if expect.get("any_order"):
+        window = hits[: len(top)]
+        for item in top:
+            if not any(_matches(item, h) for h in window):
+                problems.append(f"expected {_show(item)} in the top {len(top)}")
+    else:
+        for rank, item in enumerate(top):
+            if rank >= len(hits):
+                problems.append(f"expected {_show(item)} at #{rank + 1}, got no result")
+            elif not _matches(item, hits[rank]):
+                problems.append(f"expected {_show(item)} at #{rank + 1}, got {_show_hit(hits[rank], item)}")
+    if "min_score" in expect:
+        score = hits[0].score if hits else None
+        if score is None or score < float(expect["min_score"]):
+            problems.append(f"top score {score} is below min_score {expect['min_score']}")
+    if "max_distance" in expect:
+        distance = hits[0].distance if hits else None
+        if distance is None or distance > float(expect["max_distance"]):
+            problems.append(f"top distance {distance} is above max_distance {expect['max_distance']}")
+    if not hits and not problems:
+        problems.append("the query returned no results")
+    return (not problems, "; ".join(problems))
+
+
+def _show(item: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in item.items())
+
+
+def _show_hit(hit: Result, like: dict[str, Any]) -> str:
+    keys = [k for k in like if k not in ("id", "_id")]
+    shown = {k: hit.properties.get(k) for k in keys} if keys else {"id": hit.id}
+    return _show(shown)
