@@ -13,6 +13,9 @@ from weavectl.core import catalog
 # Weaviate's own normalisation of names (facts 4.6): only the first letter changes.
 
 
+BM25_DEFAULTS = {"b": 0.75, "k1": 1.2}
+
+
 def collection_name(name: str) -> str:
     return name[:1].upper() + name[1:]
 
@@ -172,4 +175,9 @@ def to_rest(coll: dict[str, Any]) -> dict[str, Any]:
                           ("object_ttl", "objectTtlConfig")):
         if key in coll:
             body[rest_key] = camel_keys(coll[key])
+    bm25 = (body.get("invertedIndexConfig") or {}).get("bm25")
+    if isinstance(bm25, dict) and bm25:
+        # The server stores a missing b or k1 as 0, not as its default: always send both.
+        bm25.setdefault("b", BM25_DEFAULTS["b"])
+        bm25.setdefault("k1", BM25_DEFAULTS["k1"])
     return body

@@ -1,0 +1,295 @@
+"""Live REST classes -> a minimal config document (the reverse of `rest.to_rest`). Pure.
+
+Minimal: values equal to what the server writes by default are left out, so the file shows what the user
+chose. Defaults are those this server version writes (facts sections 4 and 5, verified on 1.39.3); a value
+the table does not know is kept, and module keys weavectl has no name for pass through `module_config`, so
+nothing is lost and the file plans to no changes against the cluster it came from.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from weavectl.core import catalog
+from weavectl.core.version import Version, at_least
+
+# Class-level settings each vectorizer writes into its config at create time (1.39 values).
+MODULE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "text2vec-openai": {"vectorizeClassName": True, "baseURL": "https://api.openai.com",
+                        "model": "text-embedding-3-small"},
+    "text2vec-nvidia": {"vectorizeClassName": False, "model": "nvidia/nv-embed-v1", "truncate": "NONE",
+                        "baseUrl": "https://integrate.api.nvidia.com"},
+    "text2vec-weaviate": {"model": "Snowflake/snowflake-arctic-embed-l-v2.0", "baseURL": "",
+                          "vectorizeClassName": True},
+    "text2vec-cohere": {"vectorizeClassName": True, "model": "embed-multilingual-v3.0", "truncate": "END",
+                        "baseUrl": "https://api.cohere.ai"},
+    "text2vec-aws": {"vectorizeClassName": False, "service": "bedrock"},
+    "text2vec-google": {"vectorizeClassName": False},
+    "text2vec-huggingface": {"vectorizeClassName": True, "model": "sentence-transformers/msmarco-bert-base-dot-v5",
+                             "waitForModel": False, "useGPU": False, "useCache": True},
+    "text2vec-jinaai": {"vectorizeClassName": False, "model": "jina-embeddings-v4", "baseURL": "https://api.jina.ai"},
+    "text2vec-mistral": {"vectorizeClassName": True, "baseURL": "https://api.mistral.ai/v1/embeddings",
+                         "model": "mistral-embed"},
+    "text2vec-voyageai": {"vectorizeClassName": True, "baseURL": "https://api.voyageai.com/v1", "model": "voyage-3",
+                          "truncate": True},
+    "text2vec-databricks": {"vectorizeClassName": True},
+    "text2vec-octoai": {"vectorizeClassName": True, "model": "thenlper/gte-large"},
+    "text2vec-ollama": {"vectorizeClassName": False},
+    "text2vec-transformers": {"vectorizeClassName": True, "poolingStrategy": "masked_mean"},
+}
+# text2vec-mistral writes skip: true into every property (1.31+); every other module skip: false.
+SKIP_BY_DEFAULT = frozenset({"text2vec-mistral"})
+
+HNSW_DEFAULTS: dict[str, Any] = {
+    "skip": False, "cleanupIntervalSeconds": 300, "maxConnections": 32, "efConstruction": 128, "ef": -1,
+    "dynamicEfMin": 100, "dynamicEfMax": 500, "dynamicEfFactor": 8, "vectorCacheMaxObjects": 1000000000000,
+    "flatSearchCutoff": 40000, "distance": "cosine", "filterStrategy": "acorn",
+    "skipDefaultQuantization": False, "trackDefaultQuantization": False,
+}
+FLAT_DEFAULTS: dict[str, Any] = {"distance": "cosine", "vectorCacheMaxObjects": 1000000000000,
+                                 "skipDefaultQuantization": False, "trackDefaultQuantization": False}
+QUANTIZER_DEFAULTS: dict[str, dict[str, Any]] = {
+    "pq": {"bitCompression": False, "segments": 0, "centroids": 256, "trainingLimit": 100000,
+           "encoder": {"type": "kmeans", "distribution": "log-normal"}},
+    "bq": {}, "sq": {"trainingLimit": 100000, "rescoreLimit": 20}, "rq": {"bits": 8, "rescoreLimit": 20},
+}
+FLAT_QUANTIZER_DEFAULTS: dict[str, Any] = {"rescoreLimit": -1, "cache": False, "bits": 8}
+
+
+def snake(key: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "_" + m.group(1).lower(), key)
+
+
+def _vectorizer(module: str, settings: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"vectorizer": module}
+    spec = catalog.lookup(module)
+    by_rest = {p.rest_key: p.name for p in spec.params} if spec else {}
+    defaults = MODULE_DEFAULTS.get(module, {})
+    raw: dict[str, Any] = {}
+    for key, value in settings.items():
+        if key in defaults and defaults[key] == value:
+            continue
+        if key == "properties":
+            out["source_properties"] = list(value)
+        elif key == "vectorizeClassName":
+            out["vectorize_collection_name"] = value
+        elif key in by_rest:
+            out[by_rest[key]] = copy.deepcopy(value)
+        elif key == "baseUrl" and "baseURL" in settings:
+            continue  # cohere/nvidia store their default under baseUrl next to the user's baseURL
+        else:
+            raw[key] = copy.deepcopy(value)
+    if raw:
+        out["module_config"] = raw
+    return out
+
+
+def _index(itype: str, config: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if itype != "hnsw":
+        out["type"] = itype
+    if itype == "dynamic":
+        if config.get("distance", "cosine") != "cosine":
+            out["distance"] = config["distance"]
+        if config.get("threshold", 10000) != 10000:
+            out["threshold"] = config["threshold"]
+        for part in ("hnsw", "flat"):
+            nested = _index(part, config.get(part) or {})
+            nested.pop("type", None)
+            if nested:
+                out[part] = nested
+        return out
+    defaults = HNSW_DEFAULTS if itype == "hnsw" else FLAT_DEFAULTS
+    for key, value in config.items():
+        if key in ("pq", "bq", "sq", "rq"):
+            if isinstance(value, dict) and value.get("enabled"):
+                qdefaults = QUANTIZER_DEFAULTS[key] if itype == "hnsw" else FLAT_QUANTIZER_DEFAULTS
+                quantizer: dict[str, Any] = {"type": key}
+                for qkey, qvalue in value.items():
+                    if qkey != "enabled" and qdefaults.get(qkey, object()) != qvalue:
+                        quantizer[snake(qkey)] = {snake(k): v for k, v in qvalue.items()} if isinstance(
+                            qvalue, dict) else qvalue
+                out["quantizer"] = quantizer
+        elif key == "multivector":
+            if isinstance(value, dict) and value.get("enabled"):
+                out["multivector"] = {snake(k): v for k, v in value.items()}
+        elif key in ("skipDefaultQuantization", "trackDefaultQuantization"):
+            continue  # server-managed
+        elif key not in defaults or defaults[key] != value:
+            out[snake(key)] = copy.deepcopy(value)
+    return out
+
+
+def _property(prop: dict[str, Any], modules: list[str], nested: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": prop["name"]}
+    dtypes = list(prop.get("dataType") or [])
+    is_ref = bool(dtypes) and all(t[:1].isupper() for t in dtypes) and not nested
+    if is_ref:
+        out["target_collection"] = dtypes[0] if len(dtypes) == 1 else dtypes
+    else:
+        out["data_type"] = dtypes[0] if dtypes else "text"
+    dtype = out.get("data_type", "")
+    if prop.get("description"):
+        out["description"] = prop["description"]
+    if dtype in ("text", "text[]") and prop.get("tokenization", "word") != "word":
+        out["tokenization"] = prop["tokenization"]
+    default_searchable = dtype in ("text", "text[]")
+    default_filterable = dtype != "blob"
+    if prop.get("indexFilterable", default_filterable) != default_filterable:
+        out["index_filterable"] = prop["indexFilterable"]
+    if prop.get("indexSearchable", default_searchable) != default_searchable:
+        out["index_searchable"] = prop["indexSearchable"]
+    if prop.get("indexRangeFilters"):
+        out["index_range_filters"] = True
+    if prop.get("textAnalyzer"):
+        out["text_analyzer"] = {snake(k): v for k, v in prop["textAnalyzer"].items()}
+    if prop.get("nestedProperties"):
+        out["nested_properties"] = [_property(p, [], nested=True) for p in prop["nestedProperties"]]
+    if not nested:
+        skip, vpn = {}, {}
+        for module, settings in (prop.get("moduleConfig") or {}).items():
+            if not isinstance(settings, dict):
+                continue
+            if settings.get("skip", module in SKIP_BY_DEFAULT) != (module in SKIP_BY_DEFAULT):
+                skip[module] = settings["skip"]
+            if settings.get("vectorizePropertyName", False):
+                vpn[module] = True
+        for key, found in (("skip_vectorization", skip), ("vectorize_property_name", vpn)):
+            if found:
+                values = set(found.values())
+                out[key] = values.pop() if set(found) == set(modules) and len(values) == 1 else found
+    return out
+
+
+def _defaults_free(section: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in section.items():
+        if key in defaults:
+            default = defaults[key]
+            if isinstance(value, dict) and isinstance(default, dict):
+                nested = _defaults_free(value, default)
+                if nested:
+                    out[snake(key)] = nested
+                continue
+            if default == value:
+                continue
+        if value is None or value == []:
+            continue
+        out[snake(key)] = copy.deepcopy(value)
+    return out
+
+
+def export_collection(live: dict[str, Any], aliases: list[str], version: Version) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": str(live["class"])}
+    if live.get("description"):
+        out["description"] = live["description"]
+    vector_modules: list[str] = []
+    vectors = live.get("vectorConfig") or {}
+    for vector in vectors.values():
+        for module in vector.get("vectorizer") or {}:
+            if module != "none" and module not in vector_modules:
+                vector_modules.append(module)
+    legacy = live.get("vectorizer")
+    if legacy and legacy != "none":
+        vector_modules.append(legacy)
+    props = [_property(p, vector_modules) for p in live.get("properties") or []]
+    if props:
+        out["properties"] = props
+    module_config = dict(live.get("moduleConfig") or {})
+    if legacy is not None and (legacy != "none" or not vectors):
+        entry: dict[str, Any] = (_vectorizer(legacy, module_config.pop(legacy, {}) or {}) if legacy != "none"
+                                 else {"vectorizer": "none"})
+        index = _index(live.get("vectorIndexType") or "hnsw", live.get("vectorIndexConfig") or {})
+        if index:
+            entry["index"] = index
+        out["vector"] = entry
+    if vectors:
+        out["vectors"] = {}
+        for name, vector in vectors.items():
+            (module, settings), = (vector.get("vectorizer") or {"none": {}}).items()
+            entry = _vectorizer(module, settings or {}) if module != "none" else {"vectorizer": "none"}
+            index = _index(vector.get("vectorIndexType") or "hnsw", vector.get("vectorIndexConfig") or {})
+            if index:
+                entry["index"] = index
+            out["vectors"][name] = entry
+    raw_modules: dict[str, Any] = {}
+    for module, settings in module_config.items():
+        spec = catalog.lookup(module)
+        if spec is not None and spec.kind in ("generative", "reranker"):
+            ref: dict[str, Any] = {"module": module}
+            by_rest = {p.rest_key: p.name for p in spec.params}
+            raw: dict[str, Any] = {}
+            for key, value in (settings or {}).items():
+                if key in by_rest:
+                    ref[by_rest[key]] = value
+                else:
+                    raw[key] = value
+            if raw:
+                ref["module_config"] = raw
+            out[spec.kind] = ref
+        else:
+            raw_modules[module] = settings
+    if raw_modules:
+        out["module_config"] = raw_modules
+    inverted = _defaults_free(live.get("invertedIndexConfig") or {}, {
+        "bm25": {"b": 0.75, "k1": 1.2}, "cleanupIntervalSeconds": 60,
+        "stopwords": {"preset": "en", "additions": None, "removals": None}, "usingBlockMaxWAND": True,
+        "indexTimestamps": False, "indexNullState": False, "indexPropertyLength": False,
+    })
+    bm25 = (live.get("invertedIndexConfig") or {}).get("bm25")
+    if "bm25" in inverted and isinstance(bm25, dict):
+        inverted["bm25"] = dict(bm25)  # both values: the server stores a missing one as 0
+    inverted.pop("using_block_max_w_a_n_d", None)
+    inverted.pop("using_block_max_wand", None)
+    if inverted:
+        out["inverted_index"] = inverted
+    strategy = "TimeBasedResolution" if at_least(version, "1.36.0") else "NoAutomatedResolution"
+    replication = _defaults_free(live.get("replicationConfig") or {},
+                                 {"factor": 1, "deletionStrategy": strategy, "asyncEnabled": False})
+    replication.pop("async_enabled", None)  # derived from the factor (output-only since 1.38)
+    if replication:
+        out["replication"] = replication
+    mt = live.get("multiTenancyConfig") or {}
+    if mt.get("enabled"):
+        out["multi_tenancy"] = {snake(k): v for k, v in mt.items() if v}
+    else:
+        sharding = live.get("shardingConfig") or {}
+        chosen = {k: sharding[k] for k in ("desiredCount", "virtualPerPhysical") if k in sharding}
+        chosen = {snake(k): v for k, v in chosen.items() if v != {"desiredCount": 1, "virtualPerPhysical": 128}[k]}
+        if chosen:
+            out["sharding"] = chosen
+    ttl = live.get("objectTtlConfig") or {}
+    if ttl.get("enabled"):
+        out["object_ttl"] = {snake(k): v for k, v in ttl.items() if v not in (None, "")}
+    if aliases:
+        out["aliases"] = sorted(aliases)
+    return out
+
+
+def export_document(classes: list[dict[str, Any]], aliases: list[dict[str, str]], version: Version,
+                    only: list[str] | None = None) -> dict[str, Any]:
+    wanted = {n.lower() for n in only or []}
+    by_class: dict[str, list[str]] = {}
+    for alias in aliases:
+        by_class.setdefault(str(alias.get("class")), []).append(str(alias.get("alias")))
+    collections = [export_collection(c, by_class.get(str(c["class"]), []), version) for c in
+                   sorted(classes, key=lambda c: str(c.get("class")))
+                   if not wanted or str(c.get("class")).lower() in wanted]
+    api_keys: dict[str, Any] = {}
+    for coll in collections:
+        modules = [v.get("vectorizer") for v in (coll.get("vectors") or {}).values()]
+        modules += [coll["vector"]["vectorizer"]] if coll.get("vector") else []
+        modules += [coll[k]["module"] for k in ("generative", "reranker") if coll.get(k)]
+        for module in modules:
+            spec = catalog.lookup(str(module))
+            for cred in spec.credentials if spec else ():
+                if cred in catalog.CREDENTIALS and cred != "weaviate":
+                    env = catalog.CREDENTIALS[cred].server_env or f"{cred.upper()}_APIKEY"
+                    api_keys.setdefault(cred, {"env": env})
+    doc: dict[str, Any] = {"version": 1}
+    if api_keys:
+        doc["api_keys"] = dict(sorted(api_keys.items()))
+    doc["collections"] = collections
+    return doc
