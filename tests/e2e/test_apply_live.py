@@ -245,3 +245,25 @@ def test_readme_quickstart_plans_applies_and_converges(weaviate: WeaviateServer,
         httpx.delete(f"{weaviate.url}/v1/aliases/News")
         for name in ("Article", "Author"):
             httpx.delete(f"{weaviate.url}/v1/schema/{name}")
+
+
+def test_plan_strict_reports_undeclared_non_default_settings(weaviate: WeaviateServer, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    name = f"Strict{uuid.uuid4().hex[:6]}"
+    httpx.post(f"{weaviate.url}/v1/schema", json={
+        "class": name, "description": "made by hand",
+        "properties": [{"name": "title", "dataType": ["text"], "tokenization": "field"}],
+        "invertedIndexConfig": {"bm25": {"b": 0.5, "k1": 1.2}},
+    }).raise_for_status()
+    try:
+        cfg = write(tmp_path, {"version": 1, "collections": [
+            {"name": name, "properties": [{"name": "title", "data_type": "text"}]}]})
+        code, out, err = cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--target", name,
+                             "--detailed-exitcode")
+        assert code == 0 and "undeclared" not in out
+        code, out, err = cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--target", name, "--strict")
+        assert "undeclared live setting description = 'made by hand'" in out
+        assert "undeclared live setting properties.title.tokenization = 'field'" in out
+        assert "undeclared live setting inverted_index = {'bm25': {'b': 0.5, 'k1': 1.2}}" in out
+    finally:
+        httpx.delete(f"{weaviate.url}/v1/schema/{name}")

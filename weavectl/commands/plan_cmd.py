@@ -62,14 +62,16 @@ def write_plan_file(path: str, planned: Planned, files: tuple[str, ...], *, targ
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 0 with no changes, 2 with changes, 1 on error.")
 @click.option("--target", "targets", multiple=True, help="Only plan this collection (repeatable).")
 @click.option("--prune", is_flag=True, help="Plan to delete live collections the file does not mention.")
+@click.option("--strict", is_flag=True, help="Also report live settings the file does not declare that differ "
+                                              "from the server's defaults.")
 def plan(files: tuple[str, ...], env_name: str | None, url: str | None, out: str | None, fmt: str,
-         detailed_exitcode: bool, targets: tuple[str, ...], prune: bool) -> int:
+         detailed_exitcode: bool, targets: tuple[str, ...], prune: bool, strict: bool) -> int:
     """Show what apply would change on the live cluster."""
     environ = os.environ
     loaded = load_config(files, env_name, environ)
     client = connect(loaded, url, environ, injected_transport())
     try:
-        planned = make_plan(loaded, client, targets=targets, prune=prune, environ=environ)
+        planned = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, strict=strict)
     finally:
         client.close()
     the_plan = planned.plan

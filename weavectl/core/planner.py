@@ -28,6 +28,7 @@ class PlanInput:
     prune: bool = False
     environment: str | None = None
     key_errors: list[str] = field(default_factory=list)  # from resolving key sources (names, never values)
+    strict: bool = False  # also report live settings the file leaves undeclared that differ from the defaults
 
 
 def fingerprint(live_class: dict[str, Any] | None) -> str:
@@ -96,6 +97,10 @@ def build_plan(inp: PlanInput) -> Plan:
             change.protect = bool(coll.get("protect"))
             plan.fingerprints[change.collection] = fingerprint(live)
         _alias_changes(coll, change, inp.live_aliases, version, plan)
+        if inp.strict and live is not None:
+            for path, value in undeclared_settings(coll, live, version):
+                plan.warnings.append(f"{change.collection}: undeclared live setting {path} = {value!r} "
+                                     "(not the server default; declare it to manage it)")
         if change.action is Action.NOOP:
             plan.unchanged.append(change.collection)
         plan.changes.append(change)
@@ -111,6 +116,34 @@ def build_plan(inp: PlanInput) -> Plan:
     plan.errors.extend(inp.key_errors)
     plan.changes.sort(key=lambda c: (c.action is Action.NOOP, c.collection.lower()))
     return plan
+
+
+def undeclared_settings(coll: dict[str, Any], live: dict[str, Any], version: Version) -> list[tuple[str, Any]]:
+    """Non-default live settings (in the config's vocabulary) that the file does not declare."""
+    from weavectl.core.export import export_collection
+
+    exported = export_collection(live, [], version)
+    found: list[tuple[str, Any]] = []
+
+    def walk(value: Any, declared: Any, path: str) -> None:
+        if isinstance(value, dict):
+            for key, child in value.items():
+                if key == "name":
+                    continue
+                sub = declared.get(key) if isinstance(declared, dict) else None
+                if sub is None:
+                    found.append((f"{path}.{key}" if path else key, child))
+                else:
+                    walk(child, sub, f"{path}.{key}" if path else key)
+        elif isinstance(value, list) and path.endswith("properties"):
+            names = {str(p.get("name", "")).lower(): p for p in declared or [] if isinstance(p, dict)}
+            for prop in value:
+                match = names.get(str(prop.get("name", "")).lower())
+                if match is not None:  # a property missing from the file is already a change of its own
+                    walk(prop, match, f"{path}.{prop.get('name')}")
+
+    walk(exported, coll, "")
+    return found
 
 
 def _alias_changes(coll: dict[str, Any], change: Change, live_aliases: list[dict[str, str]], version: Version,
