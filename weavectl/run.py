@@ -23,6 +23,8 @@ from weavectl.core.validate import make_validator, validate_documents
 from weavectl.core.yamldoc import Document
 from weavectl.errors import ConfigError, UsageError
 
+_NONE = catalog.ModuleSpec(name="", kind="text2vec", family="", params=())
+
 
 @dataclass
 class Loaded:
@@ -90,7 +92,7 @@ def credentials_needed(collections: list[dict[str, Any]]) -> list[str]:
             continue
         for module in used_modules(coll):
             spec = catalog.lookup(module)
-            for cred in spec.credentials if spec else ():
+            for cred in (*spec.credentials, *spec.credential_alternatives, *spec.optional_credentials) if spec else ():
                 if cred not in names:
                     names.append(cred)
     return names
@@ -123,8 +125,11 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
     ))
     plan.warnings.extend(loaded.warnings)
     declared = loaded.data.get("api_keys") or {}
-    for cred in credentials_needed(collections):
-        if cred not in declared:
+    primary = {c for coll in collections for m in used_modules(coll) for c in (catalog.lookup(m) or _NONE).credentials}
+    alternatives = {c for coll in collections for m in used_modules(coll)
+                    for c in (catalog.lookup(m) or _NONE).credential_alternatives}
+    for cred in sorted(primary):
+        if cred not in declared and not (alternatives & set(declared)):
             header = catalog.CREDENTIALS[cred].header if cred in catalog.CREDENTIALS else cred
             plan.warnings.append(f"no key source for '{cred}': the server must hold that key itself, or requests "
                                  f"(imports, queries) must send {header}")

@@ -96,7 +96,7 @@ def _headers(coll: dict[str, Any], loaded: Loaded, keys: dict[str, str], rest_ur
     headers: dict[str, str] = {}
     for module in used_modules(coll):
         spec = catalog.lookup(module)
-        for cred in spec.credentials if spec else ():
+        for cred in (*spec.credentials, *spec.credential_alternatives, *spec.optional_credentials) if spec else ():
             if cred == "weaviate":  # Weaviate Embeddings: the connection's own key, plus the cluster URL
                 headers["X-Weaviate-Cluster-Url"] = rest_url
                 continue

@@ -55,7 +55,7 @@ def merge_documents(docs: list[Document], diags: Diagnostics) -> Document:
             else:
                 merged[key] = value
                 _copy_positions(doc, (key,), positions)
-    return Document(merged, docs[0].file, positions)
+    return Document(merged, docs[0].file, positions, set().union(*(d.invalid for d in docs)))
 
 
 def _copy_positions(doc: Document, prefix: Path, into: dict[Path, Position]) -> None:
@@ -112,7 +112,7 @@ def apply_environment(doc: Document, env_name: str, diags: Diagnostics) -> Docum
         for name, source in keys.items():
             out["api_keys"][name] = source
             _repoint(doc, ("environments", env_name, "api_keys", name), ("api_keys", name), positions)
-    return Document(out, doc.file, positions)
+    return Document(out, doc.file, positions, doc.invalid)
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any], bpath: Path, opath: Path,
@@ -181,4 +181,4 @@ def interpolate(doc: Document, environ: Mapping[str, str], diags: Diagnostics, *
                hint=f"export {name}, or give a default: ${{{name}:-value}}")
         return match.group(0)
 
-    return Document(walk(doc.data, ()), doc.file, doc.positions)
+    return Document(walk(doc.data, ()), doc.file, doc.positions, doc.invalid)

@@ -250,7 +250,7 @@ class _Checker:
             return None
         if spec.deprecated:
             self.warning(f"module '{name}' is deprecated: {spec.deprecated}", path)
-        for credential in spec.credentials:
+        for credential in (*spec.credentials, *spec.credential_alternatives, *spec.optional_credentials):
             self.used_credentials.add(credential)
         return spec
 

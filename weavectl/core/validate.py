@@ -96,8 +96,9 @@ def schema_check(doc: Document, validator: jsonschema.Draft202012Validator, diag
     bad: list[Path] = []
     for error in validator.iter_errors(doc.data):
         for path, message, hint in _explain(error):
-            diags.error(message, path, doc.position(path), hint)
             bad.append(path)
+            if path not in doc.invalid:
+                diags.error(message, path, doc.position(path), hint)
     return bad
 
 
@@ -106,7 +107,7 @@ def prune(doc: Document, bad: list[Path]) -> Document:
     data = copy.deepcopy(doc.data)
     for path in sorted(bad, key=len, reverse=True):
         if not path:
-            return Document({}, doc.file, doc.positions)
+            return Document({}, doc.file, doc.positions, doc.invalid)
         parent: Any = data
         for part in path[:-1]:
             try:
@@ -119,7 +120,7 @@ def prune(doc: Document, bad: list[Path]) -> Document:
             del parent[last]
         elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
             parent[last] = None
-    return Document(data, doc.file, doc.positions)
+    return Document(data, doc.file, doc.positions, doc.invalid)
 
 
 def _schema_of(error: ValidationError) -> dict[str, Any]:

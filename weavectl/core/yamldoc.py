@@ -30,6 +30,7 @@ class Document:
     data: Any
     file: str
     positions: dict[Path, Position] = field(default_factory=dict)
+    invalid: set[Path] = field(default_factory=set)  # values already reported as unparsable
 
     def position(self, path: Path) -> Position | None:
         """The position of `path`, or of its nearest ancestor that has one."""
@@ -49,6 +50,7 @@ class _Converter:
         self.file = file
         self.diags = diags
         self.positions: dict[Path, Position] = {}
+        self.invalid: set[Path] = set()
         self.visited = 0
         self._constructor = SafeConstructor()
 
@@ -71,8 +73,11 @@ class _Converter:
             return self._constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:  # e.g. an unparsable !!binary
             self.diags.error(f"invalid value: {_problem(exc)}", path, self.pos(node))
-        except (AttributeError, ValueError, TypeError, OverflowError) as exc:  # e.g. !!timestamp on a non-date
-            self.diags.error(f"invalid value for its tag {node.tag}: {exc}", path, self.pos(node))
+        except Exception:  # PyYAML's constructors fail in many ways on a value that does not fit its tag
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.diags.error(f"invalid value {node.value!r} for the tag {tag}", path, self.pos(node))
+        # Remember it, so the schema does not add a second, misleading "found nothing" at the same place.
+        self.invalid.add(path)
         return None
 
     def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
@@ -112,6 +117,28 @@ class _Converter:
             return self._constructor.construct_object(node)
         except yaml.YAMLError:
             return node.value
+
+
+def _expanded_size(root: Node) -> int:
+    """Nodes the document has once aliases are expanded, counted on the alias graph in linear time, so a
+    "billion laughs" file is refused before anything walks it."""
+    memo: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in memo:
+            continue
+        if isinstance(node, ScalarNode):
+            memo[id(node)] = 1
+            continue
+        kids: list[Node] = ([n for pair in node.value for n in pair] if isinstance(node, MappingNode)
+                            else list(node.value))
+        if children_done:
+            memo[id(node)] = min(1 + sum(memo.get(id(k), 1) for k in kids), MAX_EXPANDED_NODES + 1)
+        else:
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids if id(k) not in memo)
+    return memo.get(id(root), 1)
 
 
 def _problem(exc: yaml.YAMLError) -> str:
@@ -180,6 +207,10 @@ def parse_yaml(text: str | bytes, file: str, diags: Diagnostics) -> Document | N
         diags.error("the file holds more than one YAML document ('---'); put each in its own file",
                     position=Position(file, second.start_mark.line + 1, second.start_mark.column + 1))
         return None
+    if _expanded_size(nodes[0]) > MAX_EXPANDED_NODES:
+        diags.error("the document expands to too many nodes (a YAML alias bomb?)", position=Position(file, 1, 1),
+                    hint="anchors and aliases are fine, exponential expansion is not")
+        return None
     converter = _Converter(file, diags)
     try:
         data = converter.convert(nodes[0], ())
@@ -187,4 +218,4 @@ def parse_yaml(text: str | bytes, file: str, diags: Diagnostics) -> Document | N
         diags.error("the document expands to too many nodes or nests too deeply (a YAML alias bomb?)",
                     position=Position(file, 1, 1), hint="anchors and aliases are fine, exponential expansion is not")
         return None
-    return Document(data, file, converter.positions)
+    return Document(data, file, converter.positions, converter.invalid)
