@@ -36,6 +36,7 @@ from tests.support.plan_helpers import (
     get_class,
     meta_modules,
     python_client,
+    rest,
     run_plan,
     write_config,
 )
@@ -100,7 +101,8 @@ class Shape:
     create: Callable[[Server, str, Ctx], None]
     config: Callable[[str, Ctx], dict[str, Any] | list[dict[str, Any]]]  # a list: the target first
     auth: bool = False  # needs the API-key server (Weaviate Embeddings)
-    bug: str | None = None
+    bug: str | None = None  # a known bug: the case runs as a strict xfail
+    regression: str | None = None  # a bug this case found and now guards against
 
 
 def _text_props() -> list[Any]:
@@ -712,39 +714,43 @@ SHAPES: list[Shape] = [
     Shape("nested-property-names-with-capitals", _nested_capitals,
           _plain([{"name": "source", "data_type": "object", "nested_properties": [
               {"name": "Publisher", "data_type": "text"}, {"name": "URL", "data_type": "text"}]}]),
-          bug="rest._property re-cases nested property names (property_name()), but the server keeps nested "
+          regression="rest._property re-cases nested property names (property_name()), but the server keeps nested "
               "names as given (facts 4.6): perpetual immutable nestedProperties diff -> replace"),
     Shape("source-properties-with-capitals", _source_capitals,
           _plain([{"name": "Title", "data_type": "text"}, {"name": "Body", "data_type": "text"}],
                  vectors={"main": {"vectorizer": "text2vec-openai", "source_properties": ["Title"]}}),
-          bug="rest.vectorizer_settings lower-cases source_properties, but the server stores the list as sent "
+          regression="rest.vectorizer_settings lower-cases source_properties, but the server stores the list as sent "
               "(['Title']): perpetual update of vectorizer.properties"),
     Shape("openai-base-url-via-client", _client_base_url("openai"),
           _named({"vectorizer": "text2vec-openai", "base_url": FAKE_URL}),
-          bug="the Python client stores base_url with a trailing slash (pydantic AnyHttpUrl); plan compares URLs "
+          regression="the Python client stores base_url with a trailing slash (pydantic AnyHttpUrl); plan compares "
+                     "URLs "
               "as strings: perpetual update of baseURL"),
     Shape("mistral-base-url-via-client", _client_base_url("mistral"),
           _named({"vectorizer": "text2vec-mistral", "base_url": FAKE_URL}),
-          bug="the Python client stores base_url with a trailing slash; for text2vec-mistral plan then forces a "
+          regression="the Python client stores base_url with a trailing slash; for text2vec-mistral plan then forces a "
               "REPLACE (drops all data) for an identical URL"),
     Shape("stopword-addition-already-in-preset", _preset_stopword,
           _plain(TEXT_PROPS_YAML, vectors={"default": {"vectorizer": "none"}},
                  inverted_index={"stopwords": {"preset": "en", "additions": ["the", "acme"]}}),
-          bug="the server drops stopword additions already in the preset (facts trap 13: 'the' is in 'en'); plan "
+          regression="the server drops stopword additions already in the preset (facts trap 13: 'the' is in 'en'); "
+                     "plan "
               "compares the list as written: perpetual update of invertedIndexConfig.stopwords.additions"),
     Shape("nvidia-default-base-url-written-out", _rest_vector("text2vec-nvidia", {}),
           _named({"vectorizer": "text2vec-nvidia", "base_url": "https://integrate.api.nvidia.com"}),
-          bug="text2vec-nvidia stores its default URL under `baseUrl` (facts trap 4); a file that writes the default "
+          regression="text2vec-nvidia stores its default URL under `baseUrl` (facts trap 4); a file that writes the "
+                     "default "
               "base_url out is compared with the absent `baseURL` key: perpetual REPLACE (nvidia is not migratable)"),
     Shape("legacy-module-names-palm-named-vector", _palm_named,
           _named({"vectorizer": "text2vec-palm", "project_id": "p1"},
                  generative={"module": "generative-palm", "project_id": "p1"}),
-          bug="the server stores module alias names as sent (text2vec-palm, generative-palm); plan maps them to "
+          regression="the server stores module alias names as sent (text2vec-palm, generative-palm); plan maps them to "
               "text2vec-google/generative-google and forces a REPLACE (vectorizer module 'changed'), whatever the "
               "file says"),
     Shape("legacy-module-names-palm-legacy-vector", _palm_legacy,
           _plain(TEXT_PROPS_YAML, vector={"vectorizer": "text2vec-google", "project_id": "p1"}),
-          bug="a legacy collection created with vectorizer text2vec-palm plans a REPLACE (vectorizer 'text2vec-palm' "
+          regression="a legacy collection created with vectorizer text2vec-palm plans a REPLACE (vectorizer "
+                     "'text2vec-palm' "
               "-> 'text2vec-google') for a file naming either text2vec-palm or text2vec-google"),
 ]
 
@@ -763,9 +769,8 @@ def test_existing_collection_described_by_an_equivalent_file_plans_no_changes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     server: WeaviateServer = request.getfixturevalue("weaviate_auth" if shape.auth else "weaviate")
-    if shape.auth:
+    if shape.auth:  # collection_name deletes what it names on every server, this one too
         monkeypatch.setenv("WEAVIATE_API_KEY", WEAVIATE_ADMIN_KEY)
-        request.addfinalizer(lambda: delete_class(server, collection_name))
     ctx = Ctx(extra=extra_names)
     shape.create(server, collection_name, ctx)
     described = shape.config(collection_name, ctx)
@@ -773,9 +778,21 @@ def test_existing_collection_described_by_an_equivalent_file_plans_no_changes(
     assert_no_changes(run_plan(server, cfg, capsys, [collection_name]), collection_name)
 
 
-def test_dynamic_index_is_skipped_without_async_indexing(weaviate: WeaviateServer) -> None:
-    pytest.skip("the dynamic index needs ASYNC_INDEXING=true, which the fixture server does not set; "
-                "creating one fails there, so there is nothing live to plan against")
+def test_dynamic_index_plans_no_changes(
+    weaviate: WeaviateServer, collection_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    body = {"class": collection_name, "properties": TEXT_PROPS_REST, "vectorConfig": {"main": {
+        "vectorizer": {"none": {}}, "vectorIndexType": "dynamic",
+        "vectorIndexConfig": {"distance": "dot", "threshold": 5000, "hnsw": {"ef": 64}, "flat": {}}}}}
+    with rest(weaviate) as client:
+        resp = client.post("/v1/schema", json=body)
+    if resp.status_code == 422 and "async indexing" in resp.text:
+        pytest.skip("the dynamic index needs ASYNC_INDEXING=true, which the fixture server does not set (the server "
+                    f"answered: {resp.json()['error'][0]['message']})")
+    assert resp.status_code == 200, resp.text
+    coll = {"name": collection_name, "properties": copy.deepcopy(TEXT_PROPS_YAML), "vectors": {"main": {
+        "vectorizer": "none", "index": {"type": "dynamic", "distance": "dot", "threshold": 5000, "hnsw": {"ef": 64}}}}}
+    assert_no_changes(plan_one(weaviate, tmp_path, capsys, coll, collection_name), collection_name)
 
 
 # =============================================================================================================
@@ -901,7 +918,8 @@ class Edit:
     path: str  # the field change plan must report
     kind: str  # its kind
     base: Callable[[str], dict[str, Any]] = base_collection
-    bug: str | None = None
+    bug: str | None = None  # a known bug: the case runs as a strict xfail
+    regression: str | None = None  # a bug this case found and now guards against
     also: tuple[str, ...] = ()  # path prefixes of further (non-immutable) fields plan may report with it
 
 
@@ -951,7 +969,7 @@ MUTABLE: list[Edit] = [
     Edit("add-alias", _add_alias, "aliases.{name}Alias", "alias"),
     Edit("add-named-vector-new-module-with-a-skipped-property", _add_vector, "vectorConfig.extra", "add_vector",
          base=skipped_property_collection, also=("properties.internal.moduleConfig.text2vec-ollama",),
-         bug="`skip_vectorization: true` (bool form) expands to every text module, so the new vector's module "
+         regression="`skip_vectorization: true` (bool form) expands to every text module, so the new vector's module "
              "(text2vec-ollama) shows as an immutable property change -> REPLACE. The server takes property settings "
              "for a module added in the same PUT (verified: PUT with the new vector and "
              "properties[internal].moduleConfig.text2vec-ollama.skip=true -> 200, stored skip: true)"),
@@ -997,7 +1015,7 @@ IMMUTABLE: list[Edit] = [
          base=legacy_collection),
     Edit("legacy-vector-to-named-default", _legacy_to_named_default, "vectorConfig.default", "immutable",
          base=legacy_collection, also=("vectorizer", "vectorIndex", "moduleConfig"),
-         bug="a legacy collection whose file switches `vector:` to `vectors: {default: ...}` plans an in-place "
+         regression="a legacy collection whose file switches `vector:` to `vectors: {default: ...}` plans an in-place "
              "add_vector UPDATE, which 1.39.3 rejects (PUT 422 'vector named default cannot be created when "
              "collection level vector index is configured'); the legacy vector cannot become a named one in place"),
 ]
@@ -1189,9 +1207,6 @@ def test_missing_collection_plans_a_create(
     assert change["desired"] == to_rest(coll)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: plan proposes `create` for a collection whose name is a live alias (it "
-                   "reads /v1/aliases but does not check); POST /v1/schema then fails 422 'alias name ... already "
-                   "exists'")
 def test_create_over_a_name_taken_by_an_alias_is_an_error(
     weaviate: WeaviateServer, collection_name: str, extra_names: Callable[[str], str], tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -1205,9 +1220,6 @@ def test_create_over_a_name_taken_by_an_alias_is_an_error(
     assert result.code == 1 and any(taken in e for e in result.data["errors"]), result.evidence()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: plan proposes adding an alias whose name is a live collection that the "
-                   "file does not declare (the validator only checks names in the file); POST /v1/aliases then fails "
-                   "500 'create alias: class ... already exists'")
 def test_alias_over_a_name_taken_by_a_collection_is_an_error(
     weaviate: WeaviateServer, collection_name: str, extra_names: Callable[[str], str], tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -1253,9 +1265,8 @@ def test_every_action_renders_in_every_format(
 
 def test_environment_auth_key_source_reaches_an_api_key_server_without_showing_the_key(
     weaviate_auth: WeaviateServer, collection_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    request.addfinalizer(lambda: delete_class(weaviate_auth, collection_name))
     coll = {"name": collection_name, "properties": copy.deepcopy(TEXT_PROPS_YAML)}
     _create_from_file(weaviate_auth, coll)
     cfg = tmp_path / "weavectl.yaml"

@@ -21,6 +21,15 @@ HNSW_MUTABLE = frozenset({"ef", "dynamicEfMin", "dynamicEfMax", "dynamicEfFactor
 FLAT_MUTABLE = frozenset({"vectorCacheMaxObjects"})
 QUANTIZERS = ("pq", "bq", "sq", "rq")
 INVERTED_IMMUTABLE = frozenset({"indexTimestamps", "indexNullState", "indexPropertyLength"})
+# Weaviate's built-in stopword presets (adapters/repos/db/inverted/stopwords/presets.go).
+STOPWORD_PRESETS: dict[str, frozenset[str]] = {
+    "en": frozenset({
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no",
+        "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this",
+        "to", "was", "will", "with",
+    }),
+    "none": frozenset(),
+}
 UNORDERED_LISTS = frozenset({"properties", "additions", "removals", "asciiFoldIgnore", "textFields", "imageFields"})
 
 
@@ -32,6 +41,8 @@ def same(desired: Any, live: Any, key: str = "") -> bool:
         return desired is live or desired == live
     if isinstance(desired, int | float) and isinstance(live, int | float):
         return math.isclose(float(desired), float(live), rel_tol=1e-6, abs_tol=1e-9)
+    if isinstance(desired, str) and isinstance(live, str) and desired.startswith(("http://", "https://")):
+        return desired.rstrip("/") == live.rstrip("/")  # the Python client adds a trailing slash
     if isinstance(desired, list) and isinstance(live, list):
         if key in UNORDERED_LISTS:
             return sorted(map(str, desired)) == sorted(map(str, live))
@@ -91,8 +102,7 @@ class _Differ:
             self.vectors(d["vectorConfig"], live.get("vectorConfig") or {})
         self.legacy_vector()
         self.modules()
-        self.compare_leaves(d.get("invertedIndexConfig") or {}, live.get("invertedIndexConfig") or {},
-                            "invertedIndexConfig", self._inverted_kind)
+        self.inverted()
         self.replication()
         self.compare_leaves(d.get("shardingConfig") or {}, live.get("shardingConfig") or {}, "shardingConfig",
                             lambda k, p: (IMM, "sharding is fixed when the collection is created"))
@@ -104,6 +114,17 @@ class _Differ:
                                 lambda k, p: (U, ""))
             if len(self.fields) > before:
                 self.needs("object_ttl", "changing object TTL")
+
+    def inverted(self) -> None:
+        desired = dict(self.d.get("invertedIndexConfig") or {})
+        live = self.live.get("invertedIndexConfig") or {}
+        stopwords = desired.get("stopwords")
+        if isinstance(stopwords, dict) and isinstance(stopwords.get("additions"), list):
+            preset = stopwords.get("preset") or (live.get("stopwords") or {}).get("preset") or "en"
+            # The server silently drops additions that its preset already holds.
+            kept = [w for w in stopwords["additions"] if w not in STOPWORD_PRESETS.get(preset, frozenset())]
+            desired["stopwords"] = {**stopwords, "additions": kept}
+        self.compare_leaves(desired, live, "invertedIndexConfig", self._inverted_kind)
 
     @staticmethod
     def _inverted_kind(key: str, path: str) -> tuple[FieldKind, str]:
@@ -158,17 +179,30 @@ class _Differ:
                 if not _nested_same(value, current or []):
                     self.add(f"{path}.nestedProperties", current, value, IMM, "nested properties cannot change")
             elif key == "moduleConfig":
-                self.compare_leaves(value, current or {}, f"{path}.moduleConfig",
-                                    lambda k, p: (IMM, "a property's vectorization settings cannot change"))
+                live_modules = current or {}
+                for module, settings in value.items():
+                    live_key = _live_key(module, live_modules)
+                    mpath = f"{path}.moduleConfig.{live_key or module}"
+                    if live_key is None:
+                        # A module no live vector uses yet: its property settings travel with the new vector.
+                        self.compare_leaves(settings, {}, mpath, lambda k, p: (U, ""))
+                    else:
+                        self.compare_leaves(settings, live_modules[live_key], mpath,
+                                            lambda k, p: (IMM, "a property's vectorization settings cannot change"))
             elif key == "tokenization" and desired.get("dataType") in (["string"], ["string[]"]):
                 continue  # the server rewrites tokenization of deprecated string types
             elif not same(value, current, key):
                 self.add(f"{path}.{key}", current, value, IMM, f"a property's {key} cannot change")
 
     def vectors(self, desired: dict[str, Any], live: dict[str, Any]) -> None:
+        legacy_index = "vectorIndexType" in self.live or "vectorIndexConfig" in self.live
         for name, vector in desired.items():
             current = live.get(name)
             if current is None:
+                if name == "default" and legacy_index:
+                    self.add(f"vectorConfig.{name}", None, vector, IMM, "a collection with a legacy vector cannot "
+                             "get a named vector called 'default' (Weaviate rejects it)")
+                    continue
                 self.add(f"vectorConfig.{name}", None, vector, FieldKind.ADD_VECTOR)
                 self.needs("add_named_vector", "adding a named vector")
                 continue
@@ -181,10 +215,11 @@ class _Differ:
         (module, settings), = desired["vectorizer"].items()
         live_vec = live.get("vectorizer") or {}
         live_module = next(iter(live_vec), None)
-        if module != live_module:
+        if not same_module(module, live_module):
             self.add(f"{path}.vectorizer", live_module, module, IMM, "the vectorizer module cannot change")
         else:
-            self.vectorizer_settings(module, settings, live_vec.get(module) or {}, f"{path}.vectorizer.{module}")
+            self.vectorizer_settings(module, settings, live_vec.get(str(live_module)) or {},
+                                     f"{path}.vectorizer.{live_module}")
         itype = desired.get("vectorIndexType")
         live_type = live.get("vectorIndexType", "hnsw")
         if itype is not None and itype != live_type:
@@ -193,7 +228,12 @@ class _Differ:
                           itype or live_type, f"{path}.vectorIndexConfig")
 
     def vectorizer_settings(self, module: str, desired: dict[str, Any], live: dict[str, Any], path: str) -> None:
-        mutable = module in MIGRATABLE_VECTORIZERS and vectorizer_settings_mutable(self.version)
+        spec = catalog.lookup(module)
+        mutable = (spec.name if spec else module) in MIGRATABLE_VECTORIZERS and vectorizer_settings_mutable(
+            self.version)
+        if "baseURL" in desired and "baseURL" not in live and "baseUrl" in live:
+            # cohere and nvidia store their default base URL under baseUrl (but read baseURL)
+            live = {**live, "baseURL": live["baseUrl"]}
         before = len(self.fields)
         self.compare_leaves(desired, live, path, lambda k, p: (
             (U, "") if mutable else (IMM, f"{module} settings cannot change on an existing vector")))
@@ -224,7 +264,8 @@ class _Differ:
         if was_on == wants_on:
             # Parameters of an enabled quantizer are fixed (rq bits, pq segments...), rescore limits aside.
             self.compare_leaves(desired, live, path, lambda k, p: (
-                (U, "") if k in ("rescoreLimit", "cache") else (IMM, f"{name} settings are fixed once it is on")))
+                (U, "") if k in ("rescoreLimit", "cache", "trainingLimit")
+                else (IMM, f"{name} settings are fixed once it is on")))
             return
         other_on = [q for q in QUANTIZERS if q != name and (whole.get(q) or {}).get("enabled")]
         if wants_on and itype == "hnsw" and not other_on:
@@ -239,12 +280,14 @@ class _Differ:
         d, live = self.d, self.live
         if "vectorizer" in d:
             current = live.get("vectorizer")
-            if d["vectorizer"] != current:
+            if not same_module(d["vectorizer"], current):
                 self.add("vectorizer", current, d["vectorizer"], IMM, "the vectorizer cannot change")
             elif d["vectorizer"] != "none":
                 module = d["vectorizer"]
+                live_modules = live.get("moduleConfig") or {}
+                key = _live_key(module, live_modules) or module
                 self.vectorizer_settings(module, (d.get("moduleConfig") or {}).get(module) or {},
-                                         (live.get("moduleConfig") or {}).get(module) or {}, f"moduleConfig.{module}")
+                                         live_modules.get(key) or {}, f"moduleConfig.{key}")
         if "vectorIndexType" in d and d["vectorIndexType"] != live.get("vectorIndexType"):
             self.add("vectorIndexType", live.get("vectorIndexType"), d["vectorIndexType"], IMM,
                      "the vector index type cannot change")
@@ -261,11 +304,12 @@ class _Differ:
                 continue  # compared as the legacy vectorizer's settings
             spec = catalog.lookup(module)
             kind = spec.kind if spec else None
-            path = f"moduleConfig.{module}"
+            live_key = _live_key(module, live_modules)
+            path = f"moduleConfig.{live_key or module}"
             if kind in ("generative", "reranker"):
-                current = live_modules.get(module)
+                current = live_modules.get(live_key) if live_key else None
                 if current is None:
-                    replaced = [m for m in live_modules if _kind(m) == kind and m != module]
+                    replaced = [m for m in live_modules if _kind(m) == kind and not same_module(m, module)]
                     self.add(path, {m: live_modules[m] for m in replaced} or None, settings, U,
                              f"sets the {kind} module" + (f", replacing {', '.join(replaced)}" if replaced else ""))
                     self.needs("update_generative_reranker", f"changing the {kind} module")
@@ -297,6 +341,18 @@ class _Differ:
                 self.warnings.append(f"{path}: output-only since 1.38 (derived from factor > 1); not applied")
             else:
                 self.add(path, current, value, U)
+
+
+def same_module(a: str | None, b: str | None) -> bool:
+    """text2vec-palm and text2vec-google are one module: the server keeps whichever spelling it was sent."""
+    if a is None or b is None:
+        return a == b
+    spec_a, spec_b = catalog.lookup(a), catalog.lookup(b)
+    return a == b or (spec_a is not None and spec_a is spec_b)
+
+
+def _live_key(module: str, live: dict[str, Any]) -> str | None:
+    return next((k for k in live if same_module(k, module)), None)
 
 
 def _kind(module: str) -> str | None:

@@ -89,6 +89,10 @@ def build_plan(inp: PlanInput) -> Plan:
                 plan.fingerprints[str(live["class"])] = fingerprint(live)
             continue
         desired = to_rest(coll)
+        alias_owner = next((str(a.get("class")) for a in inp.live_aliases
+                            if str(a.get("alias", "")).lower() == name.lower()), None)
+        if live is None and alias_owner is not None:
+            plan.errors.append(f"{name}: cannot be created: the name is taken by an alias pointing at {alias_owner}")
         if live is None:
             change = Change(name, Action.CREATE, desired=desired, protect=bool(coll.get("protect")))
             plan.fingerprints[name] = fingerprint(None)  # apply refuses if someone created it meanwhile
@@ -96,7 +100,7 @@ def build_plan(inp: PlanInput) -> Plan:
             change = diff_collection(desired, live, version)
             change.protect = bool(coll.get("protect"))
             plan.fingerprints[change.collection] = fingerprint(live)
-        _alias_changes(coll, change, inp.live_aliases, version, plan)
+        _alias_changes(coll, change, inp.live_aliases, version, plan, set(live_by_name))
         if inp.strict and live is not None:
             for path, value in undeclared_settings(coll, live, version):
                 plan.warnings.append(f"{change.collection}: undeclared live setting {path} = {value!r} "
@@ -147,7 +151,7 @@ def undeclared_settings(coll: dict[str, Any], live: dict[str, Any], version: Ver
 
 
 def _alias_changes(coll: dict[str, Any], change: Change, live_aliases: list[dict[str, str]], version: Version,
-                   plan: Plan) -> None:
+                   plan: Plan, live_classes: set[str]) -> None:
     if "aliases" not in coll:
         return
     target = change.collection
@@ -157,6 +161,8 @@ def _alias_changes(coll: dict[str, Any], change: Change, live_aliases: list[dict
     for alias in sorted(wanted):
         current = live_map.get(alias)
         if current != target:
+            if alias.lower() in live_classes:
+                change.errors.append(f"alias {alias} cannot be created: a collection has that name")
             fields.append(FieldChange(f"aliases.{alias}", current, target, FieldKind.ALIAS))
     for alias, cls in sorted(live_map.items()):
         if cls.lower() == target.lower() and alias not in wanted:

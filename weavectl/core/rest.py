@@ -43,7 +43,7 @@ def vectorizer_settings(vector: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     spec = catalog.lookup(module)
     settings: dict[str, Any] = {}
     if spec is not None:
-        module = spec.name
+        # The server stores a legacy alias (text2vec-palm) as written, so it is sent as written too.
         by_name = {p.name: p for p in spec.params}
         for key, value in vector.items():
             if key in by_name:
@@ -51,7 +51,7 @@ def vectorizer_settings(vector: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     if "vectorize_collection_name" in vector:
         settings["vectorizeClassName"] = vector["vectorize_collection_name"]
     if "source_properties" in vector:
-        settings["properties"] = [property_name(p) for p in vector["source_properties"]]
+        settings["properties"] = list(vector["source_properties"])  # stored as sent, so sent as written
     settings.update(copy.deepcopy(vector.get("module_config") or {}))
     return module, settings
 
@@ -75,7 +75,7 @@ def vector_index_config(index: dict[str, Any]) -> dict[str, Any]:
 
 def module_ref(ref: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     spec = catalog.lookup(str(ref["module"]))
-    name = spec.name if spec else str(ref["module"])
+    name = str(ref["module"])
     settings: dict[str, Any] = {}
     if spec is not None:
         by_name = {p.name: p for p in spec.params}
@@ -86,8 +86,9 @@ def module_ref(ref: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return name, settings
 
 
-def _property(prop: dict[str, Any], modules: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": property_name(str(prop["name"]))}
+def _property(prop: dict[str, Any], modules: list[str], nested: bool = False) -> dict[str, Any]:
+    # The server lower-cases the first letter of top-level property names only; nested names stay as given.
+    out: dict[str, Any] = {"name": str(prop["name"]) if nested else property_name(str(prop["name"]))}
     if "target_collection" in prop:
         targets = prop["target_collection"]
         out["dataType"] = [collection_name(t) for t in ([targets] if isinstance(targets, str) else targets)]
@@ -99,7 +100,7 @@ def _property(prop: dict[str, Any], modules: list[str]) -> dict[str, Any]:
     if "text_analyzer" in prop:
         out["textAnalyzer"] = camel_keys(prop["text_analyzer"])
     if "nested_properties" in prop:
-        out["nestedProperties"] = [_property(p, []) for p in prop["nested_properties"]]
+        out["nestedProperties"] = [_property(p, [], nested=True) for p in prop["nested_properties"]]
     module_config: dict[str, dict[str, Any]] = {}
     for key, rest_key in (("skip_vectorization", "skip"), ("vectorize_property_name", "vectorizePropertyName")):
         value = prop.get(key)
@@ -108,13 +109,21 @@ def _property(prop: dict[str, Any], modules: list[str]) -> dict[str, Any]:
                 module_config.setdefault(module, {})[rest_key] = value
         elif isinstance(value, dict):
             for module, flag in value.items():
-                spec = catalog.lookup(module)
-                module_config.setdefault(spec.name if spec else module, {})[rest_key] = flag
+                module_config.setdefault(_spelling(module, modules), {})[rest_key] = flag
     for module, settings in (prop.get("module_config") or {}).items():
         module_config.setdefault(module, {}).update(copy.deepcopy(settings))
     if module_config:
         out["moduleConfig"] = module_config
     return out
+
+
+def _spelling(module: str, modules: list[str]) -> str:
+    """The spelling the collection's vectors use for this module (an alias and its canonical name match)."""
+    spec = catalog.lookup(module)
+    for used in modules:
+        if used == module or (spec is not None and catalog.lookup(used) is spec):
+            return used
+    return module
 
 
 def _property_modules(coll: dict[str, Any]) -> list[str]:
@@ -125,8 +134,9 @@ def _property_modules(coll: dict[str, Any]) -> list[str]:
         vectors.append(coll["vector"])
     for vector in vectors:
         spec = catalog.lookup(str(vector.get("vectorizer")))
-        if spec is not None and spec.has_property_settings and spec.name not in found:
-            found.append(spec.name)
+        name = str(vector.get("vectorizer"))
+        if spec is not None and spec.has_property_settings and name not in found:
+            found.append(name)
     return found
 
 

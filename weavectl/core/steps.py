@@ -170,8 +170,13 @@ def _declared_updates(change: Change) -> dict[str, Any]:
         if f.kind not in (FieldKind.UPDATE, FieldKind.ADD_VECTOR):
             continue
         parts = f.path.split(".")
-        if parts[0] == "properties":  # only descriptions change in place: keep the list shape
-            body.setdefault("properties", []).append({"name": parts[1], parts[2]: f.after})
+        if parts[0] == "properties":  # keep the list shape; merged by name onto the live properties
+            entry: dict[str, Any] = {"name": parts[1]}
+            node = entry
+            for part in parts[2:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = copy.deepcopy(f.after)
+            body.setdefault("properties", []).append(entry)
             continue
         node = body
         for part in parts[:-1]:
@@ -193,15 +198,16 @@ def overlay(live: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
             for prop in value:
                 target = by_name.get(property_name(str(prop["name"])).lower())
                 if target is not None:
-                    target.update({k: v for k, v in prop.items() if k != "name"})
+                    _merge(target, {k: v for k, v in prop.items() if k != "name"})
         elif key == "moduleConfig":
             modules = out.setdefault("moduleConfig", {})
             for module, settings in value.items():
                 spec = catalog.lookup(module)
+                existing = next((m for m in modules if m == module or (spec and catalog.lookup(m) is spec)), None)
                 if spec is not None and spec.kind in ("generative", "reranker"):
-                    for other in [m for m in modules if m != module and _kind(m) == spec.kind]:
+                    for other in [m for m in modules if m != existing and _kind(m) == spec.kind]:
                         del modules[other]  # one module of each kind: the new one replaces the old
-                _merge(modules.setdefault(module, {}), settings)
+                _merge(modules.setdefault(existing or module, {}), settings)
         elif isinstance(value, dict) and isinstance(out.get(key), dict):
             _merge(out[key], value)
         else:
