@@ -89,6 +89,7 @@ def build_plan(inp: PlanInput) -> Plan:
                 plan.fingerprints[str(live["class"])] = fingerprint(live)
             continue
         desired = to_rest(coll)
+        plan.errors.extend(_fractional_settings_rejected(name, coll, version))
         alias_owner = next((str(a.get("class")) for a in inp.live_aliases
                             if str(a.get("alias", "")).lower() == name.lower()), None)
         if live is None and alias_owner is not None:
@@ -120,6 +121,31 @@ def build_plan(inp: PlanInput) -> Plan:
     plan.errors.extend(inp.key_errors)
     plan.changes.sort(key=lambda c: (c.action is Action.NOOP, c.collection.lower()))
     return plan
+
+
+# Weaviate 1.39 reads these module numbers sent over REST as integers only (usecases/modulecomponents/settings
+# getNumberValue takes a json.Number only when it parses as an int): a fractional value falls back to an invalid
+# sentinel and the write is refused with a misleading "values are between 0.0 and 1.0". Seen on 1.39.3, for
+# collections with named vectors, with these modules.
+INTEGER_ONLY_NUMBER_MODULES = frozenset({"generative-openai", "generative-databricks", "generative-google"})
+FRACTIONAL_SETTINGS = frozenset({"temperature", "top_p", "frequency_penalty", "presence_penalty"})
+
+
+def _fractional_settings_rejected(name: str, coll: dict[str, Any], version: Version) -> list[str]:
+    if version[:2] != (1, 39) or not coll.get("vectors"):
+        return []
+    errors = []
+    for kind in ("generative", "reranker"):
+        ref = coll.get(kind) or {}
+        spec = catalog.lookup(str(ref.get("module")))
+        if spec is None or spec.name not in INTEGER_ONLY_NUMBER_MODULES:
+            continue
+        for key, value in ref.items():
+            if key in FRACTIONAL_SETTINGS and isinstance(value, float) and not value.is_integer():
+                errors.append(f"{name}: {kind} {spec.name} {key}: {value}: Weaviate 1.39 rejects fractional values "
+                              "of this setting over REST (a server bug: it parses them as integers); use 0 or 1, or "
+                              "set it per query")
+    return errors
 
 
 def undeclared_settings(coll: dict[str, Any], live: dict[str, Any], version: Version) -> list[tuple[str, Any]]:

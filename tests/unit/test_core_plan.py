@@ -1,0 +1,114 @@
+"""Pure-logic tests of the planning core: comparison rules, step order, policy, overlay. No server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from weavectl.core.diff import diff_collection, same
+from weavectl.core.model import Action, Change, FieldKind, Plan
+from weavectl.core.planner import PlanInput, build_plan
+from weavectl.core.steps import StepKind, compile_steps, overlay, policy
+
+V139 = (1, 39, 3)
+
+
+def test_same_tolerates_the_servers_harmless_rewrites() -> None:
+    assert same(0.7, 0.699999988079071)  # float32 round trip
+    assert same(None, []) and same(False, None)
+    assert same("http://x:9", "http://x:9/")  # the Python client adds a slash
+    assert same(["b", "a"], ["a", "b"], "properties")
+    assert not same(["b", "a"], ["a", "b"], "weights")
+    assert not same(1, 2) and not same("word", "field")
+
+
+def live_class(**extra: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "class": "Article",
+        "properties": [{"name": "title", "dataType": ["text"], "tokenization": "word", "indexFilterable": True,
+                        "indexSearchable": True, "moduleConfig": {"text2vec-openai": {"skip": False}}}],
+        "vectorConfig": {"main": {"vectorizer": {"text2vec-openai": {"model": "text-embedding-3-small",
+                                                                     "baseURL": "https://api.openai.com"}},
+                                  "vectorIndexType": "hnsw",
+                                  "vectorIndexConfig": {"ef": -1, "efConstruction": 128, "distance": "cosine"}}},
+        "invertedIndexConfig": {"bm25": {"b": 0.75, "k1": 1.2}, "stopwords": {"preset": "en", "additions": None}},
+        "moduleConfig": {"generative-openai": {"model": "gpt-4o"}},
+    }
+    base.update(extra)
+    return base
+
+
+def test_mutable_and_immutable_fields_are_classified() -> None:
+    live = live_class()
+    update = diff_collection({"class": "Article", "vectorConfig": {"main": {
+        "vectorizer": {"text2vec-openai": {}}, "vectorIndexConfig": {"ef": 64}}}}, live, V139)
+    assert update.action is Action.UPDATE and [f.path for f in update.fields] == [
+        "vectorConfig.main.vectorIndexConfig.ef"]
+    replace = diff_collection({"class": "Article", "vectorConfig": {"main": {
+        "vectorizer": {"text2vec-openai": {}}, "vectorIndexConfig": {"efConstruction": 64}}}}, live, V139)
+    assert replace.action is Action.REPLACE
+    assert replace.forced_by == ["vectorConfig.main.vectorIndexConfig.efConstruction"]
+
+
+def test_stopword_additions_the_preset_already_holds_are_not_a_change() -> None:
+    live = live_class(invertedIndexConfig={"stopwords": {"preset": "en", "additions": ["acme"]}})
+    change = diff_collection({"class": "Article", "invertedIndexConfig": {
+        "stopwords": {"preset": "en", "additions": ["the", "acme"]}}}, live, V139)
+    assert change.action is Action.NOOP
+
+
+def test_a_generative_swap_is_in_place_and_the_overlay_replaces_the_old_module() -> None:
+    live = live_class()
+    desired = {"class": "Article", "moduleConfig": {"generative-cohere": {"model": "command-r"}}}
+    change = diff_collection(desired, live, V139)
+    assert change.action is Action.UPDATE
+    steps = compile_steps(Plan("u", "1.39.3", [change], fingerprints={"Article": "sha256:x"}), {"Article"})
+    assert [s.kind for s in steps] == [StepKind.UPDATE]
+    body = overlay(live, steps[0].body or {})
+    assert body["moduleConfig"] == {"generative-cohere": {"model": "command-r"}}
+    assert body["properties"] == live["properties"]  # everything else echoed back as read
+
+
+def test_creates_put_referenced_collections_first_and_break_cycles() -> None:
+    a = {"class": "A", "properties": [{"name": "b", "dataType": ["B"]}]}
+    b = {"class": "B", "properties": [{"name": "a", "dataType": ["A"]}, {"name": "t", "dataType": ["text"]}]}
+    plan = Plan("u", "1.39.3", [Change("A", Action.CREATE, desired=a), Change("B", Action.CREATE, desired=b)])
+    steps = compile_steps(plan, set())
+    kinds = [(s.kind, s.collection, s.target) for s in steps]
+    assert kinds[0][:2] == (StepKind.CREATE, "B") or kinds[0][:2] == (StepKind.CREATE, "A")
+    creates = [s for s in steps if s.kind is StepKind.CREATE]
+    deferred = [s for s in steps if s.kind is StepKind.ADD_PROPERTY]
+    assert len(creates) == 2 and len(deferred) == 1  # one reference waits until its target exists
+    assert steps.index(deferred[0]) > steps.index(creates[1])
+
+
+def test_policy_blocks_destruction_and_protect_wins() -> None:
+    plan = Plan("u", "1.39.3", [Change("A", Action.REPLACE), Change("B", Action.DELETE, protect=True)])
+    assert len(policy(plan, allow_destroy=False).reasons) == 2
+    reasons = policy(plan, allow_destroy=True).reasons
+    assert len(reasons) == 1 and "protect" in reasons[0]
+
+
+def test_fractional_generative_numbers_are_refused_on_1_39_before_any_write() -> None:
+    coll = {"name": "Doc", "vectors": {"v": {"vectorizer": "none"}},
+            "generative": {"module": "generative-openai", "temperature": 0.3}}
+    plan = build_plan(PlanInput([coll], [], [], {"generative-openai": {}}, "u", "1.39.3"))
+    assert any("temperature: 0.3" in e and "use 0 or 1" in e for e in plan.errors)
+    assert not build_plan(PlanInput([coll], [], [], {"generative-openai": {}}, "u", "1.40.0")).errors
+    coll["generative"]["temperature"] = 1.0
+    assert not build_plan(PlanInput([coll], [], [], {"generative-openai": {}}, "u", "1.39.3")).errors
+
+
+def test_a_new_modules_property_settings_travel_with_the_new_vector() -> None:
+    live = live_class()
+    desired = {"class": "Article",
+               "properties": [{"name": "title", "moduleConfig": {"text2vec-ollama": {"skip": True}}}],
+               "vectorConfig": {"main": {"vectorizer": {"text2vec-openai": {}}},
+                                "extra": {"vectorizer": {"text2vec-ollama": {}}}}}
+    change = diff_collection(desired, live, V139)
+    assert change.action is Action.UPDATE
+    assert {f.kind for f in change.fields} == {FieldKind.UPDATE, FieldKind.ADD_VECTOR}
+    steps = compile_steps(Plan("u", "1.39.3", [change], fingerprints={}), {"Article"})
+    body = overlay(live, steps[0].body or {})
+    assert body["properties"][0]["moduleConfig"] == {"text2vec-openai": {"skip": False},
+                                                     "text2vec-ollama": {"skip": True}}
+    assert set(body["vectorConfig"]) == {"main", "extra"}
