@@ -170,7 +170,10 @@ def server_message(resp: httpx.Response) -> str:
     try:
         body = resp.json()
     except ValueError:
-        return resp.text.strip()[:500] or "(empty body)"
+        if "html" in resp.headers.get("content-type", "") or resp.text.lstrip().startswith("<"):
+            return "the answer is an HTML page, not Weaviate's JSON: is this the Weaviate REST URL?"
+        text = " ".join(resp.text.split())
+        return (text[:300] + "...") if len(text) > 300 else text or "(empty body)"
     if isinstance(body, dict):
         errors = body.get("error")
         if isinstance(errors, list) and errors:

@@ -26,6 +26,7 @@ def ensure_tiktoken_cache() -> Path:
     wanted = {hashlib.sha1(_URL.format(name).encode()).hexdigest(): name for name in ENCODINGS}
     if all((target / key).is_file() for key in wanted):
         return target
+    target.mkdir(parents=True, exist_ok=True)
     go = shutil.which("go")
     if go is None:
         raise DevServerError("the Go toolchain is needed once to fetch the tiktoken files for text2vec-openai")
@@ -34,7 +35,6 @@ def ensure_tiktoken_cache() -> Path:
     if proc.returncode != 0:
         raise DevServerError(f"`go mod download -json {LOADER_MODULE}` failed: {proc.stdout or proc.stderr}")
     assets = Path(json.loads(proc.stdout)["Dir"]) / "assets"
-    target.mkdir(parents=True, exist_ok=True)
     for key, name in wanted.items():
         tmp = target / f".{key}.tmp"
         shutil.copyfile(assets / f"{name}.tiktoken", tmp)

@@ -1,0 +1,140 @@
+"""`weavectl plan` on 1,000 collections of 20 properties, against the floor of fetching and parsing /v1/schema.
+
+Run: python -m benchmarks.bench_plan [--collections 1000] [--repeat 5]
+The collections are created once into a cached data directory (one node creates them slowly once there are
+hundreds) and the server restarts on it for every later run. Reports the median plan time (in-process, and as
+a fresh `weavectl plan` process), the floor (GET /v1/schema + json parse in the same run), their ratio, a second
+floor (PyYAML's C loader reading the same config file, which plan must read too) and the ratio to both, the
+number of HTTP requests plan sent (must not grow with the number of collections), and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from tests.support.recording import RecordingTransport
+from weavectl.cli import run_cli
+from weavectl.core.rest import to_rest
+from weavectl.devserver import WEAVIATE_VERSION, WeaviateServer
+from weavectl.devserver.binary import cache_root
+
+
+def make_config(collections: int, properties: int = 20) -> dict[str, Any]:
+    cols = []
+    for i in range(collections):
+        props = [{"name": f"p{j}", "data_type": ["text", "int", "number", "boolean"][j % 4],
+                  "description": f"field {j}"} for j in range(properties)]
+        cols.append({
+            "name": f"Bench{i:04d}", "description": f"benchmark collection {i}", "properties": props,
+            "vectors": {"main": {"vectorizer": "text2vec-openai", "model": "text-embedding-3-small",
+                                 "base_url": "http://127.0.0.1:9", "source_properties": ["p1", "p5"],
+                                 "index": {"type": "hnsw", "distance": "cosine", "ef": 100}}},
+            "inverted_index": {"bm25": {"b": 0.7, "k1": 1.1}},
+        })
+    return {"version": 1, "collections": cols}
+
+
+def ensure_data(config: dict[str, Any], collections: int) -> Path:
+    data_dir = cache_root() / "bench" / f"plan-{collections}-{WEAVIATE_VERSION}"
+    marker = data_dir / ".complete"
+    if marker.exists():
+        return data_dir
+    print(f"creating {collections} collections once into {data_dir} (several minutes)...", file=sys.stderr)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = WeaviateServer(data_dir=data_dir).start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=120) as client:
+            existing = {c["class"] for c in client.get("/v1/schema").json().get("classes") or []}
+            for i, coll in enumerate(config["collections"]):
+                if coll["name"] not in existing:
+                    client.post("/v1/schema", json=to_rest(coll)).raise_for_status()
+                if i % 100 == 99:
+                    print(f"  {i + 1}/{collections}", file=sys.stderr)
+    finally:
+        server.stop(keep_data=True)
+    marker.write_text("ok\n")
+    return data_dir
+
+
+def median_time(fn: Any, repeat: int) -> float:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--collections", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    config = make_config(args.collections)
+    data_dir = ensure_data(config, args.collections)
+    server = WeaviateServer(data_dir=data_dir).start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            cfg = Path(tmp) / "bench.yaml"
+            cfg.write_text(yaml.safe_dump(config, sort_keys=False))
+
+            def floor() -> None:
+                classes = httpx.get(f"{server.url}/v1/schema", timeout=120).json()["classes"]
+                assert len(classes) >= args.collections
+
+            counts: list[int] = []
+            outcome: dict[str, Any] = {}
+
+            def plan() -> None:
+                recorder = RecordingTransport()
+                code = run_cli(["plan", "-f", str(cfg), "--url", server.url, "--format", "json",
+                                "--detailed-exitcode"], obj={"transport": recorder})
+                counts.append(len(recorder.requests))
+                outcome["code"] = code
+
+            text = cfg.read_text()
+
+            def yaml_floor() -> None:
+                yaml.load(text, Loader=yaml.CSafeLoader)
+
+            floor_s = median_time(floor, args.repeat)
+            yaml_floor_s = median_time(yaml_floor, args.repeat)
+            plan_s = median_time(plan, args.repeat)
+            fresh_s = median_time(lambda: subprocess.run(
+                [sys.executable, "-m", "weavectl", "plan", "-f", str(cfg), "--url", server.url, "--format", "json"],
+                capture_output=True, check=True), max(1, args.repeat // 2))
+        result = {
+            "benchmark": "plan",
+            "server": server.version,
+            "collections": args.collections,
+            "properties_per_collection": 20,
+            "floor_get_schema_and_parse_s": round(floor_s, 3),
+            "plan_in_process_s": round(plan_s, 3),
+            "plan_fresh_process_s": round(fresh_s, 3),
+            "ratio_plan_to_floor": round(plan_s / floor_s, 2),
+            # Plan must also read the user's file; PyYAML's own load of it is a second floor, same run.
+            "floor_yaml_load_of_config_s": round(yaml_floor_s, 3),
+            "ratio_plan_to_both_floors": round(plan_s / (floor_s + yaml_floor_s), 2),
+            "requests_per_plan": sorted(set(counts)),
+            "plan_exit_code": outcome.get("code"),  # 0: no changes, as it must be for collections made from the file
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
+        print(json.dumps(result, indent=2))
+    finally:
+        server.stop(keep_data=True)
+
+
+if __name__ == "__main__":
+    main()
