@@ -40,14 +40,8 @@ def vectorizer_settings(vector: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     module = str(vector["vectorizer"])
     if module == "none":
         return "none", {}
-    spec = catalog.lookup(module)
-    settings: dict[str, Any] = {}
-    if spec is not None:
-        # The server stores a legacy alias (text2vec-palm) as written, so it is sent as written too.
-        by_name = {p.name: p for p in spec.params}
-        for key, value in vector.items():
-            if key in by_name:
-                settings[by_name[key].rest_key] = copy.deepcopy(value)
+    # The server stores a legacy alias (text2vec-palm) as written, so it is sent as written too.
+    settings = _catalog_settings(module, vector)
     if "vectorize_collection_name" in vector:
         settings["vectorizeClassName"] = vector["vectorize_collection_name"]
     if "source_properties" in vector:
@@ -74,16 +68,17 @@ def vector_index_config(index: dict[str, Any]) -> dict[str, Any]:
 
 
 def module_ref(ref: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    spec = catalog.lookup(str(ref["module"]))
     name = str(ref["module"])
-    settings: dict[str, Any] = {}
-    if spec is not None:
-        by_name = {p.name: p for p in spec.params}
-        for key, value in ref.items():
-            if key in by_name:
-                settings[by_name[key].rest_key] = copy.deepcopy(value)
+    settings = _catalog_settings(name, ref)
     settings.update(copy.deepcopy(ref.get("module_config") or {}))
     return name, settings
+
+
+def _catalog_settings(module: str, holder: dict[str, Any]) -> dict[str, Any]:
+    """The module's snake_case parameters found in `holder`, under their REST keys."""
+    spec = catalog.lookup(module)
+    by_name = {p.name: p.rest_key for p in spec.params} if spec else {}
+    return {by_name[key]: copy.deepcopy(value) for key, value in holder.items() if key in by_name}
 
 
 def _property(prop: dict[str, Any], modules: list[str], nested: bool = False) -> dict[str, Any]:
