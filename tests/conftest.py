@@ -51,6 +51,15 @@ def weaviate(providers: LocalProviders) -> Iterator[WeaviateServer]:
 
 
 @pytest.fixture(scope="session")
+def weaviate_async(providers: LocalProviders) -> Iterator[WeaviateServer]:
+    """A real node with ASYNC_INDEXING=true, which the dynamic vector index needs (started only if used)."""
+    server = WeaviateServer(env={"ASYNC_INDEXING": "true"}).start()
+    _started.append(server)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def weaviate_auth(providers: LocalProviders) -> Iterator[WeaviateServer]:
     """A real node in API-key mode (Weaviate Embeddings forwards the caller's key, so it needs this)."""
     server = _start(providers, api_keys=(WEAVIATE_ADMIN_KEY,))

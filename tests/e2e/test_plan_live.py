@@ -779,8 +779,9 @@ def test_existing_collection_described_by_an_equivalent_file_plans_no_changes(
 
 
 def test_dynamic_index_plans_no_changes(
-    weaviate: WeaviateServer, collection_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    weaviate_async: WeaviateServer, collection_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
+    weaviate = weaviate_async  # the dynamic index needs ASYNC_INDEXING=true
     body = {"class": collection_name, "properties": TEXT_PROPS_REST, "vectorConfig": {"main": {
         "vectorizer": {"none": {}}, "vectorIndexType": "dynamic",
         "vectorIndexConfig": {"distance": "dot", "threshold": 5000, "hnsw": {"ef": 64}, "flat": {}}}}}
