@@ -15,9 +15,11 @@ from typing import Any, Protocol
 from urllib.parse import urlparse
 
 import httpx
+import jsonschema
 import pytest
 import yaml
 
+from weavectl.adapters.schemas import load_schema
 from weavectl.cli import run_cli
 
 
@@ -118,6 +120,9 @@ def run_plan(server: Server, cfg: Path, capsys: pytest.CaptureFixture[str], targ
     capsys.readouterr()  # drop whatever earlier steps printed
     code = run_cli(argv)
     captured = capsys.readouterr()
+    if fmt == "json" and captured.out.strip().startswith("{"):
+        # Every JSON plan the live suite sees must honour the published contract.
+        jsonschema.validate(json.loads(captured.out), load_schema("plan.schema.json"))
     live = get_class(server, targets[0]) if len(targets) == 1 else None
     return PlanResult(code=code, out=captured.out, err=captured.err, live=live)
 
