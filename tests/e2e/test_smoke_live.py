@@ -220,3 +220,24 @@ def test_interrupt_removes_the_temporary_collection(weaviate: WeaviateServer, pr
         provider.delay_s = 0.0
         if proc.poll() is None:
             proc.kill()
+
+
+def test_in_place_smoke_reads_an_objects_file(weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """--in-place runs on the real collection; the sample objects come from a JSONL file next to the config."""
+    name = f"S{uuid.uuid4().hex[:8]}"
+    (tmp_path / "docs.jsonl").write_text("".join(f'{{"text": "{d}"}}\n' for d in DOCS))
+    doc = config(name, "text2vec-ollama", {n: p.url for n, p in providers.providers.items()})
+    doc["collections"][0]["smoke"] = {"objects_file": "docs.jsonl", "queries": SMOKE["queries"]}
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(doc))
+    try:
+        assert run_cli(["apply", "-f", str(cfg), "--url", weaviate.url, "--auto-approve"]) == 0
+        capsys.readouterr()
+        code, out, err = run(capsys, cfg, weaviate, "--in-place")
+        assert code == 0, out + err
+        count = httpx.post(f"{weaviate.url}/v1/graphql", json={
+            "query": f"{{ Aggregate {{ {name} {{ meta {{ count }} }} }} }}"}).json()
+        assert count["data"]["Aggregate"][name][0]["meta"]["count"] == len(DOCS)  # stayed in the real collection
+    finally:
+        httpx.delete(f"{weaviate.url}/v1/schema/{name}")
