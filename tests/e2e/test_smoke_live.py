@@ -17,17 +17,13 @@ import yaml
 
 from tests.conftest import PROVIDER_KEYS, WEAVIATE_ADMIN_KEY
 from tests.support.providers import LocalProviders
+from tests.support.samples import DOCS as SAMPLE_DOCS
 from weavectl.cli import run_cli
 from weavectl.devserver import WeaviateServer
 
 pytestmark = pytest.mark.server
 
-DOCS = [
-    "The quick brown fox jumps over the lazy dog",
-    "A recipe for tomato soup with basil",
-    "Stock markets fell sharply on Monday",
-    "Penguins live in the cold southern oceans",
-]
+DOCS = SAMPLE_DOCS[:4]
 SMOKE = {
     "objects": [{"text": d} for d in DOCS],
     "queries": [

@@ -14,17 +14,12 @@ import pytest
 
 from tests.conftest import PROVIDER_KEYS, WEAVIATE_ADMIN_KEY
 from tests.support.providers import LocalProviders
+from tests.support.samples import DOCS as SAMPLE_DOCS
 from weavectl.devserver import WeaviateServer
 
 pytestmark = pytest.mark.server
 
-DOCS = [
-    "The quick brown fox jumps over the lazy dog",
-    "A recipe for tomato soup with basil",
-    "Stock markets fell sharply on Monday",
-    "Penguins live in the cold southern oceans",
-    "How to tune a guitar by ear",
-]
+DOCS = SAMPLE_DOCS
 
 
 @dataclass(frozen=True)

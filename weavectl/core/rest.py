@@ -135,6 +135,18 @@ def _property_modules(coll: dict[str, Any]) -> list[str]:
     return found
 
 
+def _index_fields(vector: dict[str, Any]) -> dict[str, Any]:
+    """vectorIndexType and vectorIndexConfig, each only when the file declares it (same keys, legacy or named)."""
+    index = vector.get("index") or {}
+    out: dict[str, Any] = {}
+    if "type" in index:
+        out["vectorIndexType"] = index["type"]
+    config = vector_index_config(index)
+    if config:
+        out["vectorIndexConfig"] = config
+    return out
+
+
 def to_rest(coll: dict[str, Any]) -> dict[str, Any]:
     body: dict[str, Any] = {"class": collection_name(str(coll["name"]))}
     if "description" in coll:
@@ -149,24 +161,12 @@ def to_rest(coll: dict[str, Any]) -> dict[str, Any]:
         body["vectorizer"] = module
         if module != "none" and settings:
             module_config[module] = settings
-        index = legacy.get("index") or {}
-        if "type" in index:
-            body["vectorIndexType"] = index["type"]
-        config = vector_index_config(index)
-        if config:
-            body["vectorIndexConfig"] = config
+        body.update(_index_fields(legacy))
     if coll.get("vectors"):
         body["vectorConfig"] = {}
         for vname, vector in coll["vectors"].items():
             module, settings = vectorizer_settings(vector)
-            entry: dict[str, Any] = {"vectorizer": {module: settings}}
-            index = vector.get("index") or {}
-            if "type" in index:
-                entry["vectorIndexType"] = index["type"]
-            config = vector_index_config(index)
-            if config:
-                entry["vectorIndexConfig"] = config
-            body["vectorConfig"][vname] = entry
+            body["vectorConfig"][vname] = {"vectorizer": {module: settings}, **_index_fields(vector)}
     for kind in ("generative", "reranker"):
         if coll.get(kind):
             name, settings = module_ref(coll[kind])
