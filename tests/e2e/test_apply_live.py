@@ -267,3 +267,41 @@ def test_plan_strict_reports_undeclared_non_default_settings(weaviate: WeaviateS
         assert "undeclared live setting inverted_index = {'bm25': {'b': 0.5, 'k1': 1.2}}" in out
     finally:
         httpx.delete(f"{weaviate.url}/v1/schema/{name}")
+
+
+def test_in_place_updates_of_every_mutable_kind_apply_and_converge(
+        weaviate: WeaviateServer, names: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = names["c"]
+    coll: dict[str, Any] = {
+        "name": name, "description": "v1",
+        "properties": [{"name": "title", "data_type": "text", "description": "old"},
+                       {"name": "body", "data_type": "text"}],
+        "vectors": {"main": {"vectorizer": "text2vec-openai", "base_url": "http://127.0.0.1:9",
+                             "model": "text-embedding-3-small", "index": {"ef": 64}}},
+        "multi_tenancy": {"enabled": True, "auto_tenant_creation": False},
+        "replication": {"deletion_strategy": "TimeBasedResolution"},
+        "inverted_index": {"stopwords": {"preset": "en"}},
+    }
+    flags = ["--url", weaviate.url, "--auto-approve", "--target", name]
+    cfg = write(tmp_path, {"version": 1, "collections": [coll]})
+    assert cli(capsys, "apply", "-f", str(cfg), *flags)[0] == 0
+    coll["description"] = "v2"
+    coll["properties"][0]["description"] = "new"
+    coll["vectors"]["main"]["model"] = "text-embedding-3-large"  # in place for openai (with a warning)
+    coll["vectors"]["main"]["index"] = {"ef": 128, "flat_search_cutoff": 20000, "quantizer": {"type": "rq"}}
+    coll["multi_tenancy"]["auto_tenant_creation"] = True
+    coll["replication"]["deletion_strategy"] = "DeleteOnConflict"
+    coll["inverted_index"]["stopwords"] = {"preset": "none", "additions": ["acme"]}
+    coll["generative"] = {"module": "generative-openai", "model": "gpt-4o"}
+    cfg = write(tmp_path, {"version": 1, "collections": [coll]})
+    code, out, err = cli(capsys, "apply", "-f", str(cfg), *flags)
+    assert code == 0, out + err
+    assert "updated in place" in out and "must be replaced" not in out
+    assert "Verified: a fresh plan shows no changes." in out
+    live = httpx.get(f"{weaviate.url}/v1/schema/{name}").json()
+    assert live["vectorConfig"]["main"]["vectorizer"]["text2vec-openai"]["model"] == "text-embedding-3-large"
+    assert live["vectorConfig"]["main"]["vectorIndexConfig"]["rq"]["enabled"] is True
+    assert live["multiTenancyConfig"]["autoTenantCreation"] is True
+    assert {p["name"]: p.get("description") for p in live["properties"]}["title"] == "new"
+    assert live["replicationConfig"]["deletionStrategy"] == "DeleteOnConflict"
+    assert live["moduleConfig"]["generative-openai"]["model"] == "gpt-4o"
