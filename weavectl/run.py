@@ -23,8 +23,6 @@ from weavectl.core.validate import make_validator, validate_documents
 from weavectl.core.yamldoc import Document
 from weavectl.errors import ConfigError, UsageError
 
-_NONE = catalog.ModuleSpec(name="", kind="text2vec", family="", params=())
-
 
 @dataclass
 class Loaded:
@@ -92,7 +90,7 @@ def credentials_needed(collections: list[dict[str, Any]]) -> list[str]:
             continue
         for module in used_modules(coll):
             spec = catalog.lookup(module)
-            for cred in (*spec.credentials, *spec.credential_alternatives, *spec.optional_credentials) if spec else ():
+            for cred in spec.all_credentials if spec else ():
                 if cred not in names:
                     names.append(cred)
     return names
@@ -125,9 +123,9 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
     ))
     plan.warnings.extend(loaded.warnings)
     declared = loaded.data.get("api_keys") or {}
-    primary = {c for coll in collections for m in used_modules(coll) for c in (catalog.lookup(m) or _NONE).credentials}
-    alternatives = {c for coll in collections for m in used_modules(coll)
-                    for c in (catalog.lookup(m) or _NONE).credential_alternatives}
+    specs = [s for coll in collections for m in used_modules(coll) if (s := catalog.lookup(m)) is not None]
+    primary = {c for spec in specs for c in spec.credentials}
+    alternatives = {c for spec in specs for c in spec.credential_alternatives}
     for cred in sorted(primary):
         if cred not in declared and not (alternatives & set(declared)):
             header = catalog.CREDENTIALS[cred].header if cred in catalog.CREDENTIALS else cred

@@ -32,13 +32,6 @@ KEY_REJECTED_MARKERS = ("401", "403", "unauthorized", "api key", "api_key", "inv
 UNREACHABLE_MARKERS = ("connection refused", "no such host", "dial tcp", "connect: ", "timeout", "eof")
 
 
-_UNKNOWN = catalog.ModuleSpec(name="", kind="text2vec", family="", params=())
-
-
-def _spec(module: str) -> catalog.ModuleSpec:
-    return catalog.lookup(module) or _UNKNOWN
-
-
 @dataclass
 class SmokeReport:
     checks: list[Check] = field(default_factory=list)
@@ -96,7 +89,7 @@ def _headers(coll: dict[str, Any], loaded: Loaded, keys: dict[str, str], rest_ur
     headers: dict[str, str] = {}
     for module in used_modules(coll):
         spec = catalog.lookup(module)
-        for cred in (*spec.credentials, *spec.credential_alternatives, *spec.optional_credentials) if spec else ():
+        for cred in spec.all_credentials if spec else ():
             if cred == "weaviate":  # Weaviate Embeddings: the connection's own key, plus the cluster URL
                 headers["X-Weaviate-Cluster-Url"] = rest_url
                 continue
@@ -108,7 +101,7 @@ def _headers(coll: dict[str, Any], loaded: Loaded, keys: dict[str, str], rest_ur
 def _explain_import_error(message: str, coll: dict[str, Any], loaded: Loaded) -> str:
     lowered = message.lower()
     sources = loaded.data.get("api_keys") or {}
-    creds = [c for m in used_modules(coll) for c in _spec(m).credentials]
+    creds = [c for m in used_modules(coll) for c in catalog.credentials_of(m)]
     if any(marker in lowered for marker in KEY_REJECTED_MARKERS):
         parts = []
         for cred in creds:
@@ -153,8 +146,7 @@ def run_smoke(loaded: Loaded, client: WeaviateClient, keys: dict[str, str], *, i
     grpc_host, grpc_port = _grpc_target(loaded, client.url, grpc, environ)
     for coll in collections:
         name = collection_name(str(coll["name"]))
-        missing = [m for m in used_modules(coll) if m not in enabled
-                   and not any(a in enabled for a in _spec(m).aliases)]
+        missing = [m for m in used_modules(coll) if not any(catalog.same_module(m, e) for e in enabled)]
         if missing:
             report.checks.append(Check(name, "modules enabled", False,
                                        f"not enabled on the server: {', '.join(missing)} (add to ENABLE_MODULES)"))

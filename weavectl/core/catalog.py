@@ -64,6 +64,11 @@ class ModuleSpec:
     required: tuple[str, ...] = ()  # snake_case params the server rejects a class without
     has_property_settings: bool = True  # per-property skip / vectorizePropertyName apply (text modules only)
 
+    @property
+    def all_credentials(self) -> tuple[str, ...]:
+        """Every credential the module may send: required, alternative-mode and optional."""
+        return (*self.credentials, *self.credential_alternatives, *self.optional_credentials)
+
 
 # --------------------------------------------------------------------------------------------------------
 # Credentials
@@ -704,6 +709,25 @@ def lookup(name: str) -> ModuleSpec | None:
         return spec
     target = ALIASES.get(name)
     return MODULES[target] if target is not None else None
+
+
+def kind_of(module: str) -> str | None:
+    spec = lookup(module)
+    return spec.kind if spec else None
+
+
+def same_module(a: str | None, b: str | None) -> bool:
+    """text2vec-palm and text2vec-google are one module: the server keeps whichever spelling it was sent."""
+    if a is None or b is None:
+        return a == b
+    spec = lookup(a)
+    return a == b or (spec is not None and lookup(b) is spec)
+
+
+def credentials_of(module: str) -> tuple[str, ...]:
+    """The credentials a (possibly unknown) module requires; none for a module weavectl does not know."""
+    spec = lookup(module)
+    return spec.credentials if spec else ()
 
 
 def module_names(kind: ModuleKind | None = None) -> list[str]:

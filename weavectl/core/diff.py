@@ -215,7 +215,7 @@ class _Differ:
         (module, settings), = desired["vectorizer"].items()
         live_vec = live.get("vectorizer") or {}
         live_module = next(iter(live_vec), None)
-        if not same_module(module, live_module):
+        if not catalog.same_module(module, live_module):
             self.add(f"{path}.vectorizer", live_module, module, IMM, "the vectorizer module cannot change")
         else:
             self.vectorizer_settings(module, settings, live_vec.get(str(live_module)) or {},
@@ -280,7 +280,7 @@ class _Differ:
         d, live = self.d, self.live
         if "vectorizer" in d:
             current = live.get("vectorizer")
-            if not same_module(d["vectorizer"], current):
+            if not catalog.same_module(d["vectorizer"], current):
                 self.add("vectorizer", current, d["vectorizer"], IMM, "the vectorizer cannot change")
             elif d["vectorizer"] != "none":
                 module = d["vectorizer"]
@@ -309,7 +309,8 @@ class _Differ:
             if kind in ("generative", "reranker"):
                 current = live_modules.get(live_key) if live_key else None
                 if current is None:
-                    replaced = [m for m in live_modules if _kind(m) == kind and not same_module(m, module)]
+                    replaced = [m for m in live_modules
+                                if catalog.kind_of(m) == kind and not catalog.same_module(m, module)]
                     self.add(path, {m: live_modules[m] for m in replaced} or None, settings, U,
                              f"sets the {kind} module" + (f", replacing {', '.join(replaced)}" if replaced else ""))
                     self.needs("update_generative_reranker", f"changing the {kind} module")
@@ -343,21 +344,8 @@ class _Differ:
                 self.add(path, current, value, U)
 
 
-def same_module(a: str | None, b: str | None) -> bool:
-    """text2vec-palm and text2vec-google are one module: the server keeps whichever spelling it was sent."""
-    if a is None or b is None:
-        return a == b
-    spec_a, spec_b = catalog.lookup(a), catalog.lookup(b)
-    return a == b or (spec_a is not None and spec_a is spec_b)
-
-
 def _live_key(module: str, live: dict[str, Any]) -> str | None:
-    return next((k for k in live if same_module(k, module)), None)
-
-
-def _kind(module: str) -> str | None:
-    spec = catalog.lookup(module)
-    return spec.kind if spec else None
+    return next((k for k in live if catalog.same_module(k, module)), None)
 
 
 def _migrated_type(t: str) -> str:

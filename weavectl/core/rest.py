@@ -114,11 +114,7 @@ def _property(prop: dict[str, Any], modules: list[str], nested: bool = False) ->
 
 def _spelling(module: str, modules: list[str]) -> str:
     """The spelling the collection's vectors use for this module (an alias and its canonical name match)."""
-    spec = catalog.lookup(module)
-    for used in modules:
-        if used == module or (spec is not None and catalog.lookup(used) is spec):
-            return used
-    return module
+    return next((used for used in modules if catalog.same_module(used, module)), module)
 
 
 def _property_modules(coll: dict[str, Any]) -> list[str]:

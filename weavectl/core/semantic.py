@@ -24,9 +24,6 @@ MODULE_REF_COMMON_KEYS = frozenset({"module", "module_config"})
 VECTORIZER_KINDS = frozenset({"text2vec", "multi2vec", "text2multivec", "multi2multivec"})
 
 
-_NO_SPEC = catalog.ModuleSpec(name="", kind="text2vec", family="", params=())
-
-
 class _Checker:
     def __init__(self, doc: Document, diags: Diagnostics) -> None:
         self.doc = doc
@@ -250,7 +247,7 @@ class _Checker:
             return None
         if spec.deprecated:
             self.warning(f"module '{name}' is deprecated: {spec.deprecated}", path)
-        for credential in (*spec.credentials, *spec.credential_alternatives, *spec.optional_credentials):
+        for credential in spec.all_credentials:
             self.used_credentials.add(credential)
         return spec
 
@@ -278,7 +275,7 @@ class _Checker:
 
     def property_vectorization(self, prop: dict[str, Any], path: Path, modules: set[str],
                                vectors: dict[str, dict[str, Any]]) -> None:
-        text_modules = {m for m in modules if (catalog.lookup(m) or _NO_SPEC).has_property_settings}
+        text_modules = {m for m in modules if (spec := catalog.lookup(m)) is not None and spec.has_property_settings}
         for key in ("skip_vectorization", "vectorize_property_name"):
             value = prop.get(key)
             if isinstance(value, dict):

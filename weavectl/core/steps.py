@@ -203,9 +203,9 @@ def overlay(live: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
             modules = out.setdefault("moduleConfig", {})
             for module, settings in value.items():
                 spec = catalog.lookup(module)
-                existing = next((m for m in modules if m == module or (spec and catalog.lookup(m) is spec)), None)
+                existing = next((m for m in modules if catalog.same_module(m, module)), None)
                 if spec is not None and spec.kind in ("generative", "reranker"):
-                    for other in [m for m in modules if m != existing and _kind(m) == spec.kind]:
+                    for other in [m for m in modules if m != existing and catalog.kind_of(m) == spec.kind]:
                         del modules[other]  # one module of each kind: the new one replaces the old
                 _merge(modules.setdefault(existing or module, {}), settings)
         elif isinstance(value, dict) and isinstance(out.get(key), dict):
@@ -213,11 +213,6 @@ def overlay(live: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = copy.deepcopy(value)
     return out
-
-
-def _kind(module: str) -> str | None:
-    spec = catalog.lookup(module)
-    return spec.kind if spec else None
 
 
 def _merge(into: dict[str, Any], changes: dict[str, Any]) -> None:
