@@ -15,17 +15,16 @@ import contextlib
 import io
 import json
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import yaml
 
+from benchmarks.timing import median_time
 from tests.support.recording import RecordingTransport
 from weavectl.cli import run_cli
 from weavectl.core.rest import to_rest
@@ -68,15 +67,6 @@ def ensure_data(config: dict[str, Any], collections: int) -> Path:
         server.stop(keep_data=True)
     marker.write_text("ok\n")
     return data_dir
-
-
-def median_time(fn: Any, repeat: int) -> float:
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
 
 
 def main() -> None:

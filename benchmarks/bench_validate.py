@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from benchmarks.timing import median_time
 
 
 def make_config(collections: int, properties: int = 20) -> dict[str, Any]:
@@ -39,14 +39,14 @@ def make_config(collections: int, properties: int = 20) -> dict[str, Any]:
 
 
 def timed(cmd: list[str], repeat: int) -> float:
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+    """Median wall time of a fresh process running `cmd`, which must succeed."""
+
+    def run() -> None:
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        runs.append(time.perf_counter() - start)
         if proc.returncode != 0:
             raise SystemExit(f"{cmd} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-    return statistics.median(runs)
+
+    return median_time(run, repeat)
 
 
 def main() -> None:
