@@ -7,6 +7,7 @@ jsonschema's own messages are rewritten into "found X, expected Y" with the offe
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -14,7 +15,8 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
-from weavectl.core import semantic
+from weavectl.core import paths, semantic
+from weavectl.core.schema import build_schema
 from weavectl.core.config import apply_environment, interpolate, merge_documents
 from weavectl.core.diagnostics import Diagnostics, Path
 from weavectl.core.suggest import did_you_mean
@@ -72,9 +74,15 @@ def validate_documents(
     return Validated(diags, chosen)
 
 
+@functools.cache
+def _config_schema() -> dict[str, Any]:
+    return build_schema()
+
+
 def _semantic(doc: Document, bad: list[Path], diags: Diagnostics) -> None:
     found = Diagnostics()
     semantic.check(prune(doc, bad) if bad else doc, found)
+    paths.check_ignore_changes(doc, found, _config_schema())
     # A rejected value leaves its parent looking incomplete; the schema's message is the precise one.
     bad_parents = {b[:n] for b in bad for n in range(len(b))}
     diags.items.extend(d for d in found.items if d.path not in bad_parents)
