@@ -150,7 +150,7 @@ def test_unknown_ignore_paths_are_errors_with_did_you_mean() -> None:
     check_ignore_changes(doc, diags, build_schema())
     messages = [(d.message, d.hint) for d in diags.errors]
     assert len(messages) == 3, messages
-    assert "did you mean 'bm25'?" == messages[0][1] and "did you mean 'ef'?" == messages[1][1]
+    assert messages[0][1] == "did you mean 'bm25'?" and messages[1][1] == "did you mean 'ef'?"
     assert messages[2][1] == "did you mean 'description'?"
 
 

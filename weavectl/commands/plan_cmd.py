@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 
-from weavectl.core.model import Action
 from weavectl.core.redact import REDACTOR
 from weavectl.errors import ExitCode
 from weavectl.render.human import render_markdown, render_text

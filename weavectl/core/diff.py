@@ -13,8 +13,8 @@ import math
 from typing import Any
 
 from weavectl.core import catalog, defaults
-from weavectl.core.paths import config_path, ignored_by
 from weavectl.core.model import Action, Change, FieldChange, FieldKind
+from weavectl.core.paths import config_path, ignored_by
 from weavectl.core.version import MIGRATABLE_VECTORIZERS, MIN_VERSION, Version, at_least, vectorizer_settings_mutable
 
 U, IMM = FieldKind.UPDATE, FieldKind.IMMUTABLE
@@ -347,16 +347,16 @@ class _Differ:
             else:
                 self.compare_leaves(settings, live_modules.get(module) or {}, path,
                                     lambda k, p: (IMM, "module settings of this kind cannot change"))
-        declared = list((self.d.get("moduleConfig") or {}))
+        declared_modules = list(self.d.get("moduleConfig") or {})
         for module in live_modules:
-            kind = catalog.kind_of(module)
-            if kind in ("generative", "reranker") and not any(catalog.same_module(module, m) for m in declared):
-                replaced = any(catalog.kind_of(m) == kind for m in declared)
-                if not replaced:
-                    self.drift.append(FieldChange(
-                        f"moduleConfig.{module}", live_modules[module], None, FieldKind.UNDECLARED,
-                        f"live {kind} module not in the file (Weaviate cannot remove one in place): declare it "
-                        "in the file, or adopt it with `weavectl export`"))
+            live_kind = catalog.kind_of(module)
+            # A module of a kind the file declares is being replaced in place (handled above).
+            if live_kind in ("generative", "reranker") and not any(
+                    catalog.kind_of(m) == live_kind for m in declared_modules):
+                self.drift.append(FieldChange(
+                    f"moduleConfig.{module}", live_modules[module], None, FieldKind.UNDECLARED,
+                    f"live {live_kind} module not in the file (Weaviate cannot remove one in place): declare it "
+                    "in the file, or adopt it with `weavectl export`"))
 
     def replication(self) -> None:
         desired = self.d.get("replicationConfig") or {}

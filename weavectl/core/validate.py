@@ -16,9 +16,9 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from weavectl.core import paths, semantic
-from weavectl.core.schema import build_schema
 from weavectl.core.config import apply_environment, interpolate, merge_documents
 from weavectl.core.diagnostics import Diagnostics, Path
+from weavectl.core.schema import build_schema
 from weavectl.core.suggest import did_you_mean
 from weavectl.core.yamldoc import Document
 
