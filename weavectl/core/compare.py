@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from weavectl.core.defaults import BM25_DEFAULTS
 from weavectl.core.diff import same
 from weavectl.core.paths import ignored_by
 from weavectl.core.planner import is_internal
@@ -51,6 +52,10 @@ def _flatten(value: Any, path: str, out: dict[str, Any]) -> None:
 
 def flatten_collection(coll: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    bm25 = (coll.get("inverted_index") or {}).get("bm25")
+    if isinstance(bm25, dict):  # export writes both values (a create needs both); compare what is not default
+        coll = {**coll, "inverted_index": {**coll["inverted_index"], "bm25": {
+            k: v for k, v in bm25.items() if not same(v, BM25_DEFAULTS.get(k))}}}
     _flatten({k: v for k, v in coll.items() if k not in ("name", "smoke", "protect", "state", "ignore_changes")},
              "", out)
     return out

@@ -249,7 +249,9 @@ class _Differ:
         before = len(self.fields)
         self.compare_leaves(desired, live, path, lambda k, p: (
             (U, "") if mutable else (IMM, f"{module} settings cannot change on an existing vector")))
-        extra = {k: v for k, v in live.items() if k not in desired and not (k == "baseURL" and "baseUrl" in desired)}
+        # Live-only keys at an empty value (`isAzure: false`, which the Python client writes) read as unset.
+        extra = {k: v for k, v in live.items() if k not in desired and not _empty(v)
+                 and not (k == "baseURL" and "baseUrl" in desired)}
         canonical = spec.name if spec else module
         if canonical in defaults.MODULE_DEFAULTS or (spec is not None and spec.kind.startswith("multi2")):
             for key, value in extra.items():
