@@ -174,9 +174,11 @@ class _Differ:
             elif key in ("indexFilterable", "indexSearchable", "indexRangeFilters"):
                 if same(value, current):
                     continue
-                if value is False and current is True:
+                if value is False and current is True and at_least(self.version, MIN_VERSION["drop_property_index"]):
                     self.add(f"{path}.{key}", current, value, FieldKind.DROP_INDEX)
-                    self.needs("drop_property_index", "dropping a property index")
+                elif value is False and current is True:
+                    self.add(f"{path}.{key}", current, value, IMM, "this server cannot drop a property index "
+                             f"(needs Weaviate >= {MIN_VERSION['drop_property_index']})")
                 else:
                     self.add(f"{path}.{key}", current, value, IMM,
                              "an index cannot be added to an existing property (runtime re-index is off by default)")
