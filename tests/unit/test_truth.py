@@ -161,3 +161,37 @@ def test_the_state_collection_is_never_unmanaged_and_replace_names_must_exist() 
     assert not pruned.changes
     bad = build_plan(PlanInput([], [], [], {}, "u", "1.39.3", replace=["Nope"]))
     assert any("--replace nope" in e for e in bad.errors)
+
+
+def test_a_live_field_weavectl_does_not_know_is_named_in_a_warning() -> None:
+    live = copy.deepcopy(recorded("1.39.3")["text2vec-openai"])
+    live["futureSetting"] = {"on": True}
+    live["vectorConfig"]["v"]["vectorIndexConfig"]["newKnob"] = 3
+    live["invertedIndexConfig"]["stopwordPresets"] = {"mine": ["a"]}
+    change = diff_collection(declared("text2vec-openai", live), live, (1, 39, 3))
+    assert change.action is Action.NOOP
+    text = "\n".join(change.warnings)
+    assert "futureSetting" in text and "vectorConfig.v.vectorIndexConfig.newKnob" in text
+    assert "stopwordPresets cannot be expressed" in text
+
+
+def test_drift_and_ignored_render_and_match_the_plan_schema() -> None:
+    import jsonschema
+
+    from weavectl.render.human import render_text
+    from weavectl.render.jsonplan import plan_json
+
+    live = copy.deepcopy(recorded("1.39.3")["text2vec-openai"])
+    live["properties"].append({"name": "auto", "dataType": ["text"]})
+    live["vectorConfig"]["v"]["vectorIndexConfig"]["ef"] = 99
+    coll = {"name": live["class"], "properties": [{"name": "t", "data_type": "text"}],
+            "vectors": {"v": {"vectorizer": "text2vec-openai", "index": {"type": "hnsw"}}},
+            "ignore_changes": ["vectors.v.index.ef"]}
+    plan = build_plan(PlanInput([coll], [live], [], {"text2vec-openai": {}}, "u", "1.39.3"))
+    assert not plan.has_changes and plan.has_drift
+    schema = json.loads((Path(__file__).parent.parent.parent / "schemas" / "plan.schema.json").read_text())
+    jsonschema.validate(plan_json(plan), schema)
+    text = render_text(plan)
+    assert "Drift:" in text and ".properties.auto" in text and "weavectl export" in text
+    assert "Ignored (ignore_changes" in text and "vectorIndexConfig.ef: 99 -> -1" in text
+    assert "No changes to apply, but the live cluster has drift" in text
