@@ -134,6 +134,19 @@ MODULE_DEFAULTS: dict[str, dict[str, Any]] = {
     "text2vec-octoai": {"vectorizeClassName": True, "model": "thenlper/gte-large"},
     "text2vec-ollama": {"vectorizeClassName": False},
     "text2vec-transformers": {"vectorizeClassName": True, "poolingStrategy": "masked_mean"},
+    # multi2vec modules (modules/<m>/config.go ClassConfigDefaults, values in modules/<m>/ent; the same at
+    # v1.32.5, v1.35.2 and HEAD for jinaai and voyageai). These write nothing:
+    "multi2vec-clip": {}, "multi2vec-bind": {}, "multi2vec-cohere": {}, "multi2vec-google": {},
+    "multi2vec-palm": {}, "multi2vec-nvidia": {}, "multi2vec-aws": {},
+    "multi2vec-jinaai": {"baseURL": "https://api.jina.ai", "model": "jina-clip-v2", "vectorizeClassName": False},
+    "multi2vec-voyageai": {"baseURL": "https://api.voyageai.com/v1", "model": "voyage-multimodal-3",
+                           "truncate": True, "vectorizeClassName": False},
+    # Newer modules, read at HEAD (1.39).
+    "multi2vec-twelvelabs": {"baseURL": "https://api.twelvelabs.io/v1.3", "model": "marengo3.0",
+                             "vectorizeClassName": False},
+    "multi2multivec-jinaai": {"baseURL": "https://api.jina.ai", "model": "jina-embeddings-v4",
+                              "vectorizeClassName": False},
+    "multi2multivec-weaviate": {"baseURL": "", "model": "ModernVBERT/colmodernvbert", "vectorizeClassName": False},
 }
 # Versions whose defaults differ from the table above: (module, first version *without* the override) -> values.
 _MODULE_DEFAULTS_BEFORE: dict[tuple[str, str], dict[str, Any]] = {

@@ -255,7 +255,7 @@ class _Differ:
         extra = {k: v for k, v in live.items() if k not in desired and not _empty(v)
                  and not (k == "baseURL" and "baseUrl" in desired)}
         canonical = spec.name if spec else module
-        if canonical in defaults.MODULE_DEFAULTS or (spec is not None and spec.kind.startswith("multi2")):
+        if canonical in defaults.MODULE_DEFAULTS:
             for key, value in extra.items():
                 # Weaviate refuses a vectorizer update that drops a stored key (usecases/modules/modules.go
                 # MigrateVectorizerSettings): a setting set by hand cannot be taken back in place.
