@@ -12,7 +12,6 @@ SERVER_CONFIGURED) and listed in the README with what plan does about each.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from weavectl.core import catalog
@@ -90,7 +89,7 @@ def rq_defaults(bits: Any) -> dict[str, Any]:
 def index_defaults(itype: str, version: Version) -> dict[str, Any]:
     """Comparable settings of an index of this type, quantizers off; {} for a type weavectl has no table for."""
     if itype == "hnsw":
-        return {**copy.deepcopy(_HNSW), "filterStrategy": filter_strategy_default(version),
+        return {**dict(_HNSW), "filterStrategy": filter_strategy_default(version),
                 "multivector": dict(MULTIVECTOR_DEFAULTS)}
     if itype == "flat":
         return {"distance": "cosine", "vectorCacheMaxObjects": 1000000000000}
@@ -105,7 +104,7 @@ def quantizer_defaults(itype: str, name: str, declared: dict[str, Any]) -> dict[
         return dict(FLAT_QUANTIZER_DEFAULTS.get(name, {}))
     if name == "rq":
         return rq_defaults(declared.get("bits", 8))
-    return copy.deepcopy(HNSW_QUANTIZER_DEFAULTS.get(name, {}))
+    return _copy_map(HNSW_QUANTIZER_DEFAULTS.get(name, {}))
 
 
 # -- modules ---------------------------------------------------------------------------------------------------------
@@ -224,14 +223,27 @@ SERVER_CONFIGURED: dict[str, str] = {
 
 
 # -- the fill ------------------------------------------------------------------------------------------------------
+def _copy(value: Any) -> Any:
+    """A copy of JSON data (dicts, lists, scalars): several times faster than copy.deepcopy on plan-sized input."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _copy_map(value: dict[str, Any]) -> dict[str, Any]:
+    return {k: _copy(v) for k, v in value.items()}
+
+
 def _under(defaults: dict[str, Any], declared: dict[str, Any] | None) -> dict[str, Any]:
     """Declared values over defaults, recursively for nested mappings."""
-    out = copy.deepcopy(defaults)
+    out = _copy_map(defaults)
     for key, value in (declared or {}).items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = _under(out[key], value)
         else:
-            out[key] = copy.deepcopy(value)
+            out[key] = _copy(value)
     return out
 
 
@@ -260,7 +272,7 @@ def with_defaults(desired: dict[str, Any], live: dict[str, Any], version: Versio
     """The declared REST body with every undeclared setting the config language expresses set to the default
     this server version writes, so the differ compares everything. `live` is read only for the server-configured
     cases (multi-tenancy zeros, DEFAULT_QUANTIZATION marks, the legacy vector of an unvectorized class)."""
-    d = copy.deepcopy(desired)
+    d = _copy_map(desired)
     d.setdefault("description", "")
     inverted = inverted_defaults(version)
     ttl = (d.get("objectTtlConfig") or {}).get("deleteOn")
