@@ -321,3 +321,22 @@ def test_diff_is_symmetric_and_overrides_are_expected(server: WeaviateServer, se
         for node in (server, second):
             for cls in (shared, only_b):
                 httpx.delete(f"{node.url}/v1/schema/{cls}", timeout=30)
+
+
+def test_default_quantization_the_server_adds_is_left_to_it(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """DEFAULT_QUANTIZATION (1.33+) turns RQ on for a file that declares no quantizer and marks it with
+    trackDefaultQuantization: plan leaves it to the server; a quantizer someone enabled by hand is still seen."""
+    node = WeaviateServer(modules=MODULES, env={"DEFAULT_QUANTIZATION": "rq-8"}).start()
+    try:
+        cls = f"Quant{uuid.uuid4().hex[:6]}"
+        coll = {"name": cls, "vectors": {"raw": {"vectorizer": "none", "index": {"type": "hnsw"}}}}
+        cfg = write_config(tmp_path, [coll])
+        apply_file(node, cfg, capsys)
+        live = get_class(node, cls) or {}
+        index = live["vectorConfig"]["raw"]["vectorIndexConfig"]
+        assert index["rq"]["enabled"] is True and index["trackDefaultQuantization"] is True, index
+        result = run_plan(node, cfg, capsys, [cls])
+        assert result.code == 0, result.evidence()
+    finally:
+        node.stop()
