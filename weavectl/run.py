@@ -134,6 +134,7 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
     if client.api_key:
         _check_hidden_collections(plan, client)
     by_name = {str(c.get("class")): c for c in live.classes}
+    _destroy_facts(plan, client, by_name)
     return Planned(plan, loaded, client, keys, by_name)
 
 
@@ -154,3 +155,29 @@ def _check_hidden_collections(plan: Plan, client: WeaviateClient) -> None:
                                    "cannot tell whether it exists; refusing to plan its creation")
             else:
                 raise
+
+
+def _destroy_facts(plan: Plan, client: WeaviateClient, live: dict[str, dict[str, Any]]) -> None:
+    """What a replace/delete would destroy: its object count (per tenant), who references it; and why an
+    in-place change is irreversible. Counted only for those collections, so plans stay cheap."""
+    from weavectl.adapters.objects import count_objects
+
+    by_lower = {n.lower(): c for n, c in live.items()}
+    for change in plan.changes:
+        for why in change.irreversible:
+            change.warnings.append(f"irreversible: {why}; needs --allow-destroy")
+        current = by_lower.get(change.collection.lower())
+        if not change.action.destroys_data or current is None:
+            continue
+        change.objects, change.tenant_objects = count_objects(client, current)
+        change.referenced_by = sorted(
+            str(c.get("class")) for c in live.values() if str(c.get("class")).lower() != change.collection.lower()
+            and any(str(d).lower() == change.collection.lower() for p in c.get("properties") or []
+                    for d in p.get("dataType") or []))
+        held = "an unknown number of" if change.objects is None else str(change.objects)
+        tenants = (" (" + ", ".join(f"{t}: {n}" for t, n in sorted(change.tenant_objects.items())) + ")"
+                   if change.tenant_objects else "")
+        change.warnings.append(f"holds {held} object(s){tenants}; the {change.action.value} loses them")
+        if change.referenced_by:
+            change.warnings.append("referenced by " + ", ".join(change.referenced_by)
+                                   + " (their references to it dangle)")

@@ -87,8 +87,8 @@ def test_each_kind_of_change_applies_and_converges(weaviate: WeaviateServer, nam
     doc["collections"][0]["properties"].append({"name": "summary", "data_type": "text"})  # add property
     doc["collections"][0]["vectors"]["second"] = {"vectorizer": "none"}  # add named vector
     apply()
-    doc["collections"][0]["properties"][1]["index_filterable"] = False  # drop an index
-    apply()
+    doc["collections"][0]["properties"][1]["index_filterable"] = False  # drop an index: irreversible
+    apply("--allow-destroy")
     doc["collections"][1]["properties"][0]["tokenization"] = "field"  # replace (immutable)
     assert "must be replaced" in apply("--allow-destroy")
     doc["collections"][1]["state"] = "absent"  # delete
@@ -159,7 +159,8 @@ def test_failure_at_every_step_is_reported_and_a_second_apply_converges(
         "class": names["c"], "description": "before",
         "properties": [{"name": "x", "dataType": ["text"]}]}).raise_for_status()
     cfg = write(tmp_path, _failure_doc(names))
-    flags = ["--url", url, "--auto-approve", "--target", names["a"], "--target", names["b"], "--target", names["c"]]
+    flags = ["--url", url, "--auto-approve", "--allow-destroy", "--target", names["a"], "--target", names["b"],
+             "--target", names["c"]]
     recorder = RecordingTransport(fail_on_write=k, failure=failure)
     code, out, err = cli(capsys, "apply", "-f", str(cfg), *flags, transport=recorder)
     assert code == 1, out + err
@@ -219,11 +220,17 @@ def test_server_killed_mid_apply_then_restarted_converges(tmp_path: Path, capsys
             {"name": "x", "dataType": ["text"]}]}).raise_for_status()
         recorder = RecordingTransport(after_write=lambda n: server.kill() if n == 2 else None)
         code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", server.url, "--auto-approve",
-                             transport=recorder)
+                             "--allow-destroy", transport=recorder)
         assert code == 1 and "Apply stopped at step 3" in err and "Done (2):" in err
+        assert "could not release the apply lock" in err and "weavectl unlock" in err
         server.stop(keep_data=True)
         server = WeaviateServer(data_dir=data_dir).start()
-        code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", server.url, "--auto-approve")
+        code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", server.url, "--auto-approve",
+                             "--allow-destroy")
+        assert code == 1 and "locked by " in err, out + err  # the lock the dead server kept
+        code, out, err = cli(capsys, "unlock", "-f", str(cfg), "--url", server.url, "--force")
+        assert code == 0 and "Lock cleared." in out, out + err
+        code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", server.url, "--auto-approve", "--allow-destroy")
         assert code == 0, out + err
         plan_is_empty(capsys, cfg, server.url)
     finally:

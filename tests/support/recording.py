@@ -18,7 +18,20 @@ class RecordingTransport(httpx.BaseTransport):
         self.failure = failure
         self.after_write = after_write
 
+    @staticmethod
+    def is_schema_write(request: httpx.Request) -> bool:
+        """Writes to collections and aliases; weavectl's own state (the apply lock) and GraphQL reads aside."""
+        path = request.url.path
+        if request.method == "GET" or path.startswith(("/v1/objects", "/v1/batch", "/v1/graphql")):
+            return False
+        return "WeavectlState" not in path and b'"WeavectlState"' not in request.content
+
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        if not self.is_schema_write(request):
+            if request.method == "GET":
+                self.requests.append((request.method, request.url.path))
+            return self.inner.handle_request(request)
         self.requests.append((request.method, request.url.path))
         if request.method != "GET":
             self.writes += 1

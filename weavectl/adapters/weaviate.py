@@ -6,6 +6,7 @@ read is never mistaken for an empty cluster.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,6 +70,11 @@ class WeaviateClient:
         """One request; reads (and idempotent writes) are retried on transient failures."""
         attempts = self.retries + 1 if retry else 1
         last: str = ""
+        if method != "GET" and path.startswith(("/v1/schema", "/v1/aliases")):
+            # Test hook: widen the window between weavectl's read and its write (races, interrupts).
+            delay = os.environ.get("WEAVECTL_TEST_WRITE_DELAY", "")
+            if delay.replace(".", "", 1).isdigit():
+                time.sleep(float(delay))
         for attempt in range(attempts):
             if attempt:
                 time.sleep(self.backoff * 2 ** (attempt - 1))

@@ -12,6 +12,7 @@ COMMANDS: dict[str, str] = {
     "schema": "weavectl.commands.validate_cmd:schema",
     "plan": "weavectl.commands.plan_cmd:plan",
     "apply": "weavectl.commands.apply_cmd:apply",
+    "unlock": "weavectl.commands.unlock_cmd:unlock",
     "smoke": "weavectl.commands.smoke_cmd:smoke",
     "export": "weavectl.commands.export_cmd:export",
     "diff": "weavectl.commands.export_cmd:diff",

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 
-from weavectl.adapters import secrets
+from weavectl.adapters import planfile as planfiles
+from weavectl.adapters.lock import ApplyLock
 from weavectl.adapters.weaviate import WeaviateClient
-from weavectl.commands.plan_cmd import PLAN_FILE_KIND, config_options
+from weavectl.commands.plan_cmd import config_options
 from weavectl.core.model import Action
 from weavectl.core.planner import fingerprint
 from weavectl.core.redact import REDACTOR
 from weavectl.core.steps import compile_steps, policy
-from weavectl.core.yamldoc import Document
-from weavectl.errors import ConfigError, ExitCode, UsageError, WeavectlError
-from weavectl.execute import changed_paths, execute
+from weavectl.errors import ExitCode, UsageError, WeavectlError
+from weavectl.execute import changed_paths, deferred_signals, execute
 from weavectl.render.human import render_text
 from weavectl.render.jsonplan import plan_json
 from weavectl.run import Loaded, Planned, connect, injected_transport, load_config, make_plan
@@ -29,38 +29,23 @@ class StalePlan(WeavectlError):
     pass
 
 
-def _load_plan_file(path: str) -> dict[str, Any]:
-    try:
-        saved = json.loads(Path(path).read_text())
-    except FileNotFoundError:
-        raise UsageError(f"plan file not found: {path}") from None
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"{path} is not a weavectl plan file: {exc}") from None
-    if not isinstance(saved, dict) or saved.get("kind") != PLAN_FILE_KIND:
-        raise ConfigError(f"{path} is not a weavectl plan file (made by `weavectl plan --out`)")
-    return saved
-
-
-def _from_plan_file(saved: dict[str, Any], url: str | None) -> tuple[Loaded, WeaviateClient]:
-    data = {"version": 1, "collections": saved.get("collections") or [], "api_keys": saved.get("api_keys") or {}}
-    env_name = (saved.get("config") or {}).get("environment")
-    loaded = Loaded(Document(data, "<plan file>"), env_name, Path("."), [])
-    connection = saved.get("connection") or {}
-    target = url or connection.get("url")
-    if not target:
-        raise UsageError("the plan file names no server: pass --url")
-    api_key = None
-    if connection.get("auth"):
-        api_key = secrets.resolve(connection["auth"])
-    elif os.environ.get("WEAVIATE_API_KEY"):
-        api_key = os.environ["WEAVIATE_API_KEY"]
-    return loaded, WeaviateClient(str(target), api_key=api_key, transport=injected_transport())
+def _from_plan_file(saved: dict[str, Any], url: str | None, environ: Mapping[str, str]
+                    ) -> tuple[Loaded, WeaviateClient]:
+    """The config the plan names is read again (key sources come from it, never from the plan file)."""
+    config = saved["config"]
+    missing = [f for f in config["files"] if not Path(f).exists()]
+    if missing or not config["files"]:
+        raise UsageError("the plan file's config is not readable here (" + ", ".join(missing or ["no files"])
+                         + "): apply PLANFILE re-reads it to resolve key sources; run it where the config is")
+    loaded = load_config(tuple(config["files"]), config["environment"], environ)
+    client = connect(loaded, url or saved["cluster"]["url"], environ, injected_transport())
+    return loaded, client
 
 
 def _check_stale(saved: dict[str, Any], planned: Planned) -> None:
     reasons: list[str] = []
-    old_live = saved.get("live") or {}
-    for name, saved_fp in (saved.get("plan") or {}).get("fingerprints", {}).items():
+    old_live = saved["live"]
+    for name, saved_fp in saved["plan"]["fingerprints"].items():
         current = planned.live_classes.get(name)
         if fingerprint(current) == saved_fp:
             continue
@@ -72,7 +57,7 @@ def _check_stale(saved: dict[str, Any], planned: Planned) -> None:
             what = ", ".join(changed_paths(old_live.get(name) or {}, current))
             reasons.append(f"{name} changed after the plan was made: {what}")
     new_changes = plan_json(planned.plan)["changes"]
-    if not reasons and new_changes != (saved.get("plan") or {}).get("changes"):
+    if not reasons and new_changes != saved["plan"]["changes"]:
         reasons.append("the live cluster no longer yields the same plan")
     if reasons:
         raise StalePlan("stale plan: run plan again.\n  " + "\n  ".join(reasons),
@@ -101,25 +86,38 @@ def _confirm(auto_approve: bool) -> None:
               help="Replace this collection (delete + create; needs --allow-destroy) (repeatable).")
 @click.option("--smoke", "run_smoke", is_flag=True, help="Run the smoke stage right after applying.")
 @click.option("--grpc-address", help="gRPC host:port for --smoke.")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
+              help="Wait this long for another apply's lock on the cluster before refusing.")
+@click.option("--expect-digest", metavar="SHA256",
+              help="With PLANFILE: refuse unless the plan file's digest is this (the one the reviewer saw).")
 def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, url: str | None, auto_approve: bool,
           allow_destroy: bool, prune: bool, targets: tuple[str, ...], replace: tuple[str, ...], run_smoke: bool,
-          grpc_address: str | None) -> int:
+          grpc_address: str | None, lock_timeout: float, expect_digest: str | None) -> int:
     """Apply the file (or a saved plan) to the live cluster, then check a fresh plan is empty."""
     environ = os.environ
     colour = sys.stdout.isatty()
+    if expect_digest and not planfile:
+        raise UsageError("--expect-digest goes with a plan file: weavectl apply PLANFILE --expect-digest D")
     if planfile:
         if files or env_name:
             raise UsageError("give either a plan file or -f/--env, not both")
-        saved = _load_plan_file(planfile)
-        options = saved.get("options") or {}
-        targets, prune = tuple(options.get("targets") or ()), bool(options.get("prune"))
-        replace = tuple(options.get("replace") or ())
-        loaded, client = _from_plan_file(saved, url)
+        saved = planfiles.load(planfile)
+        if expect_digest and expect_digest.strip() not in (saved["digest"], saved["digest"].split(":", 1)[1]):
+            raise planfiles.PlanFileRefused(f"{planfile} has digest {saved['digest']}, not the expected "
+                                           f"{expect_digest}; nothing was written")
+        click.echo(f"Plan file digest: {saved['digest']}")
+        options = saved["options"]
+        targets, prune = tuple(options["targets"]), bool(options["prune"])
+        replace = tuple(options["replace"])
+        loaded, client = _from_plan_file(saved, url, environ)
     else:
         saved = None
         loaded = load_config(files, env_name, environ)
         client = connect(loaded, url, environ, injected_transport())
+    lock = ApplyLock(client, command=" ".join(["weavectl", *sys.argv[1:]])[:300])
     try:
+        if saved is not None:
+            planfiles.check_cluster(saved, planfiles.cluster_identity(client))
         planned = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, replace=replace)
         if saved is not None:
             _check_stale(saved, planned)
@@ -135,22 +133,48 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
             raise WeavectlError("refusing to apply; nothing was written:\n  " + "\n  ".join(blocked.reasons))
         if saved is None:
             _confirm(auto_approve)
-        steps = compile_steps(plan, set(planned.live_classes))
-        report = execute(steps, client, allow_destroy=allow_destroy, progress=lambda m: click.echo(m, err=True))
-        if report.failed is not None:
+        with deferred_signals() as signals:
+            lock.acquire(timeout=lock_timeout)
+            # Under the lock: the cluster must still be the one planned (another apply may have just finished).
+            again = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, replace=replace)
+            if plan_json(again.plan)["changes"] != plan_json(plan)["changes"]:
+                raise StalePlan("the cluster changed between the plan and taking the apply lock (changed by "
+                                "another writer during apply); nothing was written. Run apply again.")
+            _interrupted_before_writing(signals.received)
+            steps = compile_steps(plan, set(planned.live_classes))
+            report = execute(steps, client, allow_destroy=allow_destroy, progress=lambda m: click.echo(m, err=True),
+                             signals=signals)
+        if report.interrupted is not None:
+            click.echo(report.render(), err=True)
+            return int(signals.exit_code)
+        if not report.ok:
             click.echo(report.render(), err=True)
             return ExitCode.ERROR
+        for note in report.notes:
+            click.echo(f"Note: {note}", err=True)
         click.echo(f"Apply complete: {len(report.done)} step(s).")
         after = make_plan(loaded, client, targets=targets, prune=prune, environ=environ).plan
         remaining = [c for c in after.changes if c.action is not Action.NOOP]
         if remaining:
             click.echo(REDACTOR.scrub(render_text(after, colour=colour)), err=True)
-            raise WeavectlError("apply finished, but a fresh plan still shows the changes above: weavectl's view "
-                                "of the server differs from what the server stored (please report this)")
+            raise WeavectlError("apply finished, but a fresh plan still shows the changes above: the collection "
+                                "was changed by another writer during apply, or the server stored something "
+                                "other than what it accepted; run plan again")
         click.echo("Verified: a fresh plan shows no changes.")
         return _smoke_after(loaded, client, run_smoke, grpc_address, targets)
     finally:
-        client.close()
+        try:
+            lock.release()
+        except WeavectlError as exc:
+            click.echo(f"Warning: could not release the apply lock ({exc.message}); it expires by itself, or "
+                       "clear it with `weavectl unlock`", err=True)
+        finally:
+            client.close()
+
+
+def _interrupted_before_writing(signum: int | None) -> None:
+    if signum is not None:
+        raise KeyboardInterrupt
 
 
 def _smoke_after(loaded: Loaded, client: WeaviateClient, wanted: bool, grpc: str | None,

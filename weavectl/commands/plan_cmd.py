@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any
 
 import click
 
-from weavectl.core.redact import REDACTOR
+from weavectl.adapters import planfile
 from weavectl.errors import ExitCode
 from weavectl.render.human import render_markdown, render_text
 from weavectl.render.jsonplan import plan_json, render_json
 from weavectl.run import Planned, connect, injected_transport, load_config, make_plan
-
-PLAN_FILE_KIND = "weavectl-plan"
 
 
 def config_options(func: click.decorators.FC) -> click.decorators.FC:
@@ -29,29 +25,12 @@ def config_options(func: click.decorators.FC) -> click.decorators.FC:
     return func
 
 
-def write_plan_file(path: str, planned: Planned, files: tuple[str, ...], *, targets: tuple[str, ...] = (),
-                    prune: bool = False, replace: tuple[str, ...] = ()) -> None:
-    data = plan_json(planned.plan)
-    desired = {c.collection: c.desired for c in planned.plan.changes if c.desired is not None}
-    auth = planned.loaded.environment().get("auth")
-    payload = {
-        "kind": PLAN_FILE_KIND,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "config": {"files": list(files), "environment": planned.loaded.env_name},
-        "options": {"targets": list(targets), "prune": prune, "replace": list(replace)},
-        "connection": {"url": planned.client.url,
-                       "auth": auth if isinstance(auth, dict) and "literal" not in auth else None},
-        # The live definitions the plan was made from, so a stale plan can say what changed since.
-        "live": {name: planned.live_classes.get(name) for name in planned.plan.fingerprints},
-        "plan": data,
-        "desired": desired,
-        # The resolved collections of the config, so apply can rebuild full update bodies (no secrets in them).
-        "collections": planned.loaded.data.get("collections") or [],
-        # Where keys come from, never the keys: literal sources are values, so they stay out.
-        "api_keys": {name: source for name, source in (planned.loaded.data.get("api_keys") or {}).items()
-                     if "literal" not in source},
-    }
-    Path(path).write_text(REDACTOR.scrub(json.dumps(payload, indent=2, default=str)) + "\n")
+def plan_payload(planned: Planned, files: tuple[str, ...], *, targets: tuple[str, ...] = (), prune: bool = False,
+                 replace: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The saved-plan content (adapters/planfile.py); its digest is what the views print."""
+    live = {name: planned.live_classes.get(name) for name in planned.plan.fingerprints}
+    return planfile.build(plan_json(planned.plan), live, files, planned.loaded.env_name,
+                          planfile.cluster_identity(planned.client), targets=targets, prune=prune, replace=replace)
 
 
 @click.command()
@@ -76,6 +55,7 @@ def plan(files: tuple[str, ...], env_name: str | None, url: str | None, out: str
     client = connect(loaded, url, environ, injected_transport())
     try:
         planned = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, replace=replace)
+        payload = plan_payload(planned, files, targets=targets, prune=prune, replace=replace)
     finally:
         client.close()
     the_plan = planned.plan
@@ -83,13 +63,16 @@ def plan(files: tuple[str, ...], env_name: str | None, url: str | None, out: str
         click.echo(render_json(the_plan))
     elif fmt == "markdown":
         click.echo(render_markdown(the_plan))
+        click.echo(f"\nPlan digest: `{payload['digest']}`")
     else:
         click.echo(render_text(the_plan, colour=sys.stdout.isatty()))
+        click.echo(f"Plan digest: {payload['digest']}")
     if the_plan.errors or any(c.errors for c in the_plan.changes):
         return ExitCode.ERROR
     if out:
-        write_plan_file(out, planned, files, targets=targets, prune=prune, replace=replace)
-        click.echo(f"Saved the plan to {out}; apply it with: weavectl apply {out}", err=True)
+        planfile.write(out, payload)
+        click.echo(f"Saved the plan to {out} (digest {payload['digest']}); apply it with: weavectl apply {out} "
+                   f"--expect-digest {payload['digest']}", err=True)
     if detailed_exitcode and the_plan.has_drift:  # changes to apply, or live-only drift: a drift check
         return ExitCode.CHANGES_PRESENT
     return ExitCode.OK

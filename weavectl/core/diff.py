@@ -175,7 +175,8 @@ class _Differ:
                 if same(value, current):
                     continue
                 if value is False and current is True and at_least(self.version, MIN_VERSION["drop_property_index"]):
-                    self.add(f"{path}.{key}", current, value, FieldKind.DROP_INDEX)
+                    self.add(f"{path}.{key}", current, value, FieldKind.DROP_INDEX,
+                             "drops the index for good: turning it back on needs a replace of the collection")
                 elif value is False and current is True:
                     self.add(f"{path}.{key}", current, value, IMM, "this server cannot drop a property index "
                              f"(needs Weaviate >= {MIN_VERSION['drop_property_index']})")
@@ -372,6 +373,11 @@ class _Differ:
             path = f"replicationConfig.{key}"
             if key == "factor":
                 self.add(path, current, value, U)
+                if isinstance(value, int) and isinstance(current, int) and value < current:
+                    last = self.fields[-1]
+                    last.destroys = True
+                    last.reason = (f"lowering the replication factor removes {current - value} replica(s) of every "
+                                   "shard; raising it again means copying the data back")
                 if isinstance(value, int) and isinstance(current, int) and value > current and \
                         at_least(self.version, "1.35.0"):
                     self.warnings.append(f"{path}: since 1.35 the server raises the replication factor only when "

@@ -247,7 +247,8 @@ def export_document(classes: list[dict[str, Any]], aliases: list[dict[str, str]]
         by_class.setdefault(str(alias.get("class")), []).append(str(alias.get("alias")))
     collections = [export_collection(c, by_class.get(str(c["class"]), []), version) for c in
                    sorted(classes, key=lambda c: str(c.get("class")))
-                   if not wanted or str(c.get("class")).lower() in wanted]
+                   if (not wanted or str(c.get("class")).lower() in wanted)
+                   and str(c.get("class")).lower() != "weavectlstate"]  # weavectl's own state (core/planner.py)
     api_keys: dict[str, Any] = {}
     for coll in collections:
         modules = [v.get("vectorizer") for v in (coll.get("vectors") or {}).values()]

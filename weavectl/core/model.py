@@ -46,6 +46,7 @@ class FieldChange:
     after: Any
     kind: FieldKind
     reason: str = ""
+    destroys: bool = False  # an in-place change that cannot be undone (lower replication factor)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.path, "before": self.before, "after": self.after, "kind": self.kind.value}
@@ -67,6 +68,19 @@ class Change:
     # unless the collection is named with --replace.
     drift: list[FieldChange] = field(default_factory=list)
     ignored: list[FieldChange] = field(default_factory=list)  # differences under the collection's ignore_changes
+    objects: int | None = None  # replace/delete: objects the live collection held at plan time
+    tenant_objects: dict[str, int] = field(default_factory=dict)  # the same, per tenant (multi-tenant)
+    referenced_by: list[str] = field(default_factory=list)  # live collections with references to it
+
+    @property
+    def irreversible(self) -> list[str]:
+        """In-place changes the server cannot undo (they lose data or a capability): as destructive as a delete."""
+        return [f"{f.path}: {f.reason or 'cannot be undone in place'}" for f in self.fields
+                if f.kind is FieldKind.DROP_INDEX or f.destroys]
+
+    @property
+    def destroys(self) -> bool:
+        return self.action.destroys_data or bool(self.irreversible)
 
     @property
     def forced_by(self) -> list[str]:
@@ -89,6 +103,14 @@ class Change:
             out["desired"] = self.desired
         if self.protect:
             out["protect"] = True
+        if self.objects is not None:
+            out["objects"] = self.objects
+        if self.tenant_objects:
+            out["tenant_objects"] = self.tenant_objects
+        if self.referenced_by:
+            out["referenced_by"] = self.referenced_by
+        if self.irreversible:
+            out["irreversible"] = self.irreversible
         return out
 
 

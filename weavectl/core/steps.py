@@ -23,6 +23,7 @@ class StepKind(StrEnum):
     ADD_PROPERTY = "add_property"  # POST /v1/schema/{c}/properties
     DROP_INDEX = "drop_index"  # DELETE /v1/schema/{c}/properties/{p}/index/{i}
     DELETE = "delete"  # DELETE /v1/schema/{c}
+    CHECK_CREATE = "check_create"  # POST the new definition under a temporary name, then DELETE it
     SET_ALIAS = "set_alias"  # PUT /v1/aliases/{a}, or POST when it does not exist
     DELETE_ALIAS = "delete_alias"  # DELETE /v1/aliases/{a}
 
@@ -37,6 +38,7 @@ class Step:
     index: str = ""  # filterable | searchable | rangeFilters
     fingerprint: str | None = None  # for update: the live definition the plan was made from
     destructive: bool = False
+    objects: int | None = None  # for delete: the object count the plan saw (re-checked right before)
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind.value, "collection": self.collection, "description": self.description,
@@ -53,16 +55,20 @@ class Blocked:
 def policy(plan: Plan, *, allow_destroy: bool) -> Blocked:
     blocked = Blocked()
     for change in plan.changes:
-        if not change.action.destroys_data:
+        if not change.destroys:
             continue
-        what = "replace" if change.action is Action.REPLACE else "delete"
+        if change.action.destroys_data:
+            what = "replace" if change.action is Action.REPLACE else "delete"
+            forced = f" (forced by {', '.join(change.forced_by)})" if change.forced_by else ""
+            loses = f"{what}{forced} loses its data"
+        else:
+            what = "irreversible change"
+            loses = "irreversible change (" + "; ".join(change.irreversible) + ")"
         if change.protect:
             blocked.reasons.append(f"{change.collection}: `protect: true` forbids this {what}, even with "
                                    "--allow-destroy")
         elif not allow_destroy:
-            forced = f" (forced by {', '.join(change.forced_by)})" if change.forced_by else ""
-            blocked.reasons.append(f"{change.collection}: {what}{forced} loses its data; "
-                                   "rerun with --allow-destroy to permit it")
+            blocked.reasons.append(f"{change.collection}: {loses}; rerun with --allow-destroy to permit it")
     return blocked
 
 
@@ -103,13 +109,11 @@ def compile_steps(plan: Plan, live_names: set[str]) -> list[Step]:
     changes = [c for c in plan.changes if c.action is not Action.NOOP]
     deletes = [c for c in changes if c.action is Action.DELETE]
     replaces = [c for c in changes if c.action is Action.REPLACE]
-    # Deletes, and the delete half of replaces, referencing collections first.
-    for change in sorted(deletes + replaces, key=lambda c: c.collection):
-        steps.append(Step(StepKind.DELETE, change.collection,
-                          f"delete collection {change.collection}" + (" (replace)" if change in replaces else ""),
-                          destructive=True))
-    existing = {n for n in live_names} - {c.collection for c in deletes + replaces}
-    creates = [c for c in changes if c.action in (Action.CREATE, Action.REPLACE)]
+    for change in sorted(deletes, key=lambda c: c.collection):
+        steps.append(Step(StepKind.DELETE, change.collection, f"delete collection {change.collection}",
+                          destructive=True, objects=change.objects))
+    existing = {n for n in live_names} - {c.collection for c in deletes}
+    creates = [c for c in changes if c.action is Action.CREATE]
     for change in _create_order(creates):
         body = copy.deepcopy(change.desired or {})
         keep: list[dict[str, Any]] = []
@@ -126,6 +130,16 @@ def compile_steps(plan: Plan, live_names: set[str]) -> list[Step]:
                                  f"add reference property {change.collection}.{prop['name']}", body=prop,
                                  target=str(prop["name"])))
     steps.extend(deferred)
+    # Replaces one collection at a time, each proven acceptable before its delete: check, delete, create. A
+    # refused definition stops apply with this collection (and every later one) still in place.
+    for change in sorted(replaces, key=lambda c: c.collection):
+        body = copy.deepcopy(change.desired or {})
+        steps.append(Step(StepKind.CHECK_CREATE, change.collection,
+                          f"check the server accepts the new definition of {change.collection}", body=body))
+        steps.append(Step(StepKind.DELETE, change.collection, f"delete collection {change.collection} (replace)",
+                          destructive=True, objects=change.objects))
+        steps.append(Step(StepKind.CREATE, change.collection, f"create collection {change.collection} (replace)",
+                          body=body))
     for change in changes:
         if change.action is Action.UPDATE:
             steps.extend(_update_steps(change, plan.fingerprints.get(change.collection)))
@@ -148,7 +162,8 @@ def _update_steps(change: Change, fingerprint: str | None) -> list[Step]:
     if in_place:
         out.append(Step(StepKind.UPDATE, change.collection,
                         f"update collection {change.collection} ({', '.join(f.path for f in in_place)})",
-                        body=_declared_updates(change), fingerprint=fingerprint))
+                        body=_declared_updates(change), fingerprint=fingerprint,
+                        destructive=any(f.destroys for f in in_place)))
     for f in change.fields:
         if f.kind is FieldKind.ADD_PROPERTY:
             out.append(Step(StepKind.ADD_PROPERTY, change.collection,
@@ -159,7 +174,8 @@ def _update_steps(change: Change, fingerprint: str | None) -> list[Step]:
             index = {"indexFilterable": "filterable", "indexSearchable": "searchable",
                      "indexRangeFilters": "rangeFilters"}[flag]
             out.append(Step(StepKind.DROP_INDEX, change.collection,
-                            f"drop the {index} index of {change.collection}.{prop}", target=prop, index=index))
+                            f"drop the {index} index of {change.collection}.{prop}", target=prop, index=index,
+                            destructive=True))
     return out
 
 
