@@ -225,7 +225,7 @@ def test_plan_file_is_data(weaviate: WeaviateServer, names: dict[str, str], tmp_
     url, a = weaviate.url, names["a"]
     marker = tmp_path / "ran"
     doc = {"version": 1, "collections": [openai_coll(a)],
-           "api_keys": {"openai": {"command": f"touch {marker}; echo sk-test-openai-0000"}}}
+           "api_keys": {"openai": {"command": ["sh", "-c", f"touch {marker}; echo sk-test-openai-0000"]}}}
     cfg = write(tmp_path, doc)
     assert cli(capsys, "apply", "-f", str(cfg), "--url", url, "--auto-approve")[0] == 0
     marker.unlink()
