@@ -303,5 +303,5 @@ def test_sigterm_at_each_step_reports_and_a_rerun_converges(k: int, weaviate: We
     code, out, err = cli(capsys, "apply", *flags)
     assert code == 0, out + err
     assert ("Verified: a fresh plan shows no changes." in out) == (k < 5), out  # at k=5 nothing was left to do
-    code, out, err = cli(capsys, "plan", *flags[:3], "--detailed-exitcode")
+    code, out, err = cli(capsys, "plan", *flags[:4], "--detailed-exitcode")
     assert code == 0, out + err
