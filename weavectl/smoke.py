@@ -114,7 +114,7 @@ def _explain_import_error(message: str, coll: dict[str, Any], loaded: Loaded) ->
     return REDACTOR.scrub(message)
 
 
-def _load_objects(smoke: dict[str, Any], coll: dict[str, Any], base_dir: Path) -> list[dict[str, Any]]:
+def load_objects(smoke: dict[str, Any], coll: dict[str, Any], base_dir: Path) -> list[dict[str, Any]]:
     if "objects_file" not in smoke:
         return [dict(o) for o in smoke.get("objects") or [] if isinstance(o, dict)]
     path = base_dir / str(smoke["objects_file"])
@@ -169,7 +169,7 @@ def run_smoke(loaded: Loaded, client: WeaviateClient, keys: dict[str, str], *, i
 def _smoke_collection(coll: dict[str, Any], name: str, loaded: Loaded, rest: WeaviateClient, wv: Any,
                       report: SmokeReport, *, in_place: bool) -> None:
     smoke = coll["smoke"]
-    objects = _load_objects(smoke, coll, loaded.base_dir)
+    objects = load_objects(smoke, coll, loaded.base_dir)
     multi_tenant = bool((coll.get("multi_tenancy") or {}).get("enabled"))
     suffix = uuid.uuid4().hex[:10]
     target = name if in_place or multi_tenant else f"{name}_smoke_{suffix}"
