@@ -17,6 +17,8 @@ from weavectl.adapters.schemas import config_validator
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.core import catalog
 from weavectl.core.diagnostics import Diagnostics
+from weavectl.core.generations import STATE_COLLECTION, migrates
+from weavectl.core.migration import stale_vectors
 from weavectl.core.model import Action, Plan
 from weavectl.core.planner import PlanInput, build_plan, used_modules
 from weavectl.core.validate import validate_documents
@@ -116,11 +118,20 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
     live = client.read_state()
     keys, key_errors = resolve_keys(loaded, environ)
     collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
+    migrations: dict[str, str] = {}
+    if any(migrates(c) for c in collections) and any(c.get("class") == STATE_COLLECTION for c in live.classes):
+        from weavectl.migrate import unfinished
+
+        migrations = unfinished(client)
     plan = build_plan(PlanInput(
         collections=collections, live_classes=live.classes, live_aliases=live.aliases,
         live_modules=live.modules, server_url=live.url, server_version=live.version, targets=list(targets),
-        prune=prune, environment=loaded.env_name, key_errors=key_errors, strict=strict,
+        prune=prune, environment=loaded.env_name, key_errors=key_errors, strict=strict, migrations=migrations,
     ))
+    if any(c.action is Action.MIGRATE or (c.action is Action.UPDATE and stale_vectors(c)) for c in plan.changes):
+        from weavectl.cost import add_costs
+
+        add_costs(plan, client, collections, live.version)
     plan.warnings.extend(loaded.warnings)
     declared = loaded.data.get("api_keys") or {}
     specs = [s for coll in collections for m in used_modules(coll) if (s := catalog.lookup(m)) is not None]

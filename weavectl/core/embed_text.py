@@ -251,7 +251,7 @@ def with_module_defaults(rest_class: dict[str, Any]) -> dict[str, Any]:
     out = json.loads(json.dumps(rest_class))
     for vname, (module, settings) in text_vectors(out).items():
         settings.setdefault("vectorizeClassName", VECTORIZE_CLASS_NAME_DEFAULT.get(module, True))
-        if vname == "default" and "vectorConfig" not in out or vname not in (out.get("vectorConfig") or {}):
+        if (vname == "default" and "vectorConfig" not in out) or vname not in (out.get("vectorConfig") or {}):
             out.setdefault("moduleConfig", {})[module] = settings
         else:
             out["vectorConfig"][vname]["vectorizer"][module] = settings

@@ -11,6 +11,8 @@ from typing import Any
 
 from weavectl.core import catalog
 from weavectl.core.diff import diff_collection
+from weavectl.core.generations import STATE_COLLECTION, current_generation, kept_generations
+from weavectl.core.migration import to_migrate
 from weavectl.core.model import Action, Change, FieldChange, FieldKind, Plan
 from weavectl.core.rest import collection_name, to_rest
 from weavectl.core.version import MIN_VERSION, Version, at_least, parse_version
@@ -29,6 +31,7 @@ class PlanInput:
     environment: str | None = None
     key_errors: list[str] = field(default_factory=list)  # from resolving key sources (names, never values)
     strict: bool = False  # also report live settings the file leaves undeclared that differ from the defaults
+    migrations: dict[str, str] = field(default_factory=dict)  # collection -> target of an unfinished migration
 
 
 def fingerprint(live_class: dict[str, Any] | None) -> str:
@@ -74,12 +77,13 @@ def build_plan(inp: PlanInput) -> Plan:
     plan = Plan(server_url=inp.server_url, server_version=inp.server_version, changes=[],
                 environment=inp.environment)
     declared: set[str] = set()
+    live_names = [str(c.get("class", "")) for c in inp.live_classes]
     for coll in inp.collections:
         name = collection_name(str(coll["name"]))
         declared.add(name.lower())
         if targets and name.lower() not in targets:
             continue
-        live = live_by_name.get(name.lower())
+        live = live_by_name.get(current_generation(coll, live_names, inp.live_aliases).lower())
         for module in used_modules(coll):
             if not _module_enabled(module, inp.live_modules):
                 plan.errors.append(f"{name}: {_enable_hint(module)}")
@@ -102,6 +106,7 @@ def build_plan(inp: PlanInput) -> Plan:
             change.protect = bool(coll.get("protect"))
             plan.fingerprints[change.collection] = fingerprint(live)
         _alias_changes(coll, change, inp.live_aliases, version, plan, set(live_by_name))
+        to_migrate(change, coll, live, inp.live_classes, inp.migrations.get(name))
         if inp.strict and live is not None:
             for path, value in undeclared_settings(coll, live, version):
                 plan.warnings.append(f"{change.collection}: undeclared live setting {path} = {value!r} "
@@ -109,6 +114,11 @@ def build_plan(inp: PlanInput) -> Plan:
         if change.action is Action.NOOP:
             plan.unchanged.append(change.collection)
         plan.changes.append(change)
+    # Generations of migrating collections, and weavectl's own state, are never unmanaged nor pruned.
+    plan.generations = kept_generations(inp.collections, live_names, inp.live_aliases)
+    declared |= {g.lower() for gens in plan.generations.values() for g in [gens["current"], *gens["kept"]]}
+    declared |= {str(c.migration["to"]).lower() for c in plan.changes if c.migration}
+    declared.add(STATE_COLLECTION.lower())
     for live in inp.live_classes:
         lname = str(live.get("class", ""))
         if lname.lower() in declared or (targets and lname.lower() not in targets):

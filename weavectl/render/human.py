@@ -9,11 +9,12 @@ from weavectl.core.model import Plan
 from weavectl.core.redact import REDACTOR
 from weavectl.render.jsonplan import plan_json
 
-_COLOURS = {"create": "32", "update": "33", "replace": "35", "delete": "31"}
+_COLOURS = {"create": "32", "update": "33", "replace": "35", "migrate": "36", "delete": "31"}
 _HEADLINES = {
     "create": "will be created",
     "update": "will be updated in place",
     "replace": "must be replaced: its data will be lost",
+    "migrate": "will be migrated to a new generation: data copied, aliases swapped, nothing lost",
     "delete": "will be deleted, with all its data",
 }
 _FIELD_SYMBOLS = {"update": "~", "add_property": "+", "add_vector": "+", "drop_index": "-", "immutable": "~",
@@ -48,9 +49,40 @@ def _field_line(f: dict[str, Any]) -> str:
     return line
 
 
+def migration_lines(change: dict[str, Any]) -> list[str]:
+    mig = change.get("migration")
+    if not mig:
+        return []
+    resuming = " - resuming an unfinished run" if mig.get("resume") else ""
+    lines = [f"=> new generation {mig['to']} (from {mig['from']}){resuming}",
+             f"   aliases {', '.join(mig['aliases'])} move to {mig['to']} once the copy is verified; "
+             f"{mig['from']} is kept (`weavectl rollback`, `weavectl prune-generations`)",
+             f"   vectors copied as they are: {', '.join(mig['copy_vectors']) or 'none'}",
+             f"   vectors embedded again: {', '.join(mig['reembed_vectors']) or 'none'}"]
+    if mig.get("cost"):
+        lines += cost_lines(mig["cost"])
+    return lines
+
+
+def cost_lines(cost: dict[str, Any]) -> list[str]:
+    lines = [f"   Cost estimate ({cost.get('label', 'estimate')}):"]
+    for vector, est in (cost.get("vectors") or {}).items():
+        price = est.get("estimated_price_usd")
+        money = f"~${price:.4f}" if isinstance(price, int | float) else "price unknown (not in the price table)"
+        when = f" (prices checked {est['price_source']['checked']})" if est.get("price_source") else ""
+        took = f", ~{est['estimated_seconds']}s at the declared rate limit" if "estimated_seconds" in est else ""
+        lines.append(f"     {vector} ({est.get('module')} {est.get('model') or ''}): {est['objects_to_embed']} "
+                     f"objects, ~{est['estimated_tokens']} tokens ({est['token_basis']}, "
+                     f"{est['sampled_objects']} sampled), {money}{when}{took}")
+        if est.get("example_text") is not None:
+            lines.append(f"       text embedded for one object: {_value(est['example_text'])}")
+    return lines
+
+
 def summary_line(counts: dict[str, int]) -> str:
+    migrate = f"{counts['migrate']} to migrate, " if counts.get("migrate") else ""
     return (f"Plan: {counts['create']} to create, {counts['update']} to update in place, "
-            f"{counts['replace']} to replace, {counts['delete']} to delete.")
+            f"{counts['replace']} to replace, {migrate}{counts['delete']} to delete.")
 
 
 def render_text(plan: Plan, *, colour: bool = False) -> str:
@@ -59,7 +91,7 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
              + (f" (environment {data['environment']})" if data["environment"] else ""), ""]
     for change in data["changes"]:
         action = change["action"]
-        symbol = {"create": "+", "update": "~", "replace": "-/+", "delete": "-"}[action]
+        symbol = {"create": "+", "update": "~", "replace": "-/+", "migrate": "=>", "delete": "-"}[action]
         lines.append(f"  # {change['collection']} {_HEADLINES[action]}")
         if change.get("protect") and action in ("replace", "delete"):
             lines.append("  # protect: true: apply will refuse this")
@@ -76,6 +108,9 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
         for f in change["fields"]:
             lines.append(f"      {_field_line(f)}")
         lines.append("    }")
+        lines += [f"  {line}" for line in migration_lines(change)]
+        if change.get("cost"):
+            lines += [f"  {line}" for line in cost_lines(change["cost"])]
         for warning in change.get("warnings", []):
             lines.append(f"  Warning: {warning}")
         for error in change.get("errors", []):
@@ -102,7 +137,7 @@ def render_markdown(plan: Plan) -> str:
     if data["changes"]:
         lines += ["| | collection | action | fields |", "|---|---|---|---|"]
         for change in data["changes"]:
-            symbol = {"create": "➕", "update": "🔄", "replace": "♻️", "delete": "🗑️"}[change["action"]]
+            symbol = {"create": "➕", "update": "🔄", "replace": "♻️", "migrate": "⏩", "delete": "🗑️"}[change["action"]]
             action = change["action"] + (" (data lost)" if change["destroys_data"] else "")
             lines.append(f"| {symbol} | `{change['collection']}` | {action} | {len(change['fields'])} |")
         lines.append("")
@@ -111,6 +146,9 @@ def render_markdown(plan: Plan) -> str:
                       "```diff"]
             lines += [_field_line(f) for f in change["fields"]] or ["+ (new collection)"]
             lines += ["```", ""]
+            extra = migration_lines(change) + (cost_lines(change["cost"]) if change.get("cost") else [])
+            if extra:
+                lines += ["```", *extra, "```", ""]
             lines += [f"> ⚠️ {w}" for w in change.get("warnings", [])]
             lines += ["</details>", ""]
     else:
