@@ -65,9 +65,13 @@ class StateStore:
 
     def put(self, kind: str, key: str, data: dict[str, Any]) -> None:
         self._ensure()
-        # PUT of an object by id replaces it, or creates it when absent: an idempotent upsert.
-        self.client.request("PUT", f"/v1/objects/{STATE_COLLECTION}/{state_id(kind, key)}",
-                            json=self._body(kind, key, data))
+        # A batch write by id replaces the object or creates it (PUT /v1/objects answers 404 when it is absent):
+        # an idempotent upsert (usecases/objects/batch_add.go).
+        answer = self.client.request("POST", "/v1/batch/objects", json={"objects": [self._body(kind, key, data)]})
+        for item in answer.json() or []:
+            errors = ((item.get("result") or {}).get("errors") or {}).get("error") or []
+            if errors:
+                raise WeaviateRestError(f"saving weavectl state {kind}/{key}: {errors[0].get('message')}")
 
     def create(self, kind: str, key: str, data: dict[str, Any]) -> bool:
         """Create if absent; False if it exists (POST with an id that exists is refused with 422)."""

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from weavectl.core import catalog
+from weavectl.core.generations import STATE_COLLECTION, generation_groups
 from weavectl.core.version import Version, at_least
 
 # Class-level settings each vectorizer writes into its config at create time (1.39 values).
@@ -274,9 +275,29 @@ def export_document(classes: list[dict[str, Any]], aliases: list[dict[str, str]]
     by_class: dict[str, list[str]] = {}
     for alias in aliases:
         by_class.setdefault(str(alias.get("class")), []).append(str(alias.get("alias")))
-    collections = [export_collection(c, by_class.get(str(c["class"]), []), version) for c in
-                   sorted(classes, key=lambda c: str(c.get("class")))
-                   if not wanted or str(c.get("class")).lower() in wanted]
+    # Generations (Article, Article_v2, ...): the one an alias points at is exported as `Article`, with
+    # on_replace: migrate; the others are kept generations, not collections of the file.
+    groups = generation_groups([str(c.get("class")) for c in classes], aliases)
+    current = {next(g for g in reversed(gens) if g in by_class): base for base, gens in groups.items()
+               if any(g in by_class for g in gens)}
+    skipped = {g for gens in groups.values() for g in gens} - set(current)
+    collections = []
+    for c in sorted(classes, key=lambda c: str(c.get("class"))):
+        cname = str(c.get("class"))
+        if cname in skipped or cname == STATE_COLLECTION:
+            continue
+        base = current.get(cname, cname)
+        if wanted and cname.lower() not in wanted and base.lower() not in wanted:
+            continue
+        exported = export_collection(c, by_class.get(cname, []), version)
+        if base != cname:
+            exported["name"] = base
+            for prop in exported.get("properties") or []:
+                if prop.get("target_collection") == cname:
+                    prop["target_collection"] = base
+        if cname in current:
+            exported = {"name": base, "on_replace": "migrate", **{k: v for k, v in exported.items() if k != "name"}}
+        collections.append(exported)
     api_keys: dict[str, Any] = {}
     for coll in collections:
         modules = [v.get("vectorizer") for v in (coll.get("vectors") or {}).values()]
