@@ -233,17 +233,22 @@ class Engine:
         if self.record["phase"] == "create":
             self._create(src, dst)
             self.save(phase="copy")
+        phases: dict[str, float] = {}
+        mark = time.monotonic()
         if self.record["phase"] == "copy":
             self._copy(src, dst)
             self.save(phase="delta")
+            phases["copy"], mark = round(time.monotonic() - mark, 2), time.monotonic()
         delta = 0
         if self.record["phase"] == "delta":
             delta = self._delta_until_quiet(src, dst)
             self.save(phase="verify")
+            phases["delta"], mark = round(time.monotonic() - mark, 2), time.monotonic()
         verified: dict[str, Any] = {}
         if self.record["phase"] == "verify":
             verified = self._verify(src, dst)
             self.save(phase="swap", verified=verified)
+            phases["verify"] = round(time.monotonic() - mark, 2)
         if self.record["phase"] == "swap":
             for alias in self.record["aliases"]:
                 self._point(alias, dst)  # PUT /v1/aliases/{a}: one atomic switch per alias
@@ -258,7 +263,7 @@ class Engine:
                 "tenants": {k: v.get("status", "") for k, v in self.record["tenants"].items() if k},
                 "aliases": {a: dst for a in self.record["aliases"]},
                 "verified": verified or self.record.get("verified"),
-                "seconds": round(seconds, 2)}
+                "seconds": round(seconds, 2), "phase_seconds": phases}
 
     def _point(self, alias: str, target: str) -> None:
         try:
