@@ -120,7 +120,7 @@ def estimate(*, objects: int, sample_lengths: list[int], unit: str, price: Mappi
     """
     mean = (sum(sample_lengths) / len(sample_lengths)) if sample_lengths else 0.0
     per_object = mean if unit == "tokens" else mean / 4
-    tokens = int(math.ceil(per_object * objects))
+    tokens = math.ceil(per_object * objects)
     out: dict[str, Any] = {"objects_to_embed": objects, "sampled_objects": len(sample_lengths),
                            "estimated_tokens": tokens,
                            "token_basis": "tokenizer" if unit == "tokens" else "characters / 4"}
