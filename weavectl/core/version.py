@@ -34,8 +34,13 @@ TESTED_VERSIONS = ("1.32.5", "1.35.2", "1.39.3")
 SUPPORTED_RANGE = f"{format_version(MIN_SUPPORTED)} to 1.39.x"
 
 
-def support_problem(version: Version) -> tuple[str, str] | None:
-    """None for a supported version; else ("error" | "warning", message) for the server's version."""
+def support_problem(reported: str) -> tuple[str, str] | None:
+    """None when the server's reported version (/v1/meta `version`) is supported; else ("error" | "warning",
+    message)."""
+    if not re.match(r"v?\d+\.\d+", reported or ""):
+        return ("warning", f"the server reported no Weaviate version ({reported!r} in /v1/meta); weavectl "
+                           f"supports {SUPPORTED_RANGE} and plans as for the newest of those")
+    version = parse_version(reported)
     shown = format_version(version)
     if version < MIN_SUPPORTED:
         return ("error", f"Weaviate {shown} is older than weavectl supports ({SUPPORTED_RANGE}); "
