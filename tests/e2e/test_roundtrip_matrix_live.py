@@ -292,8 +292,9 @@ def _structure_cases() -> list[Case]:
                                               index_property_length=True,
                                               stopwords_preset=StopwordsPreset.NONE,
                                               stopwords_additions=["foo"], stopwords_removals=["a"])}),
-        Case("inverted-index-cleanup-only", lambda C: {"properties": base, "vector_config": [V.self_provided(name="v")],
-                                                    "inverted_index_config": Configure.inverted_index(cleanup_interval_seconds=90)}),
+        Case("inverted-index-cleanup-only", lambda C: {
+            "properties": base, "vector_config": [V.self_provided(name="v")],
+            "inverted_index_config": Configure.inverted_index(cleanup_interval_seconds=90)}),
         Case("description-and-two-vectors", lambda C: {
             "description": "two vectors", "properties": [*base, Property(name="body", data_type=DataType.TEXT)],
             "vector_config": [V.text2vec_openai(name="a", source_properties=["title"], base_url=FAKE),

@@ -53,7 +53,10 @@ FLAT_DEFAULTS: dict[str, Any] = {"distance": "cosine", "vectorCacheMaxObjects": 
 QUANTIZER_DEFAULTS: dict[str, dict[str, Any]] = {
     "pq": {"bitCompression": False, "segments": 0, "centroids": 256, "trainingLimit": 100000,
            "encoder": {"type": "kmeans", "distribution": "log-normal"}},
-    "bq": {}, "sq": {"trainingLimit": 100000, "rescoreLimit": 20}, "rq": {"bits": 8, "rescoreLimit": 20},
+    "bq": {}, "sq": {"trainingLimit": 100000, "rescoreLimit": 20},
+    # centering and trainingLimit arrived in 1.39 (v1.39.3 entities/vectorindex/hnsw/rq_config.go); older
+    # servers do not write them.
+    "rq": {"bits": 8, "rescoreLimit": 20, "centering": False, "trainingLimit": 10000},
 }
 FLAT_QUANTIZER_DEFAULTS: dict[str, Any] = {"rescoreLimit": -1, "cache": False, "bits": 8}
 

@@ -119,11 +119,13 @@ def _quantizer() -> dict[str, Any]:
         "type": {"enum": list(QUANTIZERS)},
         "segments": _int("pq: number of segments (0 = derived from dimensions)", 0),
         "centroids": _int("pq: centroids per segment", 1),
-        "training_limit": _int("pq/sq: objects used to train", 1),
+        "training_limit": _int("pq/sq/rq: objects used to train", 1),
         "bit_compression": _bool("pq: legacy bit compression"),
         "encoder": _obj({"type": {"enum": ["kmeans", "tile"]},
                          "distribution": {"enum": ["log-normal", "normal"]}}),
-        "bits": {"enum": [1, 8], "description": "rq: bits per dimension"},
+        # v1.39.3 entities/vectorindex/hnsw/rq_config.go: 8, 4 or 1 (1.35: 8 or 1; 1.32: 8; semantic.py warns).
+        "bits": {"enum": [1, 4, 8], "description": "rq: bits per dimension (4 needs 1.39+, 1 needs 1.35+)"},
+        "centering": _bool("rq (1.39+): centered 4-bit quantization; needs bits: 4"),
         "rescore_limit": _int("sq/rq/flat: candidates rescored with full vectors"),
         "cache": _bool("flat: keep compressed vectors in memory"),
     }, required=("type",), description="vector compression")
