@@ -114,14 +114,20 @@ def weaviate_auth(providers: LocalProviders) -> Iterator[WeaviateServer]:
     server.stop()
 
 
+def delete_everywhere(name: str) -> None:
+    """Delete a collection (or alias) of this name on every server the session started."""
+    for server in _started:
+        if server.proc is not None:
+            httpx.delete(f"{server.url}/v1/aliases/{name}", headers=server.headers(), timeout=30)
+            httpx.delete(f"{server.url}/v1/schema/{name}", headers=server.headers(), timeout=30)
+
+
 @pytest.fixture
 def collection_name(request: pytest.FixtureRequest) -> Iterator[str]:
     """A unique collection name; whatever a test creates under it is deleted afterwards on every server."""
     name = f"T{uuid.uuid4().hex[:10]}"
     yield name
-    for server in _started:
-        if server.proc is not None:
-            httpx.delete(f"{server.url}/v1/schema/{name}", headers=server.headers(), timeout=30)
+    delete_everywhere(name)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

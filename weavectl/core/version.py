@@ -72,7 +72,13 @@ MIN_VERSION = {
 
 
 def unsupported_reason(version: Version, feature: str) -> str | None:
-    """Why `version` cannot do `feature` (a key of MIN_VERSION), or None when it can."""
+    """Why `version` cannot do `feature` (a key of MIN_VERSION, or "update_vectorizer_settings"), or None when
+    it can."""
+    if feature == "update_vectorizer_settings":
+        if vectorizer_settings_mutable(version):
+            return None
+        return ("changing vectorizer settings in place needs Weaviate 1.33.12, 1.34.8, 1.35.3 or later; this "
+                f"server is {format_version(version)}")
     minimum = MIN_VERSION[feature]
     if at_least(version, minimum):
         return None
