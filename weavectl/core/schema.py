@@ -135,8 +135,10 @@ def _vector_index(nested: bool = False) -> dict[str, Any]:
     props: dict[str, Any] = {
         "distance": {"enum": list(DISTANCES)},
         "ef": _int("hnsw: query-time list size (-1 = dynamic)"),
-        "ef_construction": _int("hnsw: build-time list size (immutable)", 1),
-        "max_connections": _int("hnsw: graph degree (immutable)", 1),
+        # The server refuses values outside these (v1.39.3 entities/vectorindex/hnsw/config.go validate; the
+        # same bounds in 1.32.5 and 1.35.2).
+        "ef_construction": _int("hnsw: build-time list size (immutable)", 4),
+        "max_connections": {**_int("hnsw: graph degree (immutable)", 4), "maximum": 2047},
         "dynamic_ef_min": _int("hnsw"),
         "dynamic_ef_max": _int("hnsw"),
         "dynamic_ef_factor": _int("hnsw"),
@@ -150,7 +152,7 @@ def _vector_index(nested: bool = False) -> dict[str, Any]:
         "multivector": _obj({
             "enabled": _bool("multi-vector (late interaction) embeddings"),
             "aggregation": {"enum": ["maxSim"]},
-            "muvera": _obj({"enabled": {"type": "boolean"}, "ksim": {"type": "integer"},
+            "muvera": _obj({"enabled": {"type": "boolean"}, "ksim": {"type": "integer", "maximum": 10},
                             "dprojections": {"type": "integer"}, "repetitions": {"type": "integer"}}),
         }),
         "threshold": _int("dynamic: object count at which flat switches to hnsw", 0),
