@@ -52,7 +52,7 @@ def config(name: str, module: str, urls: dict[str, str], **extra: Any) -> dict[s
     doc: dict[str, Any] = {"version": 1, "collections": [{
         "name": name,
         "properties": [{"name": "text", "data_type": "text"}],
-        "vectors": {"main": {"vectorizer": module, "vectorize_collection_name": False,
+        "vectors": {"main": {"vectorizer": module, "vectorize_collection_name": False, "index": {"type": "hnsw"},
                              **module_vector(module, urls)}},
         "smoke": SMOKE,
         **extra,
