@@ -412,3 +412,23 @@ def test_interrupted_in_place_smoke_removes_its_samples(weaviate: WeaviateServer
         if proc is not None and proc.poll() is None:
             proc.kill()
         httpx.delete(f"{weaviate.url}/v1/schema/{name}")
+
+
+def test_third_party_warnings_only_with_debug(weaviate: WeaviateServer, providers: LocalProviders,
+                                              tmp_path: Path) -> None:
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", "text2vec-ollama",
+                                         {n: p.url for n, p in providers.providers.items()})))
+    outputs = {}
+    for flags in ([], ["--debug"]):  # a fresh process each: a library warns once per process, at import
+        proc = subprocess.run([sys.executable, "-m", "weavectl", *flags, "smoke", "-f", str(cfg), "--url",
+                               weaviate.url, "--grpc-address", weaviate.grpc_address],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        outputs[bool(flags)] = proc.stdout + proc.stderr
+    assert "Warning" not in outputs[False]
+    try:
+        import authlib  # noqa: F401  (the warning this guards against comes from it)
+    except ImportError:
+        return
+    assert "debug: " in outputs[True] and "Warning" in outputs[True]
