@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import signal
@@ -54,7 +55,7 @@ def config(name: str, module: str, urls: dict[str, str], **extra: Any) -> dict[s
         "properties": [{"name": "text", "data_type": "text"}],
         "vectors": {"main": {"vectorizer": module, "vectorize_collection_name": False, "index": {"type": "hnsw"},
                              **module_vector(module, urls)}},
-        "smoke": SMOKE,
+        "smoke": copy.deepcopy(SMOKE),
         **extra,
     }]}
     if provider in ("openai", "nvidia", "cohere"):
