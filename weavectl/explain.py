@@ -134,7 +134,8 @@ def render_text(result: Explained) -> str:
             if vt.class_name_prefix is not None:
                 lines.append(f"    collection-name prefix: {json.dumps(vt.class_name_prefix)}")
             for piece in vt.pieces:
-                lines.append(f"    {piece.property}: " + ("embedded" if piece.included else f"left out ({piece.reason})"))
+                status = "embedded" if piece.included else f"left out ({piece.reason})"
+                lines.append(f"    {piece.property}: {status}")
             if vt.title is not None:
                 lines.append(f"    title: {json.dumps(vt.title, ensure_ascii=False)}")
             if vt.lowercased:

@@ -22,8 +22,9 @@ from weavectl.core.migration import stale_vectors
 from weavectl.core.model import Action, Plan
 from weavectl.core.planner import PlanInput, build_plan, used_modules
 from weavectl.core.validate import validate_documents
+from weavectl.core.version import support_problem
 from weavectl.core.yamldoc import Document
-from weavectl.errors import ConfigError, UsageError
+from weavectl.errors import ConfigError, ServerError, UsageError
 
 
 @dataclass
@@ -104,6 +105,17 @@ def resolve_keys(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict[str, 
                                base_dir=loaded.base_dir)
 
 
+def check_server_version(reported: str, url: str) -> str | None:
+    """Stop on a server older than the supported range; the warning to show for a newer or unknown one."""
+    problem = support_problem(reported)
+    if problem is None:
+        return None
+    severity, message = problem
+    if severity == "error":
+        raise ServerError(f"{url}: {message}", hint="see the supported versions in README.md")
+    return message
+
+
 @dataclass
 class Planned:
     plan: Plan
@@ -114,8 +126,9 @@ class Planned:
 
 
 def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...] = (), prune: bool = False,
-              environ: Mapping[str, str], strict: bool = False) -> Planned:
+              environ: Mapping[str, str], replace: tuple[str, ...] = ()) -> Planned:
     live = client.read_state()
+    version_warning = check_server_version(live.version, live.url)
     keys, key_errors = resolve_keys(loaded, environ)
     collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
     migrations: dict[str, str] = {}
@@ -126,13 +139,16 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
     plan = build_plan(PlanInput(
         collections=collections, live_classes=live.classes, live_aliases=live.aliases,
         live_modules=live.modules, server_url=live.url, server_version=live.version, targets=list(targets),
-        prune=prune, environment=loaded.env_name, key_errors=key_errors, strict=strict, migrations=migrations,
+        prune=prune, environment=loaded.env_name, key_errors=key_errors, replace=list(replace),
+        migrations=migrations,
     ))
     if any(c.action is Action.MIGRATE or (c.action is Action.UPDATE and stale_vectors(c)) for c in plan.changes):
         from weavectl.cost import add_costs
 
         add_costs(plan, client, collections, live.version)
     plan.warnings.extend(loaded.warnings)
+    if version_warning:
+        plan.warnings.insert(0, version_warning)
     declared = loaded.data.get("api_keys") or {}
     specs = [s for coll in collections for m in used_modules(coll) if (s := catalog.lookup(m)) is not None]
     primary = {c for spec in specs for c in spec.credentials}

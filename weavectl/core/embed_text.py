@@ -248,13 +248,18 @@ def _settings(rest_class: Mapping[str, Any], module: str, class_settings: dict[s
 
 def with_module_defaults(rest_class: dict[str, Any]) -> dict[str, Any]:
     """The class as the server stores it after create: each module's vectorizeClassName and skip defaults."""
-    out = json.loads(json.dumps(rest_class))
-    for vname, (module, settings) in text_vectors(out).items():
+    out: dict[str, Any] = json.loads(json.dumps(rest_class))
+    blocks: list[tuple[str, dict[str, Any]]] = []
+    legacy = out.get("vectorizer")
+    if isinstance(legacy, str) and legacy != "none":
+        blocks.append((legacy, out.setdefault("moduleConfig", {}).setdefault(legacy, {})))
+    for vcfg in (out.get("vectorConfig") or {}).values():
+        for module, settings in ((vcfg or {}).get("vectorizer") or {}).items():
+            if module != "none":
+                vcfg["vectorizer"][module] = settings = dict(settings or {})
+                blocks.append((module, settings))
+    for module, settings in blocks:
         settings.setdefault("vectorizeClassName", VECTORIZE_CLASS_NAME_DEFAULT.get(module, True))
-        if (vname == "default" and "vectorConfig" not in out) or vname not in (out.get("vectorConfig") or {}):
-            out.setdefault("moduleConfig", {})[module] = settings
-        else:
-            out["vectorConfig"][vname]["vectorizer"][module] = settings
         for prop in out.get("properties") or []:
             mc = prop.setdefault("moduleConfig", {}).setdefault(module, {})
             mc.setdefault("skip", module in SKIP_BY_DEFAULT)
