@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from weavectl.core.embed_text import VECTORIZE_CLASS_NAME_DEFAULT
 from weavectl.core.generations import generation_number, migrates, next_generation
 from weavectl.core.model import Action, Change, FieldKind
 from weavectl.core.rest import collection_name
@@ -91,6 +92,14 @@ def to_migrate(change: Change, coll: Mapping[str, Any], live: Mapping[str, Any] 
                         "copy_vectors": copied, "reembed_vectors": embedded, "referenced_by": refs}
     if resume == target:
         change.migration["resume"] = True
+    for name in embedded:
+        vector = (change.desired.get("vectorConfig") or {}).get(name) or {}
+        module, settings = next(iter((vector.get("vectorizer") or {}).items()), ("", {}))
+        if (settings or {}).get("vectorizeClassName", VECTORIZE_CLASS_NAME_DEFAULT.get(module, True)):
+            change.warnings.append(
+                f"vector {name} is embedded again with the collection name in its text (vectorize_collection_name "
+                f"is on or left to the module's default), and the new generation is called {target}: set "
+                "vectorize_collection_name: false to embed the same text whatever the generation")
     for ref in refs:
         change.warnings.append(
             f"{ref['collection']}.{ref['property']} references {ref['points_at']}: its references keep pointing at "
