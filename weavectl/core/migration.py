@@ -94,7 +94,8 @@ def to_migrate(change: Change, coll: Mapping[str, Any], live: Mapping[str, Any] 
         change.migration["resume"] = True
     for name in embedded:
         vector = (change.desired.get("vectorConfig") or {}).get(name) or {}
-        module, settings = next(iter((vector.get("vectorizer") or {}).items()), ("", {}))
+        pair: tuple[str, dict[str, Any]] = next(iter((vector.get("vectorizer") or {}).items()), ("", {}))
+        module, settings = pair
         if (settings or {}).get("vectorizeClassName", VECTORIZE_CLASS_NAME_DEFAULT.get(module, True)):
             change.warnings.append(
                 f"vector {name} is embedded again with the collection name in its text (vectorize_collection_name "
