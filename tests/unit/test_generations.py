@@ -61,3 +61,21 @@ def test_cost_estimate_from_sample_lengths_price_and_rate_limit() -> None:
                    rate_limit={"tokens_per_minute": 1500, "requests_per_minute": 10})
     assert est["estimated_tokens"] == 15000 and est["estimated_price_usd"] == 0.0003
     assert est["estimated_seconds"] == 600.0  # tokens: 10 minutes; requests: 1 minute
+
+
+def test_a_migrate_plan_matches_the_plan_schema() -> None:
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    from weavectl.core.model import Plan
+
+    change = Change("Article", Action.REPLACE, desired={"class": "Article"}, fields=[
+        FieldChange("vectorConfig.emb.vectorIndexType", "hnsw", "flat", FieldKind.IMMUTABLE)])
+    to_migrate(change, COLL, {"class": "Article"}, [{"class": "Article"}])
+    plan = Plan("http://x", "1.39.3", [change], generations={"Article": {"current": "Article", "kept": []}})
+    data = plan.to_json()
+    assert data["summary"]["migrate"] == 1 and data["changes"][0]["action"] == "migrate"
+    schema = json.loads((Path(__file__).parents[2] / "schemas" / "plan.schema.json").read_text())
+    jsonschema.validate(data, schema)
