@@ -362,7 +362,9 @@ class Engine:
         if status not in ACTIVE:
             return 0  # inactive: no writes can reach it
         source, target = self._ids(src, tenant), self._ids(dst, tenant)
-        changed = [i for i, ts in source.items() if i not in target or ts >= since]
+        # Both update times come from the server's clock: a source object updated at or after its copy was
+        # written (or one the copy never saw) is copied again; `since` bounds the pass to the run's writes.
+        changed = [i for i, ts in source.items() if i not in target or (ts >= since and ts >= target[i])]
         gone = [i for i in target if i not in source]
         copy_vectors = list(self.record["copy_vectors"])
         for i in range(0, len(changed), self.opts.batch_size):
@@ -376,9 +378,7 @@ class Engine:
                 write_batch(self.writer, objs)
         for oid in gone:
             self.client.request("DELETE", f"/v1/objects/{dst}/{oid}?{_tenant_q(tenant)[1:]}", ok=(204, 404))
-        # The first pass re-copies everything touched during the copy, which the copy itself mostly saw already:
-        # count only objects whose copy is missing or older than the source's last update.
-        return len([i for i in changed if i not in target or source[i] > target[i]]) + len(gone)
+        return len(changed) + len(gone)
 
     def _verify(self, src: str, dst: str) -> dict[str, Any]:
         """Same ids on both sides; every named vector present on every object, with one dimension per vector."""
