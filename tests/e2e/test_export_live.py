@@ -116,9 +116,9 @@ def test_diff_between_two_live_clusters_shows_exactly_the_known_differences(
             "vectorConfig": {"v": {"vectorizer": {"none": {}}, "vectorIndexType": "hnsw"}}}
     dev, prod = weaviate.url, second_server.url
     for url, cls, extra in [(dev, same, {}), (prod, same, {}), (dev, only_dev, {}), (prod, only_prod, {}),
-                            (dev, changed, {"description": "dev"}),
-                            (prod, changed, {"description": "prod",
-                                             "invertedIndexConfig": {"bm25": {"b": 0.5, "k1": 1.2}}})]:
+                            (dev, changed, {"description": "dev",
+                                            "invertedIndexConfig": {"bm25": {"b": 0.5, "k1": 1.2}}}),
+                            (prod, changed, {"description": "prod"})]:
         httpx.post(f"{url}/v1/schema", json={"class": cls, **base, **extra}).raise_for_status()
     cfg = tmp_path / "envs.yaml"
     cfg.write_text(yaml.safe_dump({"version": 1, "environments": {"dev": {"url": dev}, "prod": {"url": prod}},
@@ -132,9 +132,15 @@ def test_diff_between_two_live_clusters_shows_exactly_the_known_differences(
         plan = json.loads(out)
         ours = {c["collection"]: c for c in plan["changes"] if tag in c["collection"]}
         assert set(ours) == {changed, only_dev, only_prod}
-        assert ours[only_prod]["action"] == "create" and ours[only_dev]["action"] == "delete"
+        # --from dev --to prod: what applying dev's definitions to prod would do.
+        assert ours[only_dev]["action"] == "create" and ours[only_prod]["action"] == "delete"
         fields = {f["path"]: (f["before"], f["after"]) for f in ours[changed]["fields"]}
-        assert fields == {"description": ("dev", "prod"), "invertedIndexConfig.bm25.b": (0.75, 0.5)}
+        assert fields == {"description": ("prod", "dev"), "inverted_index.bm25.b": (0.75, 0.5)}
+        code, out, err = cli(capsys, "diff", "-f", str(cfg), "--from", "dev", "--to", "prod")
+        assert code == 0, out + err
+        assert "Applying dev's definitions to prod would:" in out
+        assert f"# {only_prod} exists only on the target: an apply with --prune would delete it" in out
+        assert "will be" not in out and "Differences: " in out
     finally:
         for url in (dev, prod):
             for cls in (same, changed, only_dev, only_prod):

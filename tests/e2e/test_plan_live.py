@@ -1063,8 +1063,8 @@ def test_mutable_field_change_plans_an_update(
     change = result.change(collection_name)
     assert result.code == 2 and change is not None and change["action"] == "update", result.evidence()
     assert not result.data["errors"], result.evidence()
-    others = [f for f in change["fields"] if f["path"] != path]
-    assert all(f["path"].startswith(edit.also) and f["kind"] != "immutable" for f in others) if edit.also \
+    others = [f for f in change["fields"] if f["rest_path"] != path]
+    assert all(f["rest_path"].startswith(edit.also) and f["kind"] != "immutable" for f in others) if edit.also \
         else not others, result.evidence()
     assert result.field(collection_name, path)["kind"] == edit.kind, result.evidence()
     assert change["destroys_data"] is False
@@ -1085,7 +1085,7 @@ def test_immutable_field_change_plans_a_replace(
     assert change["destroys_data"] is True and change.get("desired"), result.evidence()
     # Nothing unrelated may show up: every reported field sits under the edited one (skip is set per module).
     prefix = edit.path.rsplit(".", 2)[0] if edit.id == "skip-vectorization" else edit.path
-    assert all(f["path"].startswith((prefix, *edit.also)) for f in change["fields"]), result.evidence()
+    assert all(f["rest_path"].startswith((prefix, *edit.also)) for f in change["fields"]), result.evidence()
 
 
 # =============================================================================================================

@@ -13,12 +13,14 @@ import yaml
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import config_options
 from weavectl.core.export import export_document
-from weavectl.core.model import Action
+from weavectl.core.model import Action, Plan
 from weavectl.core.planner import PlanInput, build_plan
 from weavectl.core.version import parse_version
 from weavectl.core.yamldoc import Document
 from weavectl.errors import ExitCode, UsageError
-from weavectl.render.human import render_markdown, render_text
+from weavectl.render.human import render_text
+from weavectl.render.markdown import render_markdown
+from weavectl.render.values import Wording
 from weavectl.render.jsonplan import render_json
 from weavectl.run import Loaded, connect, injected_transport, load_config, make_plan
 
@@ -65,16 +67,51 @@ def export(files: tuple[str, ...], env_name: str | None, url: str | None, output
         click.echo(text, nl=False)
 
 
+def override_paths(environment: dict[str, Any]) -> dict[str, list[str]]:
+    """collection (lower-case) -> config paths of the leaves an environment overrides."""
+    out: dict[str, list[str]] = {}
+
+    def walk(value: Any, path: str, into: list[str]) -> None:
+        if isinstance(value, dict) and value:
+            for key, child in value.items():
+                walk(child, f"{path}.{key}" if path else str(key), into)
+        else:
+            into.append(path)
+
+    for name, settings in (environment.get("collections") or {}).items():
+        walk(settings, "", out.setdefault(str(name).lower(), []))
+    return out
+
+
+def _intended(plan: Plan, overrides: dict[str, list[str]]) -> dict[tuple[str, str], str]:
+    """(collection, config path) -> the override that explains the difference."""
+    from weavectl.render.jsonplan import plan_json
+
+    notes: dict[tuple[str, str], str] = {}
+    for change in plan_json(plan)["changes"]:
+        for f in change["fields"]:
+            for entry in overrides.get(change["collection"].lower(), []):
+                leaf = entry.split(" ", 1)[0]
+                if f["path"] == leaf or f["path"].startswith(leaf + ".") or leaf.startswith(f["path"] + "."):
+                    notes[(change["collection"], f["path"])] = f"intended: {entry}"
+    return notes
+
+
 @click.command(name="diff")
 @click.option("-f", "--file", "files", multiple=True, help="Config file or folder (repeatable).")
-@click.option("--from", "side_a", required=True, help="An environment of the file, or `file`.")
-@click.option("--to", "side_b", required=True, help="An environment of the file, or `file`.")
+@click.option("--from", "side_a", required=True, help="Whose definitions: an environment of the file, or `file`.")
+@click.option("--to", "side_b", required=True, help="Compared with: an environment of the file, or `file`.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 0 with no differences, 2 with differences.")
 def diff(files: tuple[str, ...], side_a: str, side_b: str, fmt: str, detailed_exitcode: bool) -> int:
-    """Compare two live clusters (dev against prod), or the file against one: what changes from A to B."""
+    """Compare two sides, read-only: what applying A's definitions (--from) to B (--to) would change.
+
+    A side is an environment of the file (its live cluster) or `file` (the file's definitions). Nothing is
+    written; per-environment overrides the file declares are marked as intended differences.
+    """
     if side_a == side_b:
         raise UsageError("--from and --to name the same side")
+    overrides: dict[str, list[str]] = {}
     if "file" in (side_a, side_b):
         env_name = side_b if side_a == "file" else side_a
         loaded = load_config(files, env_name, os.environ)
@@ -83,23 +120,33 @@ def diff(files: tuple[str, ...], side_a: str, side_b: str, fmt: str, detailed_ex
             plan = make_plan(loaded, client, environ=os.environ).plan
         finally:
             client.close()
-        plan.warnings.insert(0, f"comparing the file ({env_name} overrides) with environment {env_name}'s cluster")
+        lead = (f"Applying the file's definitions (with {env_name}'s overrides) to {env_name}'s cluster would:"
+                if side_a == "file" else
+                f"{env_name}'s cluster differs from the file (with {env_name}'s overrides); applying the file "
+                f"to {env_name} would:")
     else:
-        client_a, _ = _client_for(files, side_a, None)
-        client_b, _ = _client_for(files, side_b, None)
+        client_a, loaded_a = _client_for(files, side_a, None)
+        client_b, loaded_b = _client_for(files, side_b, None)
         try:
             live_a, live_b = client_a.read_state(), client_b.read_state()
         finally:
             client_a.close()
             client_b.close()
-        desired = export_document(live_b.classes, live_b.aliases, parse_version(live_b.version))
+        # The --from side's definitions, planned against the --to side's cluster: "promote A to B".
+        desired = export_document(live_a.classes, live_a.aliases, parse_version(live_a.version))
         plan = build_plan(PlanInput(
-            collections=desired["collections"], live_classes=live_a.classes, live_aliases=live_a.aliases,
-            live_modules=live_a.modules, server_url=f"{live_a.url} -> {live_b.url}", server_version=live_a.version,
+            collections=desired["collections"], live_classes=live_b.classes, live_aliases=live_b.aliases,
+            live_modules=live_b.modules, server_url=f"{live_a.url} -> {live_b.url}", server_version=live_b.version,
             prune=True, environment=f"{side_a} -> {side_b}",
         ))
-    click.echo(render_json(plan) if fmt == "json" else render_markdown(plan) if fmt == "markdown"
-               else render_text(plan, colour=sys.stdout.isatty()))
+        lead = f"Applying {side_a}'s definitions to {side_b} would:"
+        for side, loaded_side in ((side_a, loaded_a), (side_b, loaded_b)):
+            for coll, paths in override_paths(loaded_side.environment()).items():
+                overrides.setdefault(coll, []).extend(f"{p} (environments.{side} override)" for p in paths)
+    wording = Wording(lead=lead, read_only=True, title=f"weavectl diff {side_a} -> {side_b}",
+                      unmanaged="Only on the target (left alone)", intended=_intended(plan, overrides))
+    click.echo(render_json(plan) if fmt == "json" else render_markdown(plan, wording=wording)
+               if fmt == "markdown" else render_text(plan, colour=sys.stdout.isatty(), wording=wording))
     if detailed_exitcode and any(c.action is not Action.NOOP for c in plan.changes):
         return ExitCode.CHANGES_PRESENT
     return ExitCode.OK

@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-PLAN_FORMAT_VERSION = "1"
+from weavectl.core.paths import collection_value, config_path, config_text, config_value
+
+# 2: field paths in the config's vocabulary (`path`), the REST path beside them (`rest_path`), values as the
+# file writes them, and each create/replace's `definition` in the config's vocabulary.
+PLAN_FORMAT_VERSION = "2"
 
 
 class Action(StrEnum):
@@ -47,7 +51,13 @@ class FieldChange:
     reason: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"path": self.path, "before": self.before, "after": self.after, "kind": self.kind.value}
+        out: dict[str, Any] = {
+            "path": config_path(self.path, self.after if self.after is not None else self.before),
+            "rest_path": self.path,
+            "before": config_value(self.path, self.before),
+            "after": config_value(self.path, self.after),
+            "kind": self.kind.value,
+        }
         if self.reason:
             out["reason"] = self.reason
         return out
@@ -67,6 +77,10 @@ class Change:
     def forced_by(self) -> list[str]:
         return [f.path for f in self.fields if f.kind is FieldKind.IMMUTABLE]
 
+    def to_json_forced_by(self) -> list[str]:
+        return [config_path(f.path, f.after if f.after is not None else f.before) for f in self.fields
+                if f.kind is FieldKind.IMMUTABLE]
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "collection": self.collection,
@@ -75,12 +89,13 @@ class Change:
             "fields": [f.to_json() for f in self.fields],
         }
         if self.action is Action.REPLACE:
-            out["forced_by"] = self.forced_by
+            out["forced_by"] = self.to_json_forced_by()
         if self.warnings:
-            out["warnings"] = self.warnings
+            out["warnings"] = [config_text(w) for w in self.warnings]
         if self.errors:
             out["errors"] = self.errors
         if self.desired is not None:
+            out["definition"] = collection_value(self.desired)
             out["desired"] = self.desired
         if self.protect:
             out["protect"] = True
