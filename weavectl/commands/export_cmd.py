@@ -19,9 +19,9 @@ from weavectl.core.version import parse_version
 from weavectl.core.yamldoc import Document
 from weavectl.errors import ExitCode, UsageError
 from weavectl.render.human import render_text
+from weavectl.render.jsonplan import render_json
 from weavectl.render.markdown import render_markdown
 from weavectl.render.values import Wording
-from weavectl.render.jsonplan import render_json
 from weavectl.run import Loaded, connect, injected_transport, load_config, make_plan
 
 HEADER = ("# Exported by weavectl from {url} (Weaviate {version}). Key sources are placeholders: point them at\n"

@@ -77,7 +77,7 @@ def _banner(data: dict[str, Any], wording: Wording) -> list[str]:
     if protected:
         lines.append(f"> `protect: true` on {', '.join(f'`{n}`' for n in protected)}: apply refuses these even "
                      "with `--allow-destroy`.")
-    return lines + [""]
+    return [*lines, ""]
 
 
 def render_markdown(plan: Plan, *, wording: Wording = PLAN) -> str:

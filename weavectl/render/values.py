@@ -82,7 +82,7 @@ def block(value: Any, indent: int = 0) -> list[str]:
             sub = block(item, indent + 4)
             lines.append(f"{pad}    {str(key).ljust(width)} = {sub[0]}")
             lines += sub[1:]
-        return lines + [f"{pad}}}"]
+        return [*lines, f"{pad}}}"]
     assert isinstance(value, list)
     lines = ["["]
     for item in value:
@@ -90,7 +90,7 @@ def block(value: Any, indent: int = 0) -> list[str]:
         sub[-1] += ","
         lines.append(f"{pad}    {sub[0]}")
         lines += sub[1:]
-    return lines + [f"{pad}]"]
+    return [*lines, f"{pad}]"]
 
 
 def shown(value: Any) -> str:
