@@ -21,7 +21,7 @@ from weavectl.core.model import Action, Plan
 from weavectl.core.planner import PlanInput, build_plan, used_modules
 from weavectl.core.validate import make_validator, validate_documents
 from weavectl.core.yamldoc import Document
-from weavectl.errors import ConfigError, UsageError
+from weavectl.errors import ConfigError, KeySourceError, UsageError
 
 
 @dataclass
@@ -102,6 +102,40 @@ def resolve_keys(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict[str, 
                                base_dir=loaded.base_dir)
 
 
+KEY_USERS = "smoke, apply --smoke, and imports and queries that embed"
+
+
+def key_sources_status(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Resolve every declared key source the file's modules use: (values, one status record per source).
+
+    Records name the source and the collections that need it, never a value. Plan and apply write only schema,
+    so they do not need provider keys; an unresolved source is reported, and fails only what embeds.
+    """
+    sources = loaded.data.get("api_keys") or {}
+    users: dict[str, list[str]] = {}
+    for coll in loaded.data.get("collections") or []:
+        if not isinstance(coll, dict) or coll.get("state") == "absent":
+            continue
+        for module in used_modules(coll):
+            spec = catalog.lookup(module)
+            for cred in spec.all_credentials if spec else ():
+                if cred in sources and str(coll.get("name")) not in users.setdefault(cred, []):
+                    users[cred].append(str(coll.get("name")))
+    values: dict[str, str] = {}
+    status: list[dict[str, Any]] = []
+    for name in sorted(users):
+        record: dict[str, Any] = {"name": name, "source": secrets.describe(sources[name]),
+                                  "collections": sorted(users[name]), "needed_by": KEY_USERS}
+        try:
+            values[name] = secrets.resolve(sources[name], environ=environ, base_dir=loaded.base_dir)
+            record["resolved"] = True
+        except KeySourceError as exc:
+            record["resolved"] = False
+            record["problem"] = exc.message
+        status.append(record)
+    return values, status
+
+
 @dataclass
 class Planned:
     plan: Plan
@@ -114,13 +148,14 @@ class Planned:
 def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...] = (), prune: bool = False,
               environ: Mapping[str, str], strict: bool = False) -> Planned:
     live = client.read_state()
-    keys, key_errors = resolve_keys(loaded, environ)
+    keys, key_status = key_sources_status(loaded, environ)
     collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
     plan = build_plan(PlanInput(
         collections=collections, live_classes=live.classes, live_aliases=live.aliases,
         live_modules=live.modules, server_url=live.url, server_version=live.version, targets=list(targets),
-        prune=prune, environment=loaded.env_name, key_errors=key_errors, strict=strict,
+        prune=prune, environment=loaded.env_name, strict=strict,
     ))
+    plan.key_sources = key_status
     plan.warnings.extend(loaded.warnings)
     declared = loaded.data.get("api_keys") or {}
     specs = [s for coll in collections for m in used_modules(coll) if (s := catalog.lookup(m)) is not None]

@@ -4,7 +4,8 @@
    described by an equivalent weavectl file, plan to no changes.
 2. Each mutable field, changed in the file, plans an in-place update at the expected path.
 3. Each immutable field, changed in the file, plans a replace, naming the field.
-4. Preflight: modules the server lacks and key sources that do not resolve stop plan; key values never show.
+4. Preflight: modules the server lacks stop plan; key sources that do not resolve are reported, not fatal; key
+   values never show.
 5. Collections outside the file are listed as unmanaged, deleted only with --prune or `state: absent`.
 6. --out writes a plan file without any secret value.
 
@@ -1121,22 +1122,33 @@ def _two_provider_collection(name: str) -> dict[str, Any]:
     }}
 
 
-def test_unset_key_variable_is_an_error_naming_the_variable(
+def test_unset_key_variable_is_reported_not_fatal_and_names_the_variable(
     weaviate: WeaviateServer, collection_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """A pull-request plan runs without production keys: it exits 0 or 2 and says which keys will be needed."""
     monkeypatch.delenv("WEAVECTL_TEST_OPENAI_KEY", raising=False)
     monkeypatch.setenv("WEAVECTL_TEST_COHERE_KEY", COHERE_SECRET)
     keys = {"openai": {"env": "WEAVECTL_TEST_OPENAI_KEY"}, "cohere": {"env": "WEAVECTL_TEST_COHERE_KEY"}}
-    for fmt in ("json", "text"):
+    for fmt in ("json", "text", "markdown"):
         result = plan_one(weaviate, tmp_path, capsys, _two_provider_collection(collection_name), collection_name,
                           api_keys=keys, fmt=fmt)
-        assert result.code == 1, result.evidence()
-        assert "WEAVECTL_TEST_OPENAI_KEY" in result.out + result.err, result.evidence()
+        assert result.code == 2, result.evidence()
         assert COHERE_SECRET not in result.out + result.err
         if fmt == "json":
-            assert any("WEAVECTL_TEST_OPENAI_KEY" in e for e in result.data["errors"]), result.evidence()
-            assert not any("WEAVECTL_TEST_COHERE_KEY" in e for e in result.data["errors"]), result.evidence()
+            assert result.data["errors"] == [], result.evidence()
+            by_name = {k["name"]: k for k in result.data["key_sources"]}
+            assert by_name["openai"]["resolved"] is False
+            assert by_name["openai"]["problem"] == "environment variable WEAVECTL_TEST_OPENAI_KEY is not set"
+            assert by_name["openai"]["collections"] == [collection_name]
+            assert by_name["cohere"]["resolved"] is True
+        else:
+            assert ("openai: environment variable WEAVECTL_TEST_OPENAI_KEY is not set. Plan and apply do not need "
+                    "it; smoke, apply --smoke, and imports and queries that embed will") in result.out, result.out
+    _create_from_file(weaviate, _two_provider_collection(collection_name))
+    result = plan_one(weaviate, tmp_path, capsys, _two_provider_collection(collection_name), collection_name,
+                      api_keys=keys)
+    assert result.code == 0, result.evidence()  # no changes, no keys: still a clean plan
 
 
 @pytest.mark.parametrize("source", ["env", "command"])

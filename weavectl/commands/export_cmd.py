@@ -24,8 +24,12 @@ from weavectl.render.markdown import render_markdown
 from weavectl.render.values import Wording
 from weavectl.run import Loaded, connect, injected_transport, load_config, make_plan
 
-HEADER = ("# Exported by weavectl from {url} (Weaviate {version}). Key sources are placeholders: point them at\n"
-          "# your secrets. For editor completion add: # yaml-language-server: $schema=<`weavectl schema --path`>\n")
+HEADER = ("# Exported by weavectl from {url} (Weaviate {version}).\n"
+          "# For editor completion add: # yaml-language-server: $schema=<`weavectl schema --path`>\n")
+KEYS_NOTE = ("# Key sources (placeholders): each says where weavectl reads a provider key, never the key itself. As\n"
+             "# exported, each reads the environment variable shown: set it (export OPENAI_APIKEY=...) where smoke\n"
+             "# runs, or point it elsewhere: {{ file: ~/.secrets/openai }} or {{ command: \"vault kv get -field=key ...\" }}.\n"
+             "# plan and apply do not need provider keys; smoke and embedding imports/queries do.\n")
 
 
 def _client_for(files: tuple[str, ...], env_name: str | None, url: str | None) -> tuple[WeaviateClient, Loaded]:
@@ -37,8 +41,10 @@ def _client_for(files: tuple[str, ...], env_name: str | None, url: str | None) -
 
 
 def _dump(doc: dict[str, Any], url: str, version: str) -> str:
-    return HEADER.format(url=url, version=version) + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True,
-                                                                    width=120)
+    text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=120)
+    if "\napi_keys:" in text:
+        text = text.replace("\napi_keys:", "\n" + KEYS_NOTE.format() + "api_keys:", 1)
+    return HEADER.format(url=url, version=version) + text
 
 
 @click.command(name="export")

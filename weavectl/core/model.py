@@ -113,6 +113,9 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
     environment: str | None = None
     fingerprints: dict[str, str] = field(default_factory=dict)  # live definition hash per touched collection
+    # Where each provider key the file's modules send comes from, whether it resolved here, and who needs it.
+    # An unresolved source is not a plan error: only smoke (and imports/queries) need the key.
+    key_sources: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
@@ -137,4 +140,5 @@ class Plan:
             "errors": self.errors + [f"{c.collection}: {e}" for c in self.changes for e in c.errors],
             "warnings": self.warnings,
             "fingerprints": self.fingerprints,
+            "key_sources": self.key_sources,
         }

@@ -8,7 +8,17 @@ from typing import Any
 from weavectl.core.model import Plan
 from weavectl.core.redact import REDACTOR
 from weavectl.render.jsonplan import plan_json
-from weavectl.render.values import PLAN, Wording, block, counts_text, headline, inline, shown, vector_summaries
+from weavectl.render.values import (
+    PLAN,
+    Wording,
+    block,
+    counts_text,
+    headline,
+    inline,
+    key_source_lines,
+    shown,
+    vector_summaries,
+)
 
 _COLOURS = {"create": "32", "update": "33", "replace": "35", "delete": "31"}
 _SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-"}
@@ -94,6 +104,8 @@ def render_text(plan: Plan, *, colour: bool = False, wording: Wording = PLAN) ->
         lines.append(f"{wording.unmanaged}: {', '.join(data['unmanaged'])}")
     if not data["changes"]:
         lines.append("No differences." if wording.read_only else "No changes. The live cluster matches the file.")
+    if data["key_sources"]:
+        lines += ["Key sources:", *[f"  {line}" for line in key_source_lines(data["key_sources"])]]
     lines += [f"Warning: {w}" for w in data["warnings"]]
     lines += [_paint(f"Error: {e}", "31", colour) for e in data["errors"]]
     lines.append(summary_line(data["summary"], wording))

@@ -10,7 +10,7 @@ from weavectl.core.model import Plan
 from weavectl.core.redact import REDACTOR
 from weavectl.render.human import change_body
 from weavectl.render.jsonplan import plan_json
-from weavectl.render.values import PLAN, Wording, block, counts_text, headline, shown
+from weavectl.render.values import PLAN, Wording, block, counts_text, headline, key_source_lines, shown
 
 _ICONS = {"create": "➕", "update": "🔄", "replace": "♻️", "delete": "🗑️"}
 
@@ -108,6 +108,10 @@ def render_markdown(plan: Plan, *, wording: Wording = PLAN) -> str:
         lines += ["No differences." if wording.read_only else "No changes: the live cluster matches the file.", ""]
     if data["unmanaged"]:
         lines += [f"{wording.unmanaged}: {', '.join(f'`{n}`' for n in data['unmanaged'])}", ""]
+    if data["key_sources"]:
+        lines += ["**Key sources**", "", *[f"- {'✅' if s['resolved'] else '⏳'} {line}" for s, line in
+                                          zip(data["key_sources"], key_source_lines(data["key_sources"]),
+                                              strict=True)], ""]
     lines += [f"> ⚠️ {w}" for w in data["warnings"]]
     lines += [f"> ❌ {e}" for e in data["errors"]]
     return REDACTOR.scrub("\n".join(lines).rstrip("\n"))

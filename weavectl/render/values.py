@@ -119,3 +119,16 @@ def vector_summaries(definition: dict[str, Any]) -> list[str]:
     for name, vector in (definition.get("vectors") or {}).items():
         out.append(vector_summary(str(name), vector))
     return out
+
+
+def key_source_lines(sources: list[dict[str, Any]]) -> list[str]:
+    """One line per key source: resolved, or what is wrong and who will need it (never a value)."""
+    lines = []
+    for src in sources:
+        users = ", ".join(src["collections"])
+        if src["resolved"]:
+            lines.append(f"{src['name']}: {src['source']} resolves (used by {users})")
+        else:
+            lines.append(f"{src['name']}: {src['problem']}. Plan and apply do not need it; {src['needed_by']} "
+                         f"will ({users})")
+    return lines
