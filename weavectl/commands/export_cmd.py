@@ -26,10 +26,11 @@ from weavectl.run import Loaded, connect, injected_transport, load_config, make_
 
 HEADER = ("# Exported by weavectl from {url} (Weaviate {version}).\n"
           "# For editor completion add: # yaml-language-server: $schema=<`weavectl schema --path`>\n")
-KEYS_NOTE = ("# Key sources (placeholders): each says where weavectl reads a provider key, never the key itself. As\n"
-             "# exported, each reads the environment variable shown: set it (export OPENAI_APIKEY=...) where smoke\n"
-             "# runs, or point it elsewhere: {{ file: ~/.secrets/openai }} or {{ command: \"vault kv get -field=key ...\" }}.\n"
-             "# plan and apply do not need provider keys; smoke and embedding imports/queries do.\n")
+KEYS_NOTE = ("# Key sources (placeholders): each says where weavectl reads a provider key, never the key itself.\n"
+             "# As exported, each reads the environment variable shown: set it (export OPENAI_APIKEY=...)\n"
+             "# where smoke runs, or point it elsewhere: {{ file: ~/.secrets/openai }} or\n"
+             "# {{ command: \"vault kv get -field=key ...\" }}. plan and apply do not need provider keys;\n"
+             "# smoke and embedding imports/queries do.\n")
 
 
 def _client_for(files: tuple[str, ...], env_name: str | None, url: str | None) -> tuple[WeaviateClient, Loaded]:
