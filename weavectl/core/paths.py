@@ -80,8 +80,10 @@ def _vector_tail(parts: list[str]) -> str:
         return ""
     head, rest = parts[0], parts[1:]
     if head == "vectorizer":
-        if len(rest) <= 1:
-            return "vectorizer"
+        if not rest:
+            return "vectorizer"  # the module name itself
+        if len(rest) == 1:
+            return ""  # all of the module's settings: the vector entry
         return _join(_param_name(rest[0], rest[1]), *rest[2:])
     if head == "vectorIndexType":
         return "index.type"
