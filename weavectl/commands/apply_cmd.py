@@ -137,7 +137,9 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
         if report.failed is not None:
             click.echo(report.render(), err=True)
             return ExitCode.ERROR
-        click.echo(f"Apply complete: {len(report.done)} step(s).")
+        counts = plan.counts()
+        click.echo(f"Apply complete: {counts['create']} created, {counts['update']} updated, {counts['replace']} "
+                   f"replaced, {counts['delete']} deleted ({len(report.done)} step(s)).")
         after = make_plan(loaded, client, targets=targets, prune=prune, environ=environ).plan
         remaining = [c for c in after.changes if c.action is not Action.NOOP]
         if remaining:
