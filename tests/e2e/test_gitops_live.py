@@ -108,8 +108,7 @@ def test_gitops_workflow_steps_run_end_to_end(repo: Path, weaviate: WeaviateServ
         # Promotion (README): the same file to staging, then the direction-explicit diff of the two clusters.
         readme = (GITOPS / "README.md").read_text()
         staging = next(line for line in re.findall(r"^weavectl plan .*--env staging.*$", readme, flags=re.M))
-        promoted = _bash(staging.replace("weaviate/", "weaviate/"), repo, {**env, **keys,
-                                                                         "WEAVIATE_GRPC_ADDRESS": weaviate.grpc_address})
+        promoted = _bash(staging, repo, {**env, **keys, "WEAVIATE_GRPC_ADDRESS": weaviate.grpc_address})
         assert promoted.returncode == 0, promoted.stdout + promoted.stderr
         diff = _bash("weavectl diff -f weaviate/ --from staging --to prod --detailed-exitcode", repo, env)
         assert diff.returncode == 0, diff.stdout + diff.stderr
