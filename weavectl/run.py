@@ -156,6 +156,7 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
         prune=prune, environment=loaded.env_name, strict=strict,
     ))
     plan.key_sources = key_status
+    apply_external(plan, loaded.data.get("external") or [], collections, live.classes)
     plan.warnings.extend(loaded.warnings)
     declared = loaded.data.get("api_keys") or {}
     specs = [s for coll in collections for m in used_modules(coll) if (s := catalog.lookup(m)) is not None]
@@ -170,6 +171,32 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
         _check_hidden_collections(plan, client)
     by_name = {str(c.get("class")): c for c in live.classes}
     return Planned(plan, loaded, client, keys, by_name)
+
+
+def apply_external(plan: Plan, external: list[str], collections: list[dict[str, Any]],
+              live_classes: list[dict[str, Any]]) -> None:
+    """Collections the file lists under `external:` are someone else's: never unmanaged, never pruned; a
+    reference to one that does not exist (yet) is an error, since Weaviate refuses such a property."""
+    wanted = {str(n).lower() for n in external}
+    if not wanted:
+        return
+    declared = {str(c.get("name", "")).lower() for c in collections}
+    wanted -= declared  # also declared in these files (a folder holding both): ours after all
+    live = {str(c.get("class", "")).lower(): str(c.get("class")) for c in live_classes}
+    plan.external = sorted(live[n] for n in wanted if n in live)
+    plan.unmanaged = [n for n in plan.unmanaged if n.lower() not in wanted]
+    pruned = [c for c in plan.changes if c.action is Action.DELETE and c.collection.lower() in wanted
+              and c.collection.lower() not in declared]
+    for change in pruned:
+        plan.changes.remove(change)
+        plan.fingerprints.pop(change.collection, None)
+    for coll in collections:
+        for prop in coll.get("properties") or []:
+            targets = prop.get("target_collection") if isinstance(prop, dict) else None
+            for target in [targets] if isinstance(targets, str) else targets or []:
+                if str(target).lower() in wanted and str(target).lower() not in live:
+                    plan.errors.append(f"{coll.get('name')}: property {prop.get('name')} references {target}, "
+                                       "listed as external, which does not exist on the server: create it first")
 
 
 def _check_hidden_collections(plan: Plan, client: WeaviateClient) -> None:

@@ -19,7 +19,7 @@ from weavectl.core.rest import to_rest
 from weavectl.render.human import render_text
 from weavectl.render.jsonplan import render_json
 from weavectl.render.markdown import render_markdown
-from weavectl.run import key_sources_status, load_config
+from weavectl.run import apply_external, key_sources_status, load_config
 
 CASES = Path(__file__).resolve().parent.parent / "cases" / "plan"
 UPDATE = os.environ.get("WEAVECTL_UPDATE_GOLDENS") == "1"
@@ -72,5 +72,6 @@ def render_case(case: Path) -> dict[str, str]:
         prune=bool(options.get("prune")),
     ))
     plan.key_sources = key_sources_status(loaded, {})[1]
+    apply_external(plan, loaded.data.get("external") or [], loaded.data["collections"], live["classes"])
     return {"plan.txt": render_text(plan) + "\n", "plan.md": render_markdown(plan) + "\n",
             "plan.json": render_json(plan) + "\n"}

@@ -291,5 +291,12 @@ def export_document(classes: list[dict[str, Any]], aliases: list[dict[str, str]]
     doc: dict[str, Any] = {"version": 1}
     if api_keys:
         doc["api_keys"] = dict(sorted(api_keys.items()))
+    # Referenced but not exported (--collection): owned elsewhere, so the file still validates on its own.
+    exported = {str(c["name"]).lower() for c in collections}
+    external = sorted({str(t) for c in collections for p in c.get("properties") or []
+                       for t in ([p["target_collection"]] if isinstance(p.get("target_collection"), str)
+                                 else p.get("target_collection") or []) if str(t).lower() not in exported})
+    if external:
+        doc["external"] = external
     doc["collections"] = collections
     return doc

@@ -109,6 +109,7 @@ class Plan:
     changes: list[Change]
     unchanged: list[str] = field(default_factory=list)
     unmanaged: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)  # declared elsewhere (`external:`): never touched
     errors: list[str] = field(default_factory=list)  # preflight and version problems, reported together
     warnings: list[str] = field(default_factory=list)
     environment: str | None = None
@@ -137,6 +138,7 @@ class Plan:
             "changes": [c.to_json() for c in self.changes if c.action is not Action.NOOP],
             "unchanged": self.unchanged,
             "unmanaged": self.unmanaged,
+            "external": self.external,
             "errors": self.errors + [f"{c.collection}: {e}" for c in self.changes for e in c.errors],
             "warnings": self.warnings,
             "fingerprints": self.fingerprints,

@@ -327,6 +327,11 @@ def build_schema() -> dict[str, Any]:
         },
         "environments": {"type": "object", "additionalProperties": {"$ref": "#/$defs/environment"}},
         "collections": {"type": "array", "items": {"$ref": "#/$defs/collection"}},
+        "external": {
+            "type": "array", "items": {"type": "string", "minLength": 1},
+            "description": "collections this file references but does not own (declared elsewhere): "
+                           "cross-references to them validate; plan never lists, prunes or changes them",
+        },
     }, required=("version",))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

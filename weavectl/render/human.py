@@ -102,6 +102,8 @@ def render_text(plan: Plan, *, colour: bool = False, wording: Wording = PLAN) ->
         lines.append("")
     if data["unmanaged"]:
         lines.append(f"{wording.unmanaged}: {', '.join(data['unmanaged'])}")
+    if data.get("external"):
+        lines.append(f"External (declared elsewhere; never touched): {', '.join(data['external'])}")
     if not data["changes"]:
         lines.append("No differences." if wording.read_only else "No changes. The live cluster matches the file.")
     if data["key_sources"]:

@@ -108,6 +108,9 @@ def render_markdown(plan: Plan, *, wording: Wording = PLAN) -> str:
         lines += ["No differences." if wording.read_only else "No changes: the live cluster matches the file.", ""]
     if data["unmanaged"]:
         lines += [f"{wording.unmanaged}: {', '.join(f'`{n}`' for n in data['unmanaged'])}", ""]
+    if data.get("external"):
+        lines += [f"External (declared elsewhere; never touched): {', '.join(f'`{n}`' for n in data['external'])}",
+                  ""]
     if data["key_sources"]:
         lines += ["**Key sources**", "", *[f"- {'✅' if s['resolved'] else '⏳'} {line}" for s, line in
                                           zip(data["key_sources"], key_source_lines(data["key_sources"]),
