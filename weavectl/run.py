@@ -14,10 +14,12 @@ import httpx
 from weavectl.adapters import secrets
 from weavectl.adapters.files import config_paths, load_documents
 from weavectl.adapters.schemas import config_validator
+from weavectl.adapters.state import StateStore
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.core import catalog
 from weavectl.core.diagnostics import Diagnostics
 from weavectl.core.model import Action, Plan
+from weavectl.core.ownership import DEFAULT_OWNER, OWNER_KIND, hide_state_collection, restrict_prune
 from weavectl.core.planner import PlanInput, build_plan, used_modules
 from weavectl.core.validate import validate_documents
 from weavectl.core.yamldoc import Document
@@ -157,6 +159,11 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
     ))
     plan.key_sources = key_status
     apply_external(plan, loaded.data.get("external") or [], collections, live.classes)
+    hide_state_collection(plan)
+    if prune:
+        records = {key: data for key, data in StateStore(client).list(OWNER_KIND)}
+        absent = {str(c.get("name", "")).lower() for c in collections if c.get("state") == "absent"}
+        restrict_prune(plan, owner(loaded), records, absent)
     plan.warnings.extend(loaded.warnings)
     declared = loaded.data.get("api_keys") or {}
     specs = [s for coll in collections for m in used_modules(coll) if (s := catalog.lookup(m)) is not None]
@@ -171,6 +178,23 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
         _check_hidden_collections(plan, client)
     by_name = {str(c.get("class")): c for c in live.classes}
     return Planned(plan, loaded, client, keys, by_name)
+
+
+def owner(loaded: Loaded) -> str:
+    return str(loaded.data.get("owner") or DEFAULT_OWNER)
+
+
+def record_ownership(loaded: Loaded, client: WeaviateClient, plan: Plan) -> None:
+    """After a successful apply: the collections it converged are this configuration's (recorded in the
+    cluster); the ones it deleted are no one's."""
+    store = StateStore(client)
+    me = owner(loaded)
+    converged = [c.collection for c in plan.changes if c.action is not Action.DELETE] + list(plan.unchanged)
+    for name in sorted(set(converged)):
+        store.put(OWNER_KIND, name.lower(), {"owner": me, "collection": name})
+    for change in plan.changes:
+        if change.action is Action.DELETE:
+            store.delete(OWNER_KIND, change.collection.lower())
 
 
 def apply_external(plan: Plan, external: list[str], collections: list[dict[str, Any]],

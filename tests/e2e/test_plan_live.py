@@ -41,6 +41,7 @@ from tests.support.plan_helpers import (
     run_plan,
     write_config,
 )
+from weavectl.cli import run_cli
 from weavectl.core.rest import to_rest
 from weavectl.devserver import WeaviateServer
 
@@ -1190,10 +1191,29 @@ def test_collection_not_in_the_file_is_unmanaged_and_deleted_only_with_prune(
     assert other in result.data["unmanaged"], result.evidence()
     assert result.data["changes"] == [], result.evidence()
 
+    # Made by hand, so no configuration owns it: prune leaves it alone and says so.
+    pruned = run_plan(weaviate, cfg, capsys, [collection_name, other], "--prune")
+    assert pruned.code == 0 and pruned.data["changes"] == [], pruned.evidence()
+    assert pruned.data["left_alone"] == [f"{other} (no ownership record: weavectl did not create or adopt it "
+                                         "for this configuration)"], pruned.evidence()
+
+    # Owned by another configuration: still left alone.
+    theirs = write_config(tmp_path, [managed, {"name": other, "properties": copy.deepcopy(TEXT_PROPS_YAML)}],
+                          filename="theirs.yaml")
+    theirs.write_text("owner: team-b\n" + theirs.read_text())
+    assert run_cli(["apply", "-f", str(theirs), "--url", weaviate.url, "--auto-approve", "--target", other]) == 0
+    pruned = run_plan(weaviate, cfg, capsys, [collection_name, other], "--prune")
+    assert pruned.data["changes"] == [] and pruned.data["left_alone"] == [f"{other} (owned by 'team-b')"], \
+        pruned.evidence()
+
+    # Applied (adopted) by this configuration, then dropped from its file: prune deletes it.
+    ours = write_config(tmp_path, [managed, {"name": other, "properties": copy.deepcopy(TEXT_PROPS_YAML)}],
+                        filename="ours.yaml")
+    assert run_cli(["apply", "-f", str(ours), "--url", weaviate.url, "--auto-approve", "--target", other]) == 0
     pruned = run_plan(weaviate, cfg, capsys, [collection_name, other], "--prune")
     assert pruned.code == 2, pruned.evidence()
     assert [(c["collection"], c["action"]) for c in pruned.data["changes"]] == [(other, "delete")], pruned.evidence()
-    assert other not in pruned.data["unmanaged"]
+    assert other not in pruned.data["unmanaged"] and pruned.data["left_alone"] == []
     assert pruned.change(other)["destroys_data"] is True  # type: ignore[index]
 
 

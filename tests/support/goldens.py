@@ -1,5 +1,6 @@
 """Golden plan cases: tests/cases/plan/<name>/ holds before.yaml (what is created on the server first),
-config.yaml (the file planned), options.json (plan flags), live.json (the live definitions a real server
+config.yaml (the file planned), options.json (plan flags; `owners`: the ownership records prune reads),
+live.json (the live definitions a real server
 returned for before.yaml, recorded with WEAVECTL_UPDATE_GOLDENS=1) and the expected plan.txt, plan.md and
 plan.json, rendered offline from config.yaml and live.json.
 """
@@ -14,12 +15,13 @@ from typing import Any
 import httpx
 import yaml
 
+from weavectl.core.ownership import restrict_prune
 from weavectl.core.planner import PlanInput, build_plan
 from weavectl.core.rest import to_rest
 from weavectl.render.human import render_text
 from weavectl.render.jsonplan import render_json
 from weavectl.render.markdown import render_markdown
-from weavectl.run import apply_external, key_sources_status, load_config
+from weavectl.run import apply_external, key_sources_status, load_config, owner
 
 CASES = Path(__file__).resolve().parent.parent / "cases" / "plan"
 UPDATE = os.environ.get("WEAVECTL_UPDATE_GOLDENS") == "1"
@@ -73,5 +75,8 @@ def render_case(case: Path) -> dict[str, str]:
     ))
     plan.key_sources = key_sources_status(loaded, {})[1]
     apply_external(plan, loaded.data.get("external") or [], loaded.data["collections"], live["classes"])
+    if options.get("prune"):  # the ownership records apply would have left in WeavectlState
+        absent = {str(c["name"]).lower() for c in loaded.data["collections"] if c.get("state") == "absent"}
+        restrict_prune(plan, owner(loaded), options.get("owners") or {}, absent)
     return {"plan.txt": render_text(plan) + "\n", "plan.md": render_markdown(plan) + "\n",
             "plan.json": render_json(plan) + "\n"}

@@ -14,6 +14,7 @@ from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import config_options
 from weavectl.core.export import export_document
 from weavectl.core.model import Action, Plan
+from weavectl.core.ownership import hide_state_collection
 from weavectl.core.planner import PlanInput, build_plan
 from weavectl.core.version import parse_version
 from weavectl.core.yamldoc import Document
@@ -146,6 +147,7 @@ def diff(files: tuple[str, ...], side_a: str, side_b: str, fmt: str, detailed_ex
             live_modules=live_b.modules, server_url=f"{live_a.url} -> {live_b.url}", server_version=live_b.version,
             prune=True, environment=f"{side_a} -> {side_b}",
         ))
+        hide_state_collection(plan)  # weavectl's own records differ per cluster by design
         lead = f"Applying {side_a}'s definitions to {side_b} would:"
         for side, loaded_side in ((side_a, loaded_a), (side_b, loaded_b)):
             for coll, paths in override_paths(loaded_side.environment()).items():

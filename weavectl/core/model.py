@@ -110,6 +110,7 @@ class Plan:
     unchanged: list[str] = field(default_factory=list)
     unmanaged: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)  # declared elsewhere (`external:`): never touched
+    left_alone: list[str] = field(default_factory=list)  # --prune: live, not this configuration's, with why
     errors: list[str] = field(default_factory=list)  # preflight and version problems, reported together
     warnings: list[str] = field(default_factory=list)
     environment: str | None = None
@@ -139,6 +140,7 @@ class Plan:
             "unchanged": self.unchanged,
             "unmanaged": self.unmanaged,
             "external": self.external,
+            "left_alone": self.left_alone,
             "errors": self.errors + [f"{c.collection}: {e}" for c in self.changes for e in c.errors],
             "warnings": self.warnings,
             "fingerprints": self.fingerprints,

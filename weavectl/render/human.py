@@ -102,6 +102,8 @@ def render_text(plan: Plan, *, colour: bool = False, wording: Wording = PLAN) ->
         lines.append("")
     if data["unmanaged"]:
         lines.append(f"{wording.unmanaged}: {', '.join(data['unmanaged'])}")
+    if data.get("left_alone"):
+        lines.append(f"--prune leaves alone (not known to be this configuration's): {', '.join(data['left_alone'])}")
     if data.get("external"):
         lines.append(f"External (declared elsewhere; never touched): {', '.join(data['external'])}")
     if not data["changes"]:

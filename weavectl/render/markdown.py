@@ -108,6 +108,9 @@ def render_markdown(plan: Plan, *, wording: Wording = PLAN) -> str:
         lines += ["No differences." if wording.read_only else "No changes: the live cluster matches the file.", ""]
     if data["unmanaged"]:
         lines += [f"{wording.unmanaged}: {', '.join(f'`{n}`' for n in data['unmanaged'])}", ""]
+    if data.get("left_alone"):
+        lines += ["`--prune` leaves alone (not known to be this configuration's): "
+                  + ", ".join(f"`{n}`" for n in data["left_alone"]), ""]
     if data.get("external"):
         lines += [f"External (declared elsewhere; never touched): {', '.join(f'`{n}`' for n in data['external'])}",
                   ""]
