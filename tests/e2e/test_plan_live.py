@@ -1146,9 +1146,11 @@ def test_unset_key_variable_is_reported_not_fatal_and_names_the_variable(
         else:
             assert ("openai: environment variable WEAVECTL_TEST_OPENAI_KEY is not set. Plan and apply do not need "
                     "it; smoke, apply --smoke, and imports and queries that embed will") in result.out, result.out
-    _create_from_file(weaviate, _two_provider_collection(collection_name))
-    result = plan_one(weaviate, tmp_path, capsys, _two_provider_collection(collection_name), collection_name,
-                      api_keys=keys)
+    existing = _two_provider_collection(collection_name)
+    for vector in existing["vectors"].values():
+        vector["index"] = {"type": "hnsw"}  # 1.32/1.35 need the index type sent
+    _create_from_file(weaviate, existing)
+    result = plan_one(weaviate, tmp_path, capsys, existing, collection_name, api_keys=keys)
     assert result.code == 0, result.evidence()  # no changes, no keys: still a clean plan
 
 
