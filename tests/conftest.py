@@ -52,8 +52,17 @@ def weaviate(providers: LocalProviders) -> Iterator[WeaviateServer]:
 
 @pytest.fixture(scope="session")
 def weaviate_async(providers: LocalProviders) -> Iterator[WeaviateServer]:
-    """A real node with ASYNC_INDEXING=true, which the dynamic vector index needs (started only if used)."""
-    server = WeaviateServer(env={"ASYNC_INDEXING": "true"}).start()
+    """A real node with ASYNC_INDEXING=true, which the dynamic vector index needs (started only if used).
+
+    Anonymous access stays on; the admin key is accepted too, for Weaviate Embeddings (it forwards the caller's
+    key to the provider), and text2vec-transformers points at the local provider.
+    """
+    server = WeaviateServer(
+        modules=(*DEFAULT_MODULES, "text2vec-transformers"),
+        env={"ASYNC_INDEXING": "true", "TRANSFORMERS_INFERENCE_API": providers["transformers"].url,
+             "AUTHENTICATION_APIKEY_ENABLED": "true", "AUTHENTICATION_APIKEY_ALLOWED_KEYS": WEAVIATE_ADMIN_KEY,
+             "AUTHENTICATION_APIKEY_USERS": "user0"},
+    ).start()
     _started.append(server)
     yield server
     server.stop()

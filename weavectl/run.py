@@ -148,14 +148,14 @@ class Planned:
 
 
 def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...] = (), prune: bool = False,
-              environ: Mapping[str, str], strict: bool = False) -> Planned:
+              environ: Mapping[str, str], replace: tuple[str, ...] = ()) -> Planned:
     live = client.read_state()
     keys, key_status = key_sources_status(loaded, environ)
     collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
     plan = build_plan(PlanInput(
         collections=collections, live_classes=live.classes, live_aliases=live.aliases,
         live_modules=live.modules, server_url=live.url, server_version=live.version, targets=list(targets),
-        prune=prune, environment=loaded.env_name, strict=strict,
+        prune=prune, environment=loaded.env_name, replace=list(replace),
     ))
     plan.key_sources = key_status
     apply_external(plan, loaded.data.get("external") or [], collections, live.classes)

@@ -112,7 +112,7 @@ def test_gitops_workflow_steps_run_end_to_end(repo: Path, weaviate: WeaviateServ
         assert promoted.returncode == 0, promoted.stdout + promoted.stderr
         diff = _bash("weavectl diff -f weaviate/ --from staging --to prod --detailed-exitcode", repo, env)
         assert diff.returncode == 0, diff.stdout + diff.stderr
-        assert "Applying staging's definitions to prod would:" in diff.stdout
+        assert "Read-only. Applying staging's definitions to prod would change" in diff.stdout
     finally:
         for server in (weaviate, weaviate_auth):
             httpx.delete(f"{server.url}/v1/schema/Document", headers=server.headers())

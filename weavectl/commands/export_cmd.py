@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -12,10 +13,8 @@ import yaml
 
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import config_options
+from weavectl.core.compare import Difference, compare, mark_expected
 from weavectl.core.export import export_document
-from weavectl.core.model import Action, Plan
-from weavectl.core.ownership import hide_state_collection
-from weavectl.core.planner import PlanInput, build_plan
 from weavectl.core.version import parse_version
 from weavectl.core.yamldoc import Document
 from weavectl.errors import ExitCode, UsageError
@@ -75,51 +74,21 @@ def export(files: tuple[str, ...], env_name: str | None, url: str | None, output
         click.echo(text, nl=False)
 
 
-def override_paths(environment: dict[str, Any]) -> dict[str, list[str]]:
-    """collection (lower-case) -> config paths of the leaves an environment overrides."""
-    out: dict[str, list[str]] = {}
-
-    def walk(value: Any, path: str, into: list[str]) -> None:
-        if isinstance(value, dict) and value:
-            for key, child in value.items():
-                walk(child, f"{path}.{key}" if path else str(key), into)
-        else:
-            into.append(path)
-
-    for name, settings in (environment.get("collections") or {}).items():
-        walk(settings, "", out.setdefault(str(name).lower(), []))
-    return out
-
-
-def _intended(plan: Plan, overrides: dict[str, list[str]]) -> dict[tuple[str, str], str]:
-    """(collection, config path) -> the override that explains the difference."""
-    from weavectl.render.jsonplan import plan_json
-
-    notes: dict[tuple[str, str], str] = {}
-    for change in plan_json(plan)["changes"]:
-        for f in change["fields"]:
-            for entry in overrides.get(change["collection"].lower(), []):
-                leaf = entry.split(" ", 1)[0]
-                if f["path"] == leaf or f["path"].startswith(leaf + ".") or leaf.startswith(f["path"] + "."):
-                    notes[(change["collection"], f["path"])] = f"intended: {entry}"
-    return notes
-
-
 @click.command(name="diff")
 @click.option("-f", "--file", "files", multiple=True, help="Config file or folder (repeatable).")
 @click.option("--from", "side_a", required=True, help="Whose definitions: an environment of the file, or `file`.")
 @click.option("--to", "side_b", required=True, help="Compared with: an environment of the file, or `file`.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-@click.option("--detailed-exitcode", is_flag=True, help="Exit 0 with no differences, 2 with differences.")
+@click.option("--detailed-exitcode", is_flag=True,
+              help="Exit 0 with no differences (or only those the file's overrides predict), 2 otherwise.")
 def diff(files: tuple[str, ...], side_a: str, side_b: str, fmt: str, detailed_exitcode: bool) -> int:
-    """Compare two sides, read-only: what applying A's definitions (--from) to B (--to) would change.
+    """Compare, read-only: what applying A's definitions (--from) to B (--to) would change.
 
-    A side is an environment of the file (its live cluster) or `file` (the file's definitions). Nothing is
-    written; per-environment overrides the file declares are marked as intended differences.
+    A and B are environments of the file (their live clusters) or `file`. Nothing is written; differences the
+    file's per-environment overrides explain are marked as intended.
     """
     if side_a == side_b:
         raise UsageError("--from and --to name the same side")
-    overrides: dict[str, list[str]] = {}
     if "file" in (side_a, side_b):
         env_name = side_b if side_a == "file" else side_a
         loaded = load_config(files, env_name, os.environ)
@@ -132,30 +101,54 @@ def diff(files: tuple[str, ...], side_a: str, side_b: str, fmt: str, detailed_ex
                 if side_a == "file" else
                 f"{env_name}'s cluster differs from the file (with {env_name}'s overrides); applying the file "
                 f"to {env_name} would:")
-    else:
-        client_a, loaded_a = _client_for(files, side_a, None)
-        client_b, loaded_b = _client_for(files, side_b, None)
-        try:
-            live_a, live_b = client_a.read_state(), client_b.read_state()
-        finally:
-            client_a.close()
-            client_b.close()
-        # The --from side's definitions, planned against the --to side's cluster: "promote A to B".
-        desired = export_document(live_a.classes, live_a.aliases, parse_version(live_a.version))
-        plan = build_plan(PlanInput(
-            collections=desired["collections"], live_classes=live_b.classes, live_aliases=live_b.aliases,
-            live_modules=live_b.modules, server_url=f"{live_a.url} -> {live_b.url}", server_version=live_b.version,
-            prune=True, environment=f"{side_a} -> {side_b}",
-        ))
-        hide_state_collection(plan)  # weavectl's own records differ per cluster by design
-        lead = f"Applying {side_a}'s definitions to {side_b} would:"
-        for side, loaded_side in ((side_a, loaded_a), (side_b, loaded_b)):
-            for coll, paths in override_paths(loaded_side.environment()).items():
-                overrides.setdefault(coll, []).extend(f"{p} (environments.{side} override)" for p in paths)
-    wording = Wording(lead=lead, read_only=True, title=f"weavectl diff {side_a} -> {side_b}",
-                      unmanaged="Only on the target (left alone)", intended=_intended(plan, overrides))
-    click.echo(render_json(plan) if fmt == "json" else render_markdown(plan, wording=wording)
-               if fmt == "markdown" else render_text(plan, colour=sys.stdout.isatty(), wording=wording))
-    if detailed_exitcode and any(c.action is not Action.NOOP for c in plan.changes):
+        wording = Wording(lead=lead, read_only=True, title=f"weavectl diff {side_a} -> {side_b}")
+        click.echo(render_json(plan) if fmt == "json" else render_markdown(plan, wording=wording)
+                   if fmt == "markdown" else render_text(plan, colour=sys.stdout.isatty(), wording=wording))
+        return ExitCode.CHANGES_PRESENT if detailed_exitcode and plan.has_drift else ExitCode.OK
+    client_a, loaded_a = _client_for(files, side_a, None)
+    client_b, loaded_b = _client_for(files, side_b, None)
+    try:
+        live_a, live_b = client_a.read_state(), client_b.read_state()
+    finally:
+        client_a.close()
+        client_b.close()
+    found = compare(export_document(live_a.classes, live_a.aliases, parse_version(live_a.version))["collections"],
+                    export_document(live_b.classes, live_b.aliases, parse_version(live_b.version))["collections"])
+    if files:
+        found = mark_expected(found, loaded_a.data.get("collections") or [], loaded_b.data.get("collections") or [])
+    sides = {"a": {"name": side_a, "url": live_a.url, "version": live_a.version},
+             "b": {"name": side_b, "url": live_b.url, "version": live_b.version}}
+    click.echo(render_differences(sides, found, fmt))
+    if detailed_exitcode and any(not d.expected for d in found):
         return ExitCode.CHANGES_PRESENT
     return ExitCode.OK
+
+
+def render_differences(sides: dict[str, dict[str, str]], found: list[Difference], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps({"from": sides["a"], "to": sides["b"], "differences": [d.to_json() for d in found],
+                           "summary": {"differences": len(found),
+                                       "expected": sum(d.expected for d in found)}}, indent=2, default=str)
+    a, b = sides["a"], sides["b"]
+    lines = [f"{a['name']} ({a['url']}, Weaviate {a['version']}) -> {b['name']} ({b['url']}, Weaviate "
+             f"{b['version']})", "",
+             f"Read-only. Applying {a['name']}'s definitions to {b['name']} would change (each line: "
+             f"{a['name']}'s value -> {b['name']}'s value now):", ""]
+    current = None
+    for d in found:
+        if d.collection != current:
+            current = d.collection
+            lines.append(f"  {d.collection}")
+        what = d.path or "collection"
+        note = "   # intended: the file's per-environment overrides differ here" if d.expected else ""
+        lines.append(f"    {'=' if d.expected else '~'} {what}: {_short(d.a)} -> {_short(d.b)}{note}")
+    expected = sum(d.expected for d in found)
+    lines += ["", f"{len(found)} difference(s), {expected} intended by per-environment overrides. Nothing was "
+              "changed." if found else "No differences."]
+    text = "\n".join(lines)
+    return f"```diff\n{text}\n```" if fmt == "markdown" else text
+
+
+def _short(value: Any) -> str:
+    text = value if isinstance(value, str) and value.startswith("(") else json.dumps(value, default=str)
+    return text if len(text) <= 100 else text[:97] + "..."

@@ -1,4 +1,5 @@
-"""Plan paths and values in the config's vocabulary: REST path <-> config path, REST value -> config value.
+"""Plan paths and values in the config's vocabulary: REST path <-> config path, REST value -> config value;
+and the `ignore_changes` paths a file names, checked against the config's JSON Schema.
 
 Pure. The differ works in Weaviate's REST shape (`invertedIndexConfig.bm25.b`,
 `vectorConfig.main.vectorizer.text2vec-openai.model`); people read the file's words (`inverted_index.bm25.b`,
@@ -13,6 +14,7 @@ import re
 from typing import Any
 
 from weavectl.core import catalog
+from weavectl.core.diagnostics import Diagnostics
 from weavectl.core.rest import (
     PROPERTY_KEYS,
     PROPERTY_MODULE_FLAGS,
@@ -21,6 +23,8 @@ from weavectl.core.rest import (
     VECTOR_KEYS,
     camel,
 )
+from weavectl.core.suggest import did_you_mean
+from weavectl.core.yamldoc import Document
 
 _SECTION_BY_REST = {rest: key for key, rest in SECTIONS}
 _SECTION_BY_CONFIG = dict(SECTIONS)
@@ -101,7 +105,7 @@ def _property_tail(parts: list[str], value: Any = None) -> str:
     if head in _PROPERTY_BY_REST:
         return _PROPERTY_BY_REST[head]
     if head == "moduleConfig" and len(rest) >= 2 and rest[1] in _PROPERTY_FLAG_BY_REST:
-        return f"{_PROPERTY_FLAG_BY_REST[rest[1]]}.{rest[0]}"
+        return _PROPERTY_FLAG_BY_REST[rest[1]]  # written once for all the collection's modules
     if head == "moduleConfig":
         return _join("module_config", *rest)
     if head == "nestedProperties":
@@ -113,9 +117,11 @@ def _is_reference(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(t, str) and t[:1].isupper() for t in value)
 
 
-def config_path(rest_path: str, value: Any = None) -> str:
+def config_path(rest_path: str, live: dict[str, Any] | None = None, *, value: Any = None) -> str:
     """`vectorConfig.main.vectorizer.text2vec-openai.model` -> `vectors.main.model`, and so on for every path
-    the differ writes. `value` (a before or after) tells a reference's dataType from a plain one."""
+    the differ writes (also the paths `ignore_changes` names). `value` (a before or after) tells a reference's
+    dataType from a plain one; `live` is accepted for callers that have the class at hand (unused: a module's
+    kind, from the catalogue, says where its class-level settings belong)."""
     parts = rest_path.split(".")
     head, rest = parts[0], parts[1:]
     if head == "properties" and rest:
@@ -134,7 +140,7 @@ def config_path(rest_path: str, value: Any = None) -> str:
         return _join("module_config", *rest)
     if head in _SECTION_BY_REST:
         return _join(_SECTION_BY_REST[head], *map(snake, rest))
-    return rest_path
+    return ".".join(snake(p) for p in parts)
 
 
 def rest_path(path: str, desired: dict[str, Any]) -> str:
@@ -143,7 +149,9 @@ def rest_path(path: str, desired: dict[str, Any]) -> str:
     parts = path.split(".")
     head, rest = parts[0], parts[1:]
     if head == "properties" and rest:
-        return _join("properties", rest[0], _rest_property_tail(rest[1:], desired))
+        props = desired.get("properties") or []
+        prop: dict[str, Any] = next((p for p in props if str(p.get("name")).lower() == rest[0].lower()), {})
+        return _join("properties", rest[0], _rest_property_tail(rest[1:], prop))
     if head == "vectors" and rest:
         vector = (desired.get("vectorConfig") or {}).get(rest[0]) or {}
         module = next(iter(vector.get("vectorizer") or {}), "none")
@@ -199,14 +207,19 @@ def _rest_index_tail(parts: list[str], config: dict[str, Any]) -> str:
     return _join(*map(camel, parts))
 
 
+def _property_flag_module(prop: dict[str, Any], flag: str) -> str:
+    return next((m for m, v in (prop.get("moduleConfig") or {}).items() if isinstance(v, dict) and flag in v), "")
+
+
 def _rest_property_tail(parts: list[str], desired: dict[str, Any]) -> str:
     if not parts:
         return ""
     head, rest = parts[0], parts[1:]
     if head in ("data_type", "target_collection"):
         return "dataType"
-    if head in _PROPERTY_FLAG_BY_CONFIG and rest:
-        return _join("moduleConfig", rest[0], _PROPERTY_FLAG_BY_CONFIG[head])
+    if head in _PROPERTY_FLAG_BY_CONFIG:
+        module = rest[0] if rest else _property_flag_module(desired, _PROPERTY_FLAG_BY_CONFIG[head])
+        return _join("moduleConfig", module, _PROPERTY_FLAG_BY_CONFIG[head])
     if head == "module_config":
         return _join("moduleConfig", *rest)
     if head == "nested_properties":
@@ -367,3 +380,66 @@ def config_text(text: str) -> str:
     if sep and " " not in head and "." in head:
         return f"{config_path(head)}: {tail}"
     return text
+
+
+def ignored_by(path: str, ignore: list[str] | tuple[str, ...]) -> bool:
+    """A path is ignored when an ignore entry names it or one of its parents."""
+    return any(path == entry or path.startswith(entry + ".") for entry in ignore)
+
+
+# -- validation -------------------------------------------------------------------------------------------------------
+_NOT_SETTINGS = frozenset({"name", "state", "protect", "smoke", "ignore_changes"})
+
+
+def _resolve(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = root["$defs"][str(node["$ref"]).rsplit("/", 1)[-1]]
+    return node
+
+
+def path_problem(path: str, root: dict[str, Any]) -> tuple[str, str | None] | None:
+    """(message, hint) when `path` names no setting of a collection; None when it does."""
+    node = _resolve(root["$defs"]["collection"], root)
+    parts = path.split(".")
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        node = _resolve(node, root)
+        if node.get("type") == "array" and isinstance(node.get("items"), dict):
+            items = _resolve(node["items"], root)
+            if "name" in (items.get("properties") or {}):  # properties / nested properties: by name
+                node = items
+                i += 1
+                continue
+            return (f"'{'.'.join(parts[:i])}' is a list: nothing below it can be named", None)
+        props = node.get("properties")
+        if not isinstance(props, dict) or not props:
+            extra = node.get("additionalProperties")
+            if isinstance(extra, dict):  # named vectors: any name
+                node = extra
+                i += 1
+                continue
+            if node.get("type") == "object" or "anyOf" in node:
+                return None  # raw module_config / extra: any key
+            return (f"'{'.'.join(parts[:i])}' is a single value: nothing below it can be named", None)
+        choices = [k for k in props if not (i == 0 and k in _NOT_SETTINGS)]
+        if part not in choices:
+            return (f"'{part}' is not a setting at '{'.'.join(parts[:i]) or 'the collection'}'",
+                    did_you_mean(part, choices))
+        node = props[part]
+        i += 1
+    return None
+
+
+def check_ignore_changes(doc: Document, diags: Diagnostics, root: dict[str, Any]) -> None:
+    collections = doc.data.get("collections") if isinstance(doc.data, dict) else None
+    for j, coll in enumerate(collections if isinstance(collections, list) else []):
+        if not isinstance(coll, dict) or not isinstance(coll.get("ignore_changes"), list):
+            continue
+        for k, entry in enumerate(coll["ignore_changes"]):
+            if not isinstance(entry, str):
+                continue
+            problem = path_problem(entry, root)
+            if problem is not None:
+                where = ("collections", j, "ignore_changes", k)
+                diags.error(f"ignore_changes: {problem[0]}", where, doc.position(where), problem[1])

@@ -23,7 +23,7 @@ from weavectl.render.values import (
 _COLOURS = {"create": "32", "update": "33", "replace": "35", "delete": "31"}
 _SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-"}
 _FIELD_SYMBOLS = {"update": "~", "add_property": "+", "add_vector": "+", "drop_index": "-", "immutable": "~",
-                  "alias": "~"}
+                  "alias": "~", "undeclared": "!"}
 
 
 def _paint(text: str, code: str, colour: bool) -> str:
@@ -100,14 +100,27 @@ def render_text(plan: Plan, *, colour: bool = False, wording: Wording = PLAN) ->
         lines += [f"  Warning: {w}" for w in change.get("warnings", [])]
         lines += [f"  Error: {e}" for e in change.get("errors", [])]
         lines.append("")
+    if data["drift"]:
+        lines.append("Drift: live, not in the file, and Weaviate cannot remove it in place (apply leaves it alone; "
+                     "`--replace COLLECTION` would recreate the collection without it):")
+        for d in data["drift"]:
+            lines.append(f"  ! {d['collection']}.{d['path']}: {shown(d['before'])}  # {d.get('reason', '')}")
+        lines.append("")
+    if data["ignored"]:
+        lines.append("Ignored (ignore_changes; not applied):")
+        for d in data["ignored"]:
+            lines.append(f"  ~ {d['collection']}.{d['path']}: {shown(d['before'])} -> {shown(d['after'])}")
+        lines.append("")
     if data["unmanaged"]:
         lines.append(f"{wording.unmanaged}: {', '.join(data['unmanaged'])}")
     if data.get("left_alone"):
         lines.append(f"--prune leaves alone (not known to be this configuration's): {', '.join(data['left_alone'])}")
     if data.get("external"):
         lines.append(f"External (declared elsewhere; never touched): {', '.join(data['external'])}")
-    if not data["changes"]:
+    if not data["changes"] and not data["drift"]:
         lines.append("No differences." if wording.read_only else "No changes. The live cluster matches the file.")
+    elif not data["changes"]:
+        lines.append("No changes to apply, but the live cluster has drift the file does not describe (above).")
     if data["key_sources"]:
         lines += ["Key sources:", *[f"  {line}" for line in key_source_lines(data["key_sources"])]]
     lines += [f"Warning: {w}" for w in data["warnings"]]

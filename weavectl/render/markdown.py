@@ -106,6 +106,13 @@ def render_markdown(plan: Plan, *, wording: Wording = PLAN) -> str:
             lines += ["</details>", ""]
     else:
         lines += ["No differences." if wording.read_only else "No changes: the live cluster matches the file.", ""]
+    if data["drift"]:
+        lines += ["**Drift** (live, not in the file; apply leaves it alone):", ""]
+        lines += [f"- `{d['collection']}.{d['path']}`: {d.get('reason', '')}" for d in data["drift"]] + [""]
+    if data["ignored"]:
+        lines += ["**Ignored** (ignore_changes):", ""]
+        lines += [f"- `{d['collection']}.{d['path']}`: {shown(d['before'])} -> {shown(d['after'])}"
+                  for d in data["ignored"]] + [""]
     if data["unmanaged"]:
         lines += [f"{wording.unmanaged}: {', '.join(f'`{n}`' for n in data['unmanaged'])}", ""]
     if data.get("left_alone"):
