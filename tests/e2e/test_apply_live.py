@@ -276,7 +276,7 @@ def test_undeclared_settings_that_differ_from_the_defaults_are_changes(
         fields = {f["path"]: (f["before"], f["after"], f["kind"]) for f in change["fields"]}
         assert fields == {"description": ("made by hand", "", "update"),
                           "properties.title.tokenization": ("field", "word", "immutable"),
-                          "invertedIndexConfig.bm25.b": (0.5, 0.75, "update")}, fields
+                          "inverted_index.bm25.b": (0.5, 0.75, "update")}, fields
         # --strict is kept only so old scripts run: it changes nothing.
         assert cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--target", name, "--strict",
                    "--detailed-exitcode")[0] == 2

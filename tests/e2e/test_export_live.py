@@ -116,9 +116,9 @@ def test_diff_between_two_live_clusters_shows_exactly_the_known_differences(
             "vectorConfig": {"v": {"vectorizer": {"none": {}}, "vectorIndexType": "hnsw"}}}
     dev, prod = weaviate.url, second_server.url
     for url, cls, extra in [(dev, same, {}), (prod, same, {}), (dev, only_dev, {}), (prod, only_prod, {}),
-                            (dev, changed, {"description": "dev",
-                                            "invertedIndexConfig": {"bm25": {"b": 0.5, "k1": 1.2}}}),
-                            (prod, changed, {"description": "prod"})]:
+                            (dev, changed, {"description": "dev"}),
+                            (prod, changed, {"description": "prod",
+                                             "invertedIndexConfig": {"bm25": {"b": 0.5, "k1": 1.2}}})]:
         httpx.post(f"{url}/v1/schema", json={"class": cls, **base, **extra}).raise_for_status()
     cfg = tmp_path / "envs.yaml"
     cfg.write_text(yaml.safe_dump({"version": 1, "environments": {"dev": {"url": dev}, "prod": {"url": prod}},

@@ -1114,7 +1114,7 @@ def test_removed_from_the_file_is_drift_never_a_replace(
     result = _plan_edit(edit, weaviate, collection_name, tmp_path, capsys)
     assert result.code == 2 and result.change(collection_name) is None, result.evidence()
     drift = [d for d in result.data["drift"] if d["collection"] == collection_name]
-    assert [d["path"] for d in drift] == [edit.path] and drift[0]["kind"] == "undeclared", result.data
+    assert [d["rest_path"] for d in drift] == [edit.path] and drift[0]["kind"] == "undeclared", result.data
     assert "export" in drift[0]["reason"]
 
 
