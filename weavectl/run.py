@@ -22,8 +22,9 @@ from weavectl.core.model import Action, Plan
 from weavectl.core.ownership import DEFAULT_OWNER, OWNER_KIND, hide_state_collection, restrict_prune
 from weavectl.core.planner import PlanInput, build_plan, used_modules
 from weavectl.core.validate import validate_documents
+from weavectl.core.version import support_problem
 from weavectl.core.yamldoc import Document
-from weavectl.errors import ConfigError, KeySourceError, UsageError
+from weavectl.errors import ConfigError, KeySourceError, ServerError, UsageError
 
 
 @dataclass
@@ -138,6 +139,17 @@ def key_sources_status(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict
     return values, status
 
 
+def check_server_version(reported: str, url: str) -> str | None:
+    """Stop on a server older than the supported range; the warning to show for a newer or unknown one."""
+    problem = support_problem(reported)
+    if problem is None:
+        return None
+    severity, message = problem
+    if severity == "error":
+        raise ServerError(f"{url}: {message}", hint="see the supported versions in README.md")
+    return message
+
+
 @dataclass
 class Planned:
     plan: Plan
@@ -150,6 +162,7 @@ class Planned:
 def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...] = (), prune: bool = False,
               environ: Mapping[str, str], replace: tuple[str, ...] = ()) -> Planned:
     live = client.read_state()
+    version_warning = check_server_version(live.version, live.url)
     keys, key_status = key_sources_status(loaded, environ)
     collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
     plan = build_plan(PlanInput(
@@ -165,6 +178,8 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
         absent = {str(c.get("name", "")).lower() for c in collections if c.get("state") == "absent"}
         restrict_prune(plan, owner(loaded), records, absent)
     plan.warnings.extend(loaded.warnings)
+    if version_warning:
+        plan.warnings.insert(0, version_warning)
     declared = loaded.data.get("api_keys") or {}
     specs = [s for coll in collections for m in used_modules(coll) if (s := catalog.lookup(m)) is not None]
     primary = {c for spec in specs for c in spec.credentials}

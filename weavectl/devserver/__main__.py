@@ -14,16 +14,19 @@ from types import FrameType
 
 import click
 
-from weavectl.devserver.binary import ensure_binary
+from weavectl.devserver.binary import VERSION_ENV, WEAVIATE_VERSION, ensure_binary
 from weavectl.devserver.process import DEFAULT_MODULES, WeaviateServer
 from weavectl.errors import ExitCode, WeavectlError
 
 _MODULES_HELP = "Comma-separated extra modules to enable (API-based ones are on by default)."
+_VERSION_HELP = (f"Weaviate release to run, e.g. 1.35.2 (default: $WEAVIATE_BIN, else ${VERSION_ENV}, else "
+                 f"{WEAVIATE_VERSION}).")
 
 
-def _server(api_key: str | None, modules: str) -> WeaviateServer:
+def _server(api_key: str | None, modules: str, version: str | None) -> WeaviateServer:
     extra = tuple(m for m in modules.split(",") if m)
-    return WeaviateServer(api_keys=(api_key,) if api_key else (), modules=DEFAULT_MODULES + extra)
+    return WeaviateServer(api_keys=(api_key,) if api_key else (), modules=DEFAULT_MODULES + extra,
+                          version=version)
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -69,9 +72,13 @@ def main() -> None:
 
 
 @main.command()
-def build() -> None:
-    """Build (once) and print the path of the cached weaviate-server binary."""
-    click.echo(ensure_binary())
+@click.option("--version", "versions", multiple=True,
+              help=f"Weaviate release to build, e.g. 1.32.5 (repeatable; default ${VERSION_ENV}, else "
+                   f"{WEAVIATE_VERSION}).")
+def build(versions: tuple[str, ...]) -> None:
+    """Build (once per version) and print the path of each cached weaviate-server binary."""
+    for version in versions or (None,):
+        click.echo(ensure_binary(version))
 
 
 @main.command()
@@ -79,12 +86,13 @@ def build() -> None:
 @click.option("--modules", default="", help=_MODULES_HELP)
 @click.option("--env-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the variables to export to this file (`set -a; . FILE`); removed on stop.")
-def run(api_key: str | None, modules: str, env_file: Path | None) -> None:
+@click.option("--version", default=None, help=_VERSION_HELP)
+def run(api_key: str | None, modules: str, env_file: Path | None, version: str | None) -> None:
     """Start a node and keep it running until Ctrl-C, SIGTERM or SIGHUP (also when run in the background)."""
     code = 0
     with stop_on_signals():
         try:
-            with _server(api_key, modules) as server:
+            with _server(api_key, modules, version) as server:
                 exports = _exports(server, api_key)
                 click.echo(f"weaviate-server {server.version} ready at {server.url} (gRPC {server.grpc_address}). "
                            "To use it from another shell:")
@@ -113,13 +121,14 @@ def run(api_key: str | None, modules: str, env_file: Path | None) -> None:
 @main.command(name="exec", context_settings={"ignore_unknown_options": True})
 @click.option("--api-key", help="Run in API-key mode with this admin key (exported as WEAVIATE_API_KEY).")
 @click.option("--modules", default="", help=_MODULES_HELP)
+@click.option("--version", default=None, help=_VERSION_HELP)
 @click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
-def exec_(api_key: str | None, modules: str, command: tuple[str, ...]) -> None:
+def exec_(api_key: str | None, modules: str, version: str | None, command: tuple[str, ...]) -> None:
     """Start a node, run COMMAND with WEAVIATE_URL pointing at it, stop the node, exit with COMMAND's code."""
     code = 0
     with stop_on_signals():
         try:
-            with _server(api_key, modules) as server:
+            with _server(api_key, modules, version) as server:
                 click.echo(f"weaviate-server {server.version} ready at {server.url}", err=True)
                 child = subprocess.Popen(list(command), env={**os.environ, **_exports(server, api_key)})
                 try:
