@@ -18,4 +18,5 @@ COMMANDS: dict[str, str] = {
     "explain": "weavectl.commands.explain_cmd:explain",
     "rollback": "weavectl.commands.migrate_cmd:rollback",
     "prune-generations": "weavectl.commands.migrate_cmd:prune_generations",
+    "fmt": "weavectl.commands.fmt_cmd:fmt",
 }

@@ -13,7 +13,8 @@ import re
 from typing import Any
 
 from weavectl.core import catalog, defaults
-from weavectl.core.generations import STATE_COLLECTION, generation_groups
+from weavectl.core.generations import generation_groups
+from weavectl.core.ownership import STATE_COLLECTION
 from weavectl.core.version import Version
 
 # The defaults live in one place (core/defaults.py); these names stay for existing callers.
@@ -264,15 +265,15 @@ def export_document(classes: list[dict[str, Any]], aliases: list[dict[str, str]]
         base = current.get(cname, cname)
         if wanted and cname.lower() not in wanted and base.lower() not in wanted:
             continue
-        exported = export_collection(c, by_class.get(cname, []), version)
+        entry = export_collection(c, by_class.get(cname, []), version)
         if base != cname:
-            exported["name"] = base
-            for prop in exported.get("properties") or []:
+            entry["name"] = base
+            for prop in entry.get("properties") or []:
                 if prop.get("target_collection") == cname:
                     prop["target_collection"] = base
         if cname in current:
-            exported = {"name": base, "on_replace": "migrate", **{k: v for k, v in exported.items() if k != "name"}}
-        collections.append(exported)
+            entry = {"name": base, "on_replace": "migrate", **{k: v for k, v in entry.items() if k != "name"}}
+        collections.append(entry)
     api_keys: dict[str, Any] = {}
     for coll in collections:
         modules = [v.get("vectorizer") for v in (coll.get("vectors") or {}).values()]
@@ -287,5 +288,12 @@ def export_document(classes: list[dict[str, Any]], aliases: list[dict[str, str]]
     doc: dict[str, Any] = {"version": 1}
     if api_keys:
         doc["api_keys"] = dict(sorted(api_keys.items()))
+    # Referenced but not exported (--collection): owned elsewhere, so the file still validates on its own.
+    exported = {str(c["name"]).lower() for c in collections}
+    external = sorted({str(t) for c in collections for p in c.get("properties") or []
+                       for t in ([p["target_collection"]] if isinstance(p.get("target_collection"), str)
+                                 else p.get("target_collection") or []) if str(t).lower() not in exported})
+    if external:
+        doc["external"] = external
     doc["collections"] = collections
     return doc

@@ -12,9 +12,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from weavectl.core.ownership import STATE_COLLECTION
 from weavectl.core.rest import collection_name
 
-STATE_COLLECTION = "WeavectlState"
+__all__ = ["STATE_COLLECTION"]
+
 _SUFFIX = re.compile(r"^(?P<base>.+)_v(?P<n>[0-9]+)$", re.IGNORECASE)
 
 
