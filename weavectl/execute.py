@@ -120,7 +120,7 @@ def _unanswered(exc: WeaviateRestError) -> bool:
 
 def execute(steps: list[Step], client: WeaviateClient, *, allow_destroy: bool,
             progress: Callable[[str], None], signals: Signals | None = None,
-            heartbeat: Callable[[], None] | None = None) -> Report:
+            migrate: Callable[[Step], None] | None = None) -> Report:
     report = Report()
     total = len(steps)
     signals = signals or Signals()
@@ -134,7 +134,13 @@ def execute(steps: list[Step], client: WeaviateClient, *, allow_destroy: bool,
         progress(f"[{i}/{total}] {step.description} ...")
         started = time.monotonic()
         try:
-            note = _run(step, client)
+            if step.kind is StepKind.MIGRATE:
+                if migrate is None:
+                    raise StepFailed(f"{step.description}: migrations run only from `weavectl apply`")
+                migrate(step)
+                note = ""
+            else:
+                note = _run(step, client)
         except Abandoned:
             report.interrupted = signals.received
             landed = _landed_quietly(step, client)
@@ -145,7 +151,7 @@ def execute(steps: list[Step], client: WeaviateClient, *, allow_destroy: bool,
                 report.in_flight = step
             report.not_attempted = steps[i - 1:] if landed is False else steps[i:]
             return report
-        except (WeaviateRestError, StepFailed) as exc:
+        except (WeaviateRestError, WeavectlError) as exc:
             if isinstance(exc, WeaviateRestError) and _unanswered(exc):
                 landed = _landed_quietly(step, client)
                 if landed:
@@ -170,8 +176,6 @@ def execute(steps: list[Step], client: WeaviateClient, *, allow_destroy: bool,
         report.done.append(step)
         if note:
             report.notes.append(note)
-        if heartbeat is not None:
-            heartbeat()
         progress(f"[{i}/{total}] {step.description}: done in {time.monotonic() - started:.1f}s")
     if signals.received is not None:
         report.interrupted = signals.received

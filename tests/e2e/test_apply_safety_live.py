@@ -175,8 +175,8 @@ def test_concurrent_applies_never_lose_an_update(weaviate: WeaviateServer, names
         results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
         winners = [k for k, (code, out, err) in enumerate(results) if code == 0]
         for code, out, err in results:
-            assert code == 0 and "Verified: a fresh plan shows no changes." in out or \
-                code == 1 and ("locked by " in err or "changed by another writer during apply" in err), out + err
+            assert (code == 0 and "Verified: a fresh plan shows no changes." in out) or \
+                (code == 1 and ("locked by " in err or "changed by another writer during apply" in err)), out + err
             assert "please report" not in out + err
         assert winners, results
         live = httpx.get(f"{url}/v1/schema/{a}").json()

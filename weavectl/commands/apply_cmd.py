@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Mapping
@@ -17,12 +18,12 @@ from weavectl.commands.plan_cmd import config_options
 from weavectl.core.model import Action
 from weavectl.core.planner import fingerprint
 from weavectl.core.redact import REDACTOR
-from weavectl.core.steps import compile_steps, policy
+from weavectl.core.steps import Step, compile_steps, policy
 from weavectl.errors import ExitCode, UsageError, WeavectlError
 from weavectl.execute import changed_paths, deferred_signals, execute
 from weavectl.render.human import render_text
 from weavectl.render.jsonplan import plan_json
-from weavectl.run import Loaded, Planned, connect, injected_transport, load_config, make_plan
+from weavectl.run import Loaded, Planned, connect, injected_transport, load_config, make_plan, record_ownership
 
 
 class StalePlan(WeavectlError):
@@ -90,9 +91,11 @@ def _confirm(auto_approve: bool) -> None:
               help="Wait this long for another apply's lock on the cluster before refusing.")
 @click.option("--expect-digest", metavar="SHA256",
               help="With PLANFILE: refuse unless the plan file's digest is this (the one the reviewer saw).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Write the JSON report of the migrations run to this file.")
 def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, url: str | None, auto_approve: bool,
           allow_destroy: bool, prune: bool, targets: tuple[str, ...], replace: tuple[str, ...], run_smoke: bool,
-          grpc_address: str | None, lock_timeout: float, expect_digest: str | None) -> int:
+          grpc_address: str | None, lock_timeout: float, expect_digest: str | None, report_path: str | None) -> int:
     """Apply the file (or a saved plan) to the live cluster, then check a fresh plan is empty."""
     environ = os.environ
     colour = sys.stdout.isatty()
@@ -127,6 +130,7 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
         if errors:
             raise WeavectlError("the plan has errors (above); nothing was written")
         if not plan.has_changes:
+            record_ownership(loaded, client, plan)  # adopts collections that already match the file
             return _smoke_after(loaded, client, run_smoke, grpc_address, targets)
         blocked = policy(plan, allow_destroy=allow_destroy)
         if blocked.reasons:
@@ -142,8 +146,14 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
                                 "another writer during apply); nothing was written. Run apply again.")
             _interrupted_before_writing(signals.received)
             steps = compile_steps(plan, set(planned.live_classes))
+            migrations: list[dict[str, Any]] = []
             report = execute(steps, client, allow_destroy=allow_destroy, progress=lambda m: click.echo(m, err=True),
-                             signals=signals)
+                             signals=signals, migrate=lambda step: migrations.append(_migrate(step, planned)))
+        if migrations:
+            text = json.dumps({"migrations": migrations}, indent=2)
+            click.echo(f"Migration report:\n{text}", err=True)
+            if report_path:
+                Path(report_path).write_text(text + "\n")
         if report.interrupted is not None:
             click.echo(report.render(), err=True)
             return int(signals.exit_code)
@@ -152,7 +162,9 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
             return ExitCode.ERROR
         for note in report.notes:
             click.echo(f"Note: {note}", err=True)
-        click.echo(f"Apply complete: {len(report.done)} step(s).")
+        counts = plan.counts()
+        click.echo(f"Apply complete: {counts['create']} created, {counts['update']} updated, {counts['replace']} "
+                   f"replaced, {counts['delete']} deleted ({len(report.done)} step(s)).")
         after = make_plan(loaded, client, targets=targets, prune=prune, environ=environ).plan
         remaining = [c for c in after.changes if c.action is not Action.NOOP]
         if remaining:
@@ -161,6 +173,7 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
                                 "was changed by another writer during apply, or the server stored something "
                                 "other than what it accepted; run plan again")
         click.echo("Verified: a fresh plan shows no changes.")
+        record_ownership(loaded, client, plan)
         return _smoke_after(loaded, client, run_smoke, grpc_address, targets)
     finally:
         try:
@@ -175,6 +188,17 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
 def _interrupted_before_writing(signum: int | None) -> None:
     if signum is not None:
         raise KeyboardInterrupt
+
+
+def _migrate(step: Step, planned: Planned) -> dict[str, Any]:
+    from weavectl.migrate import run_migration
+    from weavectl.smoke import provider_headers
+
+    base = str((step.migration or {}).get("collection", step.collection))
+    coll = next((c for c in planned.loaded.data.get("collections") or []
+                 if isinstance(c, dict) and str(c.get("name", "")).lower() == base.lower()), {})
+    headers = provider_headers(coll, planned.keys, planned.client.url)
+    return run_migration(step, planned.client, headers)
 
 
 def _smoke_after(loaded: Loaded, client: WeaviateClient, wanted: bool, grpc: str | None,

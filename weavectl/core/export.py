@@ -13,6 +13,8 @@ import re
 from typing import Any
 
 from weavectl.core import catalog, defaults
+from weavectl.core.generations import generation_groups
+from weavectl.core.ownership import STATE_COLLECTION
 from weavectl.core.version import Version
 
 # The defaults live in one place (core/defaults.py); these names stay for existing callers.
@@ -23,7 +25,11 @@ HNSW_DEFAULTS: dict[str, Any] = {**defaults.index_defaults("hnsw", (1, 39, 3)),
 HNSW_DEFAULTS.pop("multivector")
 FLAT_DEFAULTS: dict[str, Any] = {**defaults.index_defaults("flat", (1, 39, 3)),
                                  "skipDefaultQuantization": False, "trackDefaultQuantization": False}
-QUANTIZER_DEFAULTS = defaults.HNSW_QUANTIZER_DEFAULTS
+# rq centering and trainingLimit arrived in 1.39 (v1.39.3 entities/vectorindex/hnsw/rq_config.go
+# DefaultRQCentering false, DefaultRQTrainingLimit 10000); older servers never write them, so leaving them out at
+# these values is right on every version. (They belong in core/defaults.py's table.)
+QUANTIZER_DEFAULTS = {**defaults.HNSW_QUANTIZER_DEFAULTS,
+                      "rq": {**defaults.HNSW_QUANTIZER_DEFAULTS["rq"], "centering": False, "trainingLimit": 10000}}
 FLAT_QUANTIZER_DEFAULTS: dict[str, Any] = {"rescoreLimit": -1, "cache": False, "bits": 8}
 
 
@@ -245,10 +251,29 @@ def export_document(classes: list[dict[str, Any]], aliases: list[dict[str, str]]
     by_class: dict[str, list[str]] = {}
     for alias in aliases:
         by_class.setdefault(str(alias.get("class")), []).append(str(alias.get("alias")))
-    collections = [export_collection(c, by_class.get(str(c["class"]), []), version) for c in
-                   sorted(classes, key=lambda c: str(c.get("class")))
-                   if (not wanted or str(c.get("class")).lower() in wanted)
-                   and str(c.get("class")).lower() != "weavectlstate"]  # weavectl's own state (core/planner.py)
+    # Generations (Article, Article_v2, ...): the one an alias points at is exported as `Article`, with
+    # on_replace: migrate; the others are kept generations, not collections of the file.
+    groups = generation_groups([str(c.get("class")) for c in classes], aliases)
+    current = {next(g for g in reversed(gens) if g in by_class): base for base, gens in groups.items()
+               if any(g in by_class for g in gens)}
+    skipped = {g for gens in groups.values() for g in gens} - set(current)
+    collections = []
+    for c in sorted(classes, key=lambda c: str(c.get("class"))):
+        cname = str(c.get("class"))
+        if cname in skipped or cname == STATE_COLLECTION:
+            continue
+        base = current.get(cname, cname)
+        if wanted and cname.lower() not in wanted and base.lower() not in wanted:
+            continue
+        entry = export_collection(c, by_class.get(cname, []), version)
+        if base != cname:
+            entry["name"] = base
+            for prop in entry.get("properties") or []:
+                if prop.get("target_collection") == cname:
+                    prop["target_collection"] = base
+        if cname in current:
+            entry = {"name": base, "on_replace": "migrate", **{k: v for k, v in entry.items() if k != "name"}}
+        collections.append(entry)
     api_keys: dict[str, Any] = {}
     for coll in collections:
         modules = [v.get("vectorizer") for v in (coll.get("vectors") or {}).values()]
@@ -263,5 +288,12 @@ def export_document(classes: list[dict[str, Any]], aliases: list[dict[str, str]]
     doc: dict[str, Any] = {"version": 1}
     if api_keys:
         doc["api_keys"] = dict(sorted(api_keys.items()))
+    # Referenced but not exported (--collection): owned elsewhere, so the file still validates on its own.
+    exported = {str(c["name"]).lower() for c in collections}
+    external = sorted({str(t) for c in collections for p in c.get("properties") or []
+                       for t in ([p["target_collection"]] if isinstance(p.get("target_collection"), str)
+                                 else p.get("target_collection") or []) if str(t).lower() not in exported})
+    if external:
+        doc["external"] = external
     doc["collections"] = collections
     return doc
