@@ -23,7 +23,7 @@ from weavectl.errors import WeavectlError
 
 LOCK_KIND = "lock"
 LOCK_KEY = "apply"
-DEFAULT_TTL = timedelta(minutes=15)
+DEFAULT_TTL = timedelta(minutes=60)  # long enough for a migration step; `weavectl unlock` for sooner
 # The server's create-if-absent is check-then-write (adapters/state.py): wait this long, then read the lock
 # back to see who won a same-instant race.
 SETTLE_SECONDS = 0.3
