@@ -74,6 +74,7 @@ class ApplyLock:
     command: str = "weavectl apply"
     ttl: timedelta = DEFAULT_TTL
     token: str = ""
+    took_over: str = ""  # the stale holder this apply replaced, if any
 
     @property
     def store(self) -> StateStore:
@@ -98,15 +99,16 @@ class ApplyLock:
                 if back is not None and back.get("token") == self.token:
                     return
             holder = store.get(LOCK_KIND, LOCK_KEY)
-            if holder is not None and expired(holder):
-                # A holder that died: clear exactly that record (same token), then race for it again.
+            if holder is not None and (expired(holder) or dead_here(holder)):
+                # A holder that expired, or died on this host (kill -9): clear exactly that record (same token),
+                # then race for it again.
+                self.took_over = describe(holder)
                 again = store.get(LOCK_KIND, LOCK_KEY)
                 if again is not None and again.get("token") == holder.get("token"):
                     store.delete(LOCK_KIND, LOCK_KEY)
                 continue
             if holder is not None and time.monotonic() >= deadline:
-                dead = " (that process no longer runs on this host: the lock is stale)" if dead_here(holder) else ""
-                raise Locked(f"locked by {describe(holder)}{dead}; nothing was written",
+                raise Locked(f"locked by {describe(holder)}; nothing was written",
                              hint="wait for that apply to finish, pass --lock-timeout SECONDS to wait, or, if it "
                                   "died, clear it with `weavectl unlock`")
             time.sleep(poll)

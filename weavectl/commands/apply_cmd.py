@@ -139,6 +139,9 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
             _confirm(auto_approve)
         with deferred_signals() as signals:
             lock.acquire(timeout=lock_timeout)
+            if lock.took_over:
+                click.echo(f"Note: took over a stale apply lock (expired, or its process is gone): {lock.took_over}",
+                           err=True)
             # Under the lock: the cluster must still be the one planned (another apply may have just finished).
             again = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, replace=replace)
             if plan_json(again.plan)["changes"] != plan_json(plan)["changes"]:
