@@ -14,14 +14,16 @@ import httpx
 from weavectl.adapters import secrets
 from weavectl.adapters.files import config_paths, load_documents
 from weavectl.adapters.schemas import load_schema
-from weavectl.adapters.weaviate import WeaviateClient
+from weavectl.adapters.weaviate import WeaviateClient, timeout_setting
 from weavectl.core import catalog
+from weavectl.core.config import check_url
 from weavectl.core.diagnostics import Diagnostics
 from weavectl.core.model import Action, Plan
 from weavectl.core.planner import PlanInput, build_plan, used_modules
 from weavectl.core.validate import make_validator, validate_documents
 from weavectl.core.yamldoc import Document
-from weavectl.errors import ConfigError, UsageError
+from weavectl.core.suggest import did_you_mean
+from weavectl.errors import ConfigError, KeySourceError, UsageError
 
 
 @dataclass
@@ -59,27 +61,71 @@ def load_config(files: tuple[str, ...], env_name: str | None, environ: Mapping[s
                   [d.render() for d in diags.warnings])
 
 
-def connect(loaded: Loaded, url: str | None, environ: Mapping[str, str],
-            transport: httpx.BaseTransport | None = None) -> WeaviateClient:
-    env = loaded.environment()
-    target = url or env.get("url") or environ.get("WEAVIATE_URL")
-    if not target:
-        raise UsageError("no Weaviate URL: pass --url, set `url` in the environment, or export WEAVIATE_URL")
-    api_key = None
-    if env.get("auth"):
-        api_key = secrets.resolve(env["auth"], environ=environ, base_dir=loaded.base_dir)
-    elif environ.get("WEAVIATE_API_KEY"):
-        api_key = environ["WEAVIATE_API_KEY"]
-    return WeaviateClient(str(target), api_key=api_key, transport=transport)
-
-
-def injected_transport() -> httpx.BaseTransport | None:
-    """An HTTP transport tests put in the click context (recording, failure injection); None normally."""
+def _context_obj() -> dict[str, Any]:
+    """What the CLI put in the click context: global options, and collaborators tests inject."""
     import click
 
     ctx = click.get_current_context(silent=True)
     obj = ctx.find_root().obj if ctx is not None else None
-    transport = obj.get("transport") if isinstance(obj, dict) else None
+    return obj if isinstance(obj, dict) else {}
+
+
+def warn(message: str) -> None:
+    """A warning for the person at the terminal (stderr; secrets are scrubbed by the CLI's stream guard)."""
+    import click
+
+    click.echo(f"Warning: {message}", err=True)
+
+
+def new_client(url: str, api_key: str | None, environ: Mapping[str, str], *, source: str = "the URL",
+               transport: httpx.BaseTransport | None = None) -> WeaviateClient:
+    """The one way commands get a Weaviate client: the URL checked up front (a usage error naming where it
+    came from), the key normalised, --timeout / WEAVECTL_TIMEOUT applied, progress shown on a terminal."""
+    import sys
+
+    problem = check_url(url)
+    if problem is not None:
+        raise UsageError(f"{source} is not a usable Weaviate URL: {problem}")
+    obj = _context_obj()
+    option = obj.get("timeout")
+    timeout = timeout_setting(float(option) if isinstance(option, int | float) else None, environ)
+    progress = warn if sys.stderr.isatty() or obj.get("progress") else None
+    return WeaviateClient(url, api_key=api_key, transport=transport or injected_transport(), timeout=timeout,
+                          progress=progress)
+
+
+def connect(loaded: Loaded, url: str | None, environ: Mapping[str, str],
+            transport: httpx.BaseTransport | None = None) -> WeaviateClient:
+    env = loaded.environment()
+    if url:
+        target, source = url, "--url"
+    elif env.get("url"):
+        target, source = env["url"], f"environment {loaded.env_name}'s url"
+    elif environ.get("WEAVIATE_URL"):
+        target, source = environ["WEAVIATE_URL"], "WEAVIATE_URL"
+    else:
+        raise UsageError("no Weaviate URL: pass --url, set `url` in the environment, or export WEAVIATE_URL")
+    return new_client(str(target), weaviate_key(loaded, environ), environ, source=source, transport=transport)
+
+
+def weaviate_key(loaded: Loaded, environ: Mapping[str, str], auth: Any = None) -> str | None:
+    """The Weaviate API key: the environment's `auth` key source (or `auth` given), else WEAVIATE_API_KEY."""
+    auth = auth if auth is not None else loaded.environment().get("auth")
+    if auth:
+        try:
+            return secrets.resolve(auth, environ=environ, base_dir=loaded.base_dir,
+                                   warn=lambda m: warn(f"Weaviate API key: {m}"))
+        except KeySourceError as exc:
+            raise KeySourceError(f"the Weaviate API key (`auth`): {exc.message}", hint=exc.hint) from None
+    if environ.get("WEAVIATE_API_KEY") is not None:
+        return secrets.normalise(environ["WEAVIATE_API_KEY"], "WEAVIATE_API_KEY",
+                                 lambda m: warn(f"Weaviate API key: {m}")) or None
+    return None
+
+
+def injected_transport() -> httpx.BaseTransport | None:
+    """An HTTP transport tests put in the click context (recording, failure injection); None normally."""
+    transport = _context_obj().get("transport")
     return transport if isinstance(transport, httpx.BaseTransport) else None
 
 
@@ -99,7 +145,7 @@ def credentials_needed(collections: list[dict[str, Any]]) -> list[str]:
 def resolve_keys(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     needed = credentials_needed(loaded.data.get("collections") or [])
     return secrets.resolve_all(loaded.data.get("api_keys") or {}, needed, environ=environ,
-                               base_dir=loaded.base_dir)
+                               base_dir=loaded.base_dir, warn=warn)
 
 
 @dataclass
@@ -113,9 +159,11 @@ class Planned:
 
 def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...] = (), prune: bool = False,
               environ: Mapping[str, str], strict: bool = False) -> Planned:
-    live = client.read_state()
-    keys, key_errors = resolve_keys(loaded, environ)
     collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
+    live = client.read_state()
+    check_targets(targets, [str(c.get("name")) for c in collections],
+                  [str(c.get("class")) for c in live.classes] if prune else [])
+    keys, key_errors = resolve_keys(loaded, environ)
     plan = build_plan(PlanInput(
         collections=collections, live_classes=live.classes, live_aliases=live.aliases,
         live_modules=live.modules, server_url=live.url, server_version=live.version, targets=list(targets),
@@ -135,6 +183,19 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
         _check_hidden_collections(plan, client)
     by_name = {str(c.get("class")): c for c in live.classes}
     return Planned(plan, loaded, client, keys, by_name)
+
+
+def check_targets(targets: tuple[str, ...], declared: list[str], live: list[str]) -> None:
+    """--target names a collection of the file (or, with --prune, of the cluster); a typo is an error, never
+    an empty plan."""
+    known = {n.lower() for n in (*declared, *live)}
+    unknown = [t for t in targets if t.lower() not in known]
+    if unknown:
+        choices = sorted(set(declared) | set(live))
+        hints = [h for t in unknown if (h := did_you_mean(t, choices))]
+        raise UsageError(f"--target {', '.join(unknown)}: no such collection in the file"
+                         + (" or on the cluster" if live else ""),
+                         hint="; ".join(hints) or (f"collections: {', '.join(choices)}" if choices else None))
 
 
 def _check_hidden_collections(plan: Plan, client: WeaviateClient) -> None:

@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from weavectl.adapters import secrets
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import PLAN_FILE_KIND, config_options
 from weavectl.core.model import Action
@@ -22,7 +21,7 @@ from weavectl.errors import ConfigError, ExitCode, UsageError, WeavectlError
 from weavectl.execute import changed_paths, execute
 from weavectl.render.human import render_text
 from weavectl.render.jsonplan import plan_json
-from weavectl.run import Loaded, Planned, connect, injected_transport, load_config, make_plan
+from weavectl.run import Loaded, Planned, connect, injected_transport, load_config, make_plan, new_client, weaviate_key
 
 
 class StalePlan(WeavectlError):
@@ -49,12 +48,9 @@ def _from_plan_file(saved: dict[str, Any], url: str | None) -> tuple[Loaded, Wea
     target = url or connection.get("url")
     if not target:
         raise UsageError("the plan file names no server: pass --url")
-    api_key = None
-    if connection.get("auth"):
-        api_key = secrets.resolve(connection["auth"])
-    elif os.environ.get("WEAVIATE_API_KEY"):
-        api_key = os.environ["WEAVIATE_API_KEY"]
-    return loaded, WeaviateClient(str(target), api_key=api_key, transport=injected_transport())
+    api_key = weaviate_key(loaded, os.environ, connection.get("auth"))
+    return loaded, new_client(str(target), api_key, os.environ,
+                              source="--url" if url else "the plan file's connection.url")
 
 
 def _check_stale(saved: dict[str, Any], planned: Planned) -> None:

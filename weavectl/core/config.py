@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+from urllib.parse import urlsplit
 from collections.abc import Mapping
 from typing import Any
 
@@ -182,3 +183,39 @@ def interpolate(doc: Document, environ: Mapping[str, str], diags: Diagnostics, *
         return match.group(0)
 
     return Document(walk(doc.data, ()), doc.file, doc.positions, doc.invalid)
+
+
+# -- URLs ------------------------------------------------------------------------------------------------------
+CREDENTIALS_GO = ("credentials do not belong in the URL: give the API key through the environment's `auth` key "
+                  "source or WEAVIATE_API_KEY")
+
+
+def check_url(url: object) -> str | None:
+    """Why `url` cannot be a Weaviate REST URL, or None when it can. Never repeats a password it contains."""
+    if not isinstance(url, str) or not url.strip():
+        return "the URL is empty"
+    if url != url.strip() or any(c.isspace() or ord(c) < 32 for c in url):
+        return "the URL contains spaces or control characters"
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        return f"the URL cannot be parsed ({exc})"
+    if "://" not in url:
+        return "the URL has no scheme: write it as http://HOST:PORT or https://HOST"
+    if parts.scheme not in ("http", "https"):
+        return f"the URL's scheme must be http or https, not {parts.scheme or 'empty'!r}"
+    if "@" in parts.netloc:
+        return f"the URL holds a user name or password; {CREDENTIALS_GO}"
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return f"the URL's port {parts.netloc.rpartition(':')[2]!r} is not a number from 1 to 65535"
+    if not host:
+        return "the URL has no host"
+    if port == 0:
+        return "the URL's port 0 is not a port a server listens on"
+    if parts.query or parts.fragment:
+        return "the URL must not have a query (?...) or fragment (#...): give the server's base URL"
+    if "${" in url or "}" in url or "{" in url:
+        return "the URL holds '{' or '}': a ${VAR} that was not closed, or a stray brace"
+    return None
