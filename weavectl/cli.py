@@ -70,7 +70,7 @@ class _ScrubbingStream(io.TextIOBase):
 
 def run_cli(argv: Sequence[str] | None = None, *, obj: dict[str, object] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _ScrubbingStream(out), _ScrubbingStream(err)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = _ScrubbingStream(out), _ScrubbingStream(err)
     try:
         return _run(argv, obj)
     finally:

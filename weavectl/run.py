@@ -20,9 +20,9 @@ from weavectl.core.config import check_url
 from weavectl.core.diagnostics import Diagnostics
 from weavectl.core.model import Action, Plan
 from weavectl.core.planner import PlanInput, build_plan, used_modules
+from weavectl.core.suggest import did_you_mean
 from weavectl.core.validate import make_validator, validate_documents
 from weavectl.core.yamldoc import Document
-from weavectl.core.suggest import did_you_mean
 from weavectl.errors import ConfigError, KeySourceError, UsageError
 
 

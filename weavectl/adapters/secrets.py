@@ -224,9 +224,12 @@ def resolve_all(sources: Mapping[str, Mapping[str, Any]], names: list[str], *,
         source = sources.get(name)
         if source is None:
             continue
+        named: Warn | None = None
+        if warn is not None:
+            def named(message: str, name: str = name, report: Warn = warn) -> None:
+                report(f"api key '{name}': {message}")
         try:
-            values[name] = resolve(source, environ=environ, base_dir=base_dir,
-                                   warn=(lambda m, n=name: warn(f"api key '{n}': {m}")) if warn else None)
+            values[name] = resolve(source, environ=environ, base_dir=base_dir, warn=named)
         except KeySourceError as exc:
             errors.append(f"api key '{name}': {exc.message}")
     return values, errors

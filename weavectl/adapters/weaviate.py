@@ -239,7 +239,11 @@ class WeaviateClient:
             except WeaviateRestError as exc:
                 if exc.status not in (404, 405):  # servers before aliases existed (1.32)
                     raise
-        return LiveState(url=self.url, version=version, modules=modules, classes=classes, aliases=aliases,
+        # The server's order is not stable (a map in Go): sorted here, every output that lists them is too.
+        classes.sort(key=lambda c: (str(c["class"]).lower(), str(c["class"])))
+        aliases.sort(key=lambda a: (a["alias"].lower(), a["alias"]))
+        return LiveState(url=self.url, version=version, modules=dict(sorted(modules.items())), classes=classes,
+                         aliases=aliases,
                          requests=self.request_count - before)
 
     def get_class(self, name: str) -> dict[str, Any] | None:

@@ -15,12 +15,13 @@ from weavectl.commands.plan_cmd import config_options
 from weavectl.core.export import export_document
 from weavectl.core.model import Action
 from weavectl.core.planner import PlanInput, build_plan
+from weavectl.core.redact import REDACTOR
 from weavectl.core.version import parse_version
 from weavectl.core.yamldoc import Document
 from weavectl.errors import ExitCode, UsageError
 from weavectl.render.human import render_markdown, render_text
 from weavectl.render.jsonplan import render_json
-from weavectl.run import Loaded, connect, injected_transport, load_config, make_plan
+from weavectl.run import Loaded, connect, injected_transport, load_config, make_plan, warn
 
 HEADER = ("# Exported by weavectl from {url} (Weaviate {version}). Key sources are placeholders: point them at\n"
           "# your secrets. For editor completion add: # yaml-language-server: $schema=<`weavectl schema --path`>\n")
@@ -53,13 +54,17 @@ def export(files: tuple[str, ...], env_name: str | None, url: str | None, output
         live = client.read_state()
     finally:
         client.close()
+    if not live.classes:
+        warn("the server listed no collections" + (
+            ": if it has some, this API key may lack permission to read them (Weaviate leaves out of /v1/schema "
+            "what a key may not read)" if client.api_key else "; the export is empty"))
     doc = export_document(live.classes, live.aliases, parse_version(live.version), list(only) or None)
     missing = {n.lower() for n in only} - {str(c["name"]).lower() for c in doc["collections"]}
     if missing:
         raise UsageError(f"no such collection on the server: {', '.join(sorted(missing))}")
     text = _dump(doc, live.url, live.version)
     if output:
-        Path(output).write_text(text)
+        Path(output).write_text(REDACTOR.scrub(text))
         click.echo(f"Wrote {len(doc['collections'])} collection(s) to {output}", err=True)
     else:
         click.echo(text, nl=False)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import copy
 import re
-from urllib.parse import urlsplit
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from weavectl.core.diagnostics import Diagnostics, Path, Position
 from weavectl.core.suggest import did_you_mean

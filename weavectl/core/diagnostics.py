@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from weavectl.core.redact import MASK, looks_like_secret
+
 Path = tuple[str | int, ...]
 
 
@@ -57,6 +59,8 @@ class Diagnostic:
 def format_path(path: Path) -> str:
     out = ""
     for part in path:
+        if isinstance(part, str) and looks_like_secret(part):
+            part = MASK  # a key written as a mapping key: the path names where, never what
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(document)"
 
@@ -85,8 +89,8 @@ class Diagnostics:
         return [d for d in self.items if d.severity is Severity.WARNING]
 
     def sorted(self) -> list[Diagnostic]:
-        def key(d: Diagnostic) -> tuple[str, int, int]:
+        def key(d: Diagnostic) -> tuple[str, int, int, str]:
             p = d.position
-            return (p.file, p.line, p.column) if p else ("", 0, 0)
+            return (p.file, p.line, p.column, d.message) if p else ("", 0, 0, d.message)
 
         return sorted(self.items, key=key)

@@ -119,6 +119,7 @@ def build_plan(inp: PlanInput) -> Plan:
         else:
             plan.unmanaged.append(lname)
     plan.errors.extend(inp.key_errors)
+    plan.unmanaged.sort(key=lambda n: (n.lower(), n))
     plan.changes.sort(key=lambda c: (c.action is Action.NOOP, c.collection.lower()))
     return plan
 
