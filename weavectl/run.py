@@ -77,6 +77,12 @@ def warn(message: str) -> None:
     click.echo(f"Warning: {message}", err=True)
 
 
+def wait_limit(environ: Mapping[str, str]) -> float:
+    """--timeout (a global option), else WEAVECTL_TIMEOUT, else the default: for requests and key commands."""
+    option = _context_obj().get("timeout")
+    return timeout_setting(float(option) if isinstance(option, int | float) else None, environ)
+
+
 def new_client(url: str, api_key: str | None, environ: Mapping[str, str], *, source: str = "the URL",
                transport: httpx.BaseTransport | None = None) -> WeaviateClient:
     """The one way commands get a Weaviate client: the URL checked up front (a usage error naming where it
@@ -87,8 +93,7 @@ def new_client(url: str, api_key: str | None, environ: Mapping[str, str], *, sou
     if problem is not None:
         raise UsageError(f"{source} is not a usable Weaviate URL: {problem}")
     obj = _context_obj()
-    option = obj.get("timeout")
-    timeout = timeout_setting(float(option) if isinstance(option, int | float) else None, environ)
+    timeout = wait_limit(environ)
     progress = warn if sys.stderr.isatty() or obj.get("progress") else None
     return WeaviateClient(url, api_key=api_key, transport=transport or injected_transport(), timeout=timeout,
                           progress=progress)
@@ -114,7 +119,7 @@ def weaviate_key(loaded: Loaded, environ: Mapping[str, str], auth: Any = None) -
     if auth:
         try:
             return secrets.resolve(auth, environ=environ, base_dir=loaded.base_dir,
-                                   warn=lambda m: warn(f"Weaviate API key: {m}"))
+                                   warn=lambda m: warn(f"Weaviate API key: {m}"), timeout=wait_limit(environ))
         except KeySourceError as exc:
             raise KeySourceError(f"the Weaviate API key (`auth`): {exc.message}", hint=exc.hint) from None
     if environ.get("WEAVIATE_API_KEY") is not None:
@@ -145,7 +150,7 @@ def credentials_needed(collections: list[dict[str, Any]]) -> list[str]:
 def resolve_keys(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     needed = credentials_needed(loaded.data.get("collections") or [])
     return secrets.resolve_all(loaded.data.get("api_keys") or {}, needed, environ=environ,
-                               base_dir=loaded.base_dir, warn=warn)
+                               base_dir=loaded.base_dir, warn=warn, timeout=wait_limit(environ))
 
 
 @dataclass
@@ -162,7 +167,7 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
     collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
     live = client.read_state()
     check_targets(targets, [str(c.get("name")) for c in collections],
-                  [str(c.get("class")) for c in live.classes] if prune else [])
+                  [str(c.get("class")) for c in live.classes] if prune else None)
     keys, key_errors = resolve_keys(loaded, environ)
     plan = build_plan(PlanInput(
         collections=collections, live_classes=live.classes, live_aliases=live.aliases,
@@ -185,16 +190,16 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
     return Planned(plan, loaded, client, keys, by_name)
 
 
-def check_targets(targets: tuple[str, ...], declared: list[str], live: list[str]) -> None:
+def check_targets(targets: tuple[str, ...], declared: list[str], live: list[str] | None) -> None:
     """--target names a collection of the file (or, with --prune, of the cluster); a typo is an error, never
     an empty plan."""
-    known = {n.lower() for n in (*declared, *live)}
+    known = {n.lower() for n in (*declared, *(live or []))}
     unknown = [t for t in targets if t.lower() not in known]
     if unknown:
-        choices = sorted(set(declared) | set(live))
+        choices = sorted(set(declared) | set(live or []))
         hints = [h for t in unknown if (h := did_you_mean(t, choices))]
         raise UsageError(f"--target {', '.join(unknown)}: no such collection in the file"
-                         + (" or on the cluster" if live else ""),
+                         + (" or on the cluster" if live is not None else ""),
                          hint="; ".join(hints) or (f"collections: {', '.join(choices)}" if choices else None))
 
 

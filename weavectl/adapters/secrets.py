@@ -74,7 +74,7 @@ def normalise(value: str, what: str, warn: Warn | None, *, trailing_newline_ok: 
 
 
 def resolve(source: Mapping[str, Any], *, environ: Mapping[str, str] | None = None,
-            base_dir: Path | None = None, warn: Warn | None = None) -> str:
+            base_dir: Path | None = None, warn: Warn | None = None, timeout: float = COMMAND_TIMEOUT_S) -> str:
     environ = os.environ if environ is None else environ
     what = describe(source)
     newline_ok = False
@@ -93,7 +93,7 @@ def resolve(source: Mapping[str, Any], *, environ: Mapping[str, str] | None = No
         value = _read_file(source["file"], what, base_dir)
         newline_ok = True
     elif "command" in source:
-        value = _run_command(source["command"], what)
+        value = _run_command(source["command"], what, timeout)
         newline_ok = True
     elif "literal" in source:
         value = str(source["literal"])
@@ -124,13 +124,13 @@ def _read_file(raw_path: Any, what: str, base_dir: Path | None) -> str:
     return text
 
 
-def _run_command(cmd: Any, what: str) -> str:
+def _run_command(cmd: Any, what: str, timeout: float) -> str:
     argv = _argv(cmd)
     if not argv:
         raise KeySourceError("the command is empty")
     for arg in argv[1:]:  # `-token=...`: whatever the command echoes of its arguments is masked too
         for part in (arg, *arg.split("=", 1)[1:]):
-            if looks_like_secret(part):
+            if _maybe_secret_argument(part):
                 REDACTOR.register(part)
     try:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -139,11 +139,11 @@ def _run_command(cmd: Any, what: str) -> str:
         raise KeySourceError(f"{what}: program not found") from None
     except OSError as exc:
         raise KeySourceError(f"{what} cannot be started: {exc.strerror}") from None
-    out, err, timed_out = _collect(proc, COMMAND_TIMEOUT_S)
+    out, err, timed_out = _collect(proc, timeout)
     stdout = out.decode("utf-8", errors="replace")
     REDACTOR.register(stdout)  # before any message that could quote its output
     if timed_out:
-        raise KeySourceError(f"{what} did not finish within {COMMAND_TIMEOUT_S:.0f}s (stopped)")
+        raise KeySourceError(f"{what} did not finish within {timeout:g}s (stopped; --timeout / WEAVECTL_TIMEOUT)")
     if proc.returncode != 0:
         shown = _stderr_excerpt(err)
         raise KeySourceError(f"{what} failed with exit code {proc.returncode}"
@@ -199,6 +199,12 @@ def _collect(proc: subprocess.Popen[bytes], timeout: float) -> tuple[bytes, byte
     return bytes(buffers[out_fd]), bytes(buffers[err_fd]), False
 
 
+def _maybe_secret_argument(part: str) -> bool:
+    """Arguments are masked generously: a token-like word with digits in it may be a credential."""
+    return looks_like_secret(part) or (len(part) >= 10 and not any(c.isspace() for c in part) and "/" not in part
+                                       and any(c.isdigit() for c in part) and any(c.isalpha() for c in part))
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)  # its own session: this reaches only what the command started
@@ -216,7 +222,7 @@ def _stderr_excerpt(err: bytes) -> str:
 
 def resolve_all(sources: Mapping[str, Mapping[str, Any]], names: list[str], *,
                 environ: Mapping[str, str] | None = None, base_dir: Path | None = None,
-                warn: Warn | None = None) -> tuple[dict[str, str], list[str]]:
+                warn: Warn | None = None, timeout: float = COMMAND_TIMEOUT_S) -> tuple[dict[str, str], list[str]]:
     """Resolve the named credentials; returns (values, errors). Every failure is collected, none raised."""
     values: dict[str, str] = {}
     errors: list[str] = []
@@ -229,7 +235,7 @@ def resolve_all(sources: Mapping[str, Mapping[str, Any]], names: list[str], *,
             def named(message: str, name: str = name, report: Warn = warn) -> None:
                 report(f"api key '{name}': {message}")
         try:
-            values[name] = resolve(source, environ=environ, base_dir=base_dir, warn=named)
+            values[name] = resolve(source, environ=environ, base_dir=base_dir, warn=named, timeout=timeout)
         except KeySourceError as exc:
             errors.append(f"api key '{name}': {exc.message}")
     return values, errors

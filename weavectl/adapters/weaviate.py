@@ -132,12 +132,12 @@ class WeaviateClient:
         finally:
             self._deadline = outer
 
-    def _give_up(self, method: str, path: str, last: str, attempts: int) -> WeaviateRestError:
+    def _give_up(self, method: str, path: str, last: str, attempts: int, out_of_time: bool) -> WeaviateRestError:
         deadline = self._deadline
-        if deadline is not None and deadline.remaining() <= 0.05:
+        if deadline is not None and out_of_time:
             tried = "; ".join(deadline.tried[-6:]) or f"{method} {path}"
             return WeaviateRestError(REDACTOR.scrub(
-                f"Weaviate at {self.url} did not answer {deadline.what} within {deadline.seconds:g}s "
+                f"Weaviate at {self.url} gave no usable answer to {deadline.what} within {deadline.seconds:g}s "
                 f"(--timeout / {TIMEOUT_ENV}). Tried: {tried}"))
         return WeaviateRestError(
             REDACTOR.scrub(f"{method} {self.url}{path} failed after {attempts} attempt(s): {last}"))
@@ -150,15 +150,20 @@ class WeaviateClient:
         attempts = self.retries + 1 if retry else 1
         last: str = ""
         deadline = self._deadline
+        made = 0
+        out_of_time = False
         for attempt in range(attempts):
             if attempt:
                 pause = self.backoff * 2 ** (attempt - 1)
                 if deadline is not None and deadline.remaining() <= pause:
+                    out_of_time = True
                     break
                 time.sleep(pause)
             limit = self.timeout if deadline is None else min(self.timeout, deadline.remaining())
             if limit <= 0:
+                out_of_time = True
                 break
+            made += 1
             self.request_count += 1
             started = time.monotonic()
             try:
@@ -167,6 +172,7 @@ class WeaviateClient:
                 last = f"no answer within {limit:.1f}s"
                 self._note(f"{method} {path}: {last}")
                 if deadline is not None and deadline.remaining() <= 0.05:
+                    out_of_time = True
                     break
                 raise WeaviateRestError(REDACTOR.scrub(
                     f"{method} {self.url}{path}: no answer within {limit:g}s (--timeout / {TIMEOUT_ENV}); the "
@@ -183,7 +189,7 @@ class WeaviateClient:
                 last = f"HTTP {resp.status_code}: {server_message(resp)}"
                 continue
             raise self._error(method, path, resp)
-        raise self._give_up(method, path, last, attempts)
+        raise self._give_up(method, path, last, made, out_of_time)
 
     def _note(self, line: str) -> None:
         if self._deadline is not None:
@@ -230,7 +236,7 @@ class WeaviateClient:
     def read_state(self, deadline: float | None = None) -> LiveState:
         """The three reads plan needs, together within `deadline` seconds (default: the request timeout)."""
         before = self.request_count
-        with self.within(self.timeout if deadline is None else deadline, "the reads for a plan"):
+        with self.within(self.timeout if deadline is None else deadline, "plan's reads"):
             version, modules = parse_meta(self.get_json("/v1/meta"))
             classes = parse_schema(self.get_json("/v1/schema"), keyed=self.api_key is not None)
             aliases: list[dict[str, str]] = []

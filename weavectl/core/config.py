@@ -219,3 +219,18 @@ def check_url(url: object) -> str | None:
     if "${" in url or "}" in url or "{" in url:
         return "the URL holds '{' or '}': a ${VAR} that was not closed, or a stray brace"
     return None
+
+
+def check_environment_url(doc: Document, env_name: str, diags: Diagnostics) -> None:
+    """The environment's url, once interpolated, must be a usable Weaviate URL (validate says so offline)."""
+    envs = doc.data.get("environments") if isinstance(doc.data, dict) else None
+    env = envs.get(env_name) if isinstance(envs, dict) else None
+    url = env.get("url") if isinstance(env, dict) else None
+    if not isinstance(url, str) or _VAR.search(url.replace("$$", "")):
+        return  # not a string (the schema says so) or a variable that is not set (reported already)
+    problem = check_url(url)
+    if problem is not None:
+        path: Path = ("environments", env_name, "url")
+        hint = ("a ${VAR:-default} ends at the first '}': a '}' after it is left in the URL" if "}" in url
+                else None)
+        diags.error(f"url: {problem}", path, doc.position(path), hint=hint)

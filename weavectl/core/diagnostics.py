@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from weavectl.core.redact import MASK, looks_like_secret
+from weavectl.core.redact import MASK, looks_like_secret, mask_secret_like
 
 Path = tuple[str | int, ...]
 
@@ -37,22 +37,22 @@ class Diagnostic:
 
     def render(self) -> str:
         where = str(self.position) if self.position else "<config>"
-        text = f"{where}: {self.severity.value}: {self.message}"
+        text = f"{where}: {self.severity.value}: {mask_secret_like(self.message)}"
         if self.path:
             text += f" (at {format_path(self.path)})"
         if self.hint:
-            text += f"\n    {self.hint}"
+            text += f"\n    {mask_secret_like(self.hint)}"
         return text
 
     def to_json(self) -> dict[str, Any]:
         return {
             "severity": self.severity.value,
-            "message": self.message,
+            "message": mask_secret_like(self.message),
             "path": format_path(self.path),
             "file": self.position.file if self.position else None,
             "line": self.position.line if self.position else None,
             "column": self.position.column if self.position else None,
-            "hint": self.hint,
+            "hint": mask_secret_like(self.hint) if self.hint else None,
         }
 
 

@@ -44,8 +44,22 @@ def looks_like_secret(value: object) -> bool:
         return True
     if not _TOKENISH.match(text) or "/" in text or text.startswith(("~", ".")):
         return False
-    letters, digits = any(c.isalpha() for c in text), any(c.isdigit() for c in text)
-    return len(text) >= 20 and letters and digits
+    upper, lower = any(c.isupper() for c in text), any(c.islower() for c in text)
+    digits = any(c.isdigit() for c in text)
+    # Generated keys mix cases and digits; names (text-embedding-3-small, Article_v2) rarely do at this length.
+    return len(text) >= 20 and upper and lower and digits
+
+
+_QUOTED = re.compile(r"'([^'\s]{8,})'|\(([^()\s]{8,})\)")
+
+
+def mask_secret_like(text: str) -> str:
+    """Mask quoted words of a message that look like keys ("unknown module 'sk-...'"), wherever they came from."""
+    def sub(match: re.Match[str]) -> str:
+        word = match.group(1) or match.group(2)
+        return match.group(0).replace(word, MASK) if looks_like_secret(word) else match.group(0)
+
+    return _QUOTED.sub(sub, text)
 
 
 def encodings(secret: str) -> set[str]:

@@ -16,7 +16,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from weavectl.core import semantic
-from weavectl.core.config import apply_environment, interpolate, merge_documents
+from weavectl.core.config import apply_environment, check_environment_url, interpolate, merge_documents
 from weavectl.core.diagnostics import Diagnostics, Path
 from weavectl.core.redact import looks_like_secret
 from weavectl.core.suggest import did_you_mean
@@ -65,6 +65,7 @@ def validate_documents(
         resolved = apply_environment(doc, name, env_diags)
         if resolved is not None:
             resolved = interpolate(resolved, environ, env_diags, missing_is_error=missing_var_is_error)
+            check_environment_url(resolved, name, env_diags)
             _semantic(resolved, schema_check(resolved, validator, env_diags), env_diags)
             if name == env_name:
                 chosen = resolved
