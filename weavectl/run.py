@@ -13,7 +13,7 @@ import httpx
 
 from weavectl.adapters import secrets
 from weavectl.adapters.files import config_paths, load_documents
-from weavectl.adapters.schemas import load_schema
+from weavectl.adapters.schemas import config_validator
 from weavectl.adapters.weaviate import WeaviateClient, timeout_setting
 from weavectl.core import catalog
 from weavectl.core.config import check_url
@@ -21,7 +21,7 @@ from weavectl.core.diagnostics import Diagnostics
 from weavectl.core.model import Action, Plan
 from weavectl.core.planner import PlanInput, build_plan, used_modules
 from weavectl.core.suggest import did_you_mean
-from weavectl.core.validate import make_validator, validate_documents
+from weavectl.core.validate import validate_documents
 from weavectl.core.yamldoc import Document
 from weavectl.errors import ConfigError, KeySourceError, UsageError
 
@@ -49,7 +49,7 @@ def load_config(files: tuple[str, ...], env_name: str | None, environ: Mapping[s
     """Load and validate; any error stops here with every problem listed (plan never runs on a bad file)."""
     diags = Diagnostics()
     docs = load_documents(files, diags)
-    result = validate_documents(docs, make_validator(load_schema()), env_name=env_name, environ=environ,
+    result = validate_documents(docs, config_validator(), env_name=env_name, environ=environ,
                                 diags=diags, missing_var_is_error=True) if docs else None
     if diags.errors or result is None or result.document is None:
         listing = "\n".join(d.render() for d in diags.sorted() if d.severity == "error")
