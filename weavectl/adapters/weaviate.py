@@ -135,7 +135,7 @@ class WeaviateClient:
     def _give_up(self, method: str, path: str, last: str, attempts: int, out_of_time: bool) -> WeaviateRestError:
         deadline = self._deadline
         if deadline is not None and out_of_time:
-            tried = "; ".join(deadline.tried[-6:]) or f"{method} {path}"
+            tried = "; ".join(_counted(deadline.tried)[-6:]) or f"{method} {path}"
             return WeaviateRestError(REDACTOR.scrub(
                 f"Weaviate at {self.url} gave no usable answer to {deadline.what} within {deadline.seconds:g}s "
                 f"(--timeout / {TIMEOUT_ENV}). Tried: {tried}"))
@@ -285,6 +285,17 @@ class WeaviateClient:
 
     def delete_alias(self, alias: str) -> None:
         self.request("DELETE", f"/v1/aliases/{alias}", retry=False, ok=(200, 204))
+
+
+def _counted(lines: list[str]) -> list[str]:
+    """Consecutive repeats folded: "GET /v1/meta: cannot connect (...) (3 times)"."""
+    out: list[tuple[str, int]] = []
+    for line in lines:
+        if out and out[-1][0] == line:
+            out[-1] = (line, out[-1][1] + 1)
+        else:
+            out.append((line, 1))
+    return [line if n == 1 else f"{line} ({n} times)" for line, n in out]
 
 
 def _json_of(resp: httpx.Response, method: str, path: str) -> Any:
