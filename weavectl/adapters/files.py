@@ -19,7 +19,7 @@ DEFAULT_CONFIG = "weavectl.yaml"
 MAX_CONFIG_BYTES = 32 * 1024 * 1024
 _CHUNK = 1024 * 1024
 
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 
 
@@ -43,6 +43,8 @@ def read_regular_file(path: Path, limit: int) -> bytes:
         raise InputFileError(f"cannot be opened: {exc.strerror}") from None
     try:
         mode = os.fstat(fd).st_mode  # of what was opened, so a swap after a check cannot slip through
+        if stat.S_ISDIR(mode):
+            raise InputFileError("is a directory")
         if not stat.S_ISREG(mode):
             kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
             raise InputFileError(f"is {kind}, not a regular file")
