@@ -10,8 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from weavectl.adapters.schemas import load_schema
-from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError, parse_aliases, parse_meta, parse_schema, \
-    server_message
+from weavectl.adapters.weaviate import (
+    WeaviateClient,
+    WeaviateRestError,
+    parse_aliases,
+    parse_meta,
+    parse_schema,
+    server_message,
+)
 from weavectl.core.config import check_url
 from weavectl.core.diagnostics import Diagnostics
 from weavectl.core.validate import make_validator, validate_documents

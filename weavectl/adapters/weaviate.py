@@ -110,9 +110,8 @@ class WeaviateClient:
             headers = {"Accept": "application/json", **self.extra_headers}
             if self.api_key:
                 headers["Authorization"] = f"Bearer {self.api_key}"
-            # trust_env off: a ~/.netrc entry must not replace the API key with Basic auth behind our back.
             self._client = httpx.Client(base_url=self.url.rstrip("/"), headers=headers, timeout=self.timeout,
-                                        transport=self.transport, trust_env=False)
+                                        transport=self.transport)
         return self._client
 
     def close(self) -> None:
