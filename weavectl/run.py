@@ -163,7 +163,7 @@ class Planned:
 
 
 def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...] = (), prune: bool = False,
-              environ: Mapping[str, str], strict: bool = False) -> Planned:
+              environ: Mapping[str, str], replace: tuple[str, ...] = ()) -> Planned:
     collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
     live = client.read_state()
     check_targets(targets, [str(c.get("name")) for c in collections],
@@ -172,7 +172,7 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
     plan = build_plan(PlanInput(
         collections=collections, live_classes=live.classes, live_aliases=live.aliases,
         live_modules=live.modules, server_url=live.url, server_version=live.version, targets=list(targets),
-        prune=prune, environment=loaded.env_name, key_errors=key_errors, strict=strict,
+        prune=prune, environment=loaded.env_name, key_errors=key_errors, replace=list(replace),
     ))
     plan.warnings.extend(loaded.warnings)
     declared = loaded.data.get("api_keys") or {}

@@ -36,6 +36,7 @@ class FieldKind(StrEnum):
     DROP_INDEX = "drop_index"  # DELETE /v1/schema/{c}/properties/{p}/index/{i}
     IMMUTABLE = "immutable"  # the server cannot change it: forces a replace
     ALIAS = "alias"  # /v1/aliases
+    UNDECLARED = "undeclared"  # live only (auto-schema): drift Weaviate cannot undo in place; apply leaves it
 
 
 @dataclass
@@ -62,6 +63,10 @@ class Change:
     errors: list[str] = field(default_factory=list)  # operations this server cannot do
     desired: dict[str, Any] | None = None  # the declared REST body (create / replace)
     protect: bool = False
+    # Live-only properties, named vectors and modules (kind UNDECLARED): reported, never applied or replaced
+    # unless the collection is named with --replace.
+    drift: list[FieldChange] = field(default_factory=list)
+    ignored: list[FieldChange] = field(default_factory=list)  # differences under the collection's ignore_changes
 
     @property
     def forced_by(self) -> list[str]:
@@ -103,6 +108,11 @@ class Plan:
     def has_changes(self) -> bool:
         return any(c.action is not Action.NOOP for c in self.changes)
 
+    @property
+    def has_drift(self) -> bool:
+        """Anything weavectl compares differs: a change to apply, or live-only drift apply leaves alone."""
+        return self.has_changes or any(c.drift for c in self.changes)
+
     def counts(self) -> dict[str, int]:
         out = {a.value: 0 for a in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)}
         for change in self.changes:
@@ -122,4 +132,6 @@ class Plan:
             "errors": self.errors + [f"{c.collection}: {e}" for c in self.changes for e in c.errors],
             "warnings": self.warnings,
             "fingerprints": self.fingerprints,
+            "drift": [{"collection": c.collection, **f.to_json()} for c in self.changes for f in c.drift],
+            "ignored": [{"collection": c.collection, **f.to_json()} for c in self.changes for f in c.ignored],
         }

@@ -7,15 +7,17 @@ jsonschema's own messages are rewritten into "found X, expected Y" with the offe
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from weavectl.core import semantic
+from weavectl.core import paths, semantic
 from weavectl.core.config import apply_environment, check_environment_url, interpolate, merge_documents
 from weavectl.core.diagnostics import Diagnostics, Path
 from weavectl.core.redact import looks_like_secret
+from weavectl.core.schema import build_schema
 from weavectl.core.suggest import did_you_mean
 from weavectl.core.yamldoc import Document
 
@@ -104,9 +106,17 @@ def validate_documents(
     return Validated(diags, chosen)
 
 
+@functools.cache
+def _config_schema() -> dict[str, Any]:
+    return build_schema()
+
+
 def _semantic(doc: Document, bad: list[Path], diags: Diagnostics) -> None:
     found = Diagnostics()
     semantic.check(prune(doc, bad) if bad else doc, found)
+    collections = doc.data.get("collections") if isinstance(doc.data, dict) else None
+    if isinstance(collections, list) and any(isinstance(c, dict) and "ignore_changes" in c for c in collections):
+        paths.check_ignore_changes(doc, found, _config_schema())
     # A rejected value leaves its parent looking incomplete; the schema's message is the precise one.
     bad_parents = {b[:n] for b in bad for n in range(len(b))}
     diags.items.extend(d for d in found.items if d.path not in bad_parents)
