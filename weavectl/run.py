@@ -163,11 +163,14 @@ class Planned:
 
 
 def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...] = (), prune: bool = False,
-              environ: Mapping[str, str], replace: tuple[str, ...] = ()) -> Planned:
+              environ: Mapping[str, str], replace: tuple[str, ...] = (), verify_targets: bool = True) -> Planned:
+    """verify_targets: refuse --target names that match nothing (off for the re-plan after an apply, which may
+    have deleted a targeted collection)."""
     collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
     live = client.read_state()
-    check_targets(targets, [str(c.get("name")) for c in collections],
-                  [str(c.get("class")) for c in live.classes] if prune else None)
+    if verify_targets:
+        check_targets(targets, [str(c.get("name")) for c in collections],
+                      [str(c.get("class")) for c in live.classes])
     keys, key_errors = resolve_keys(loaded, environ)
     plan = build_plan(PlanInput(
         collections=collections, live_classes=live.classes, live_aliases=live.aliases,
@@ -190,17 +193,16 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
     return Planned(plan, loaded, client, keys, by_name)
 
 
-def check_targets(targets: tuple[str, ...], declared: list[str], live: list[str] | None) -> None:
-    """--target names a collection of the file (or, with --prune, of the cluster); a typo is an error, never
-    an empty plan."""
-    known = {n.lower() for n in (*declared, *(live or []))}
+def check_targets(targets: tuple[str, ...], declared: list[str], live: list[str]) -> None:
+    """--target names a collection of the file or of the cluster (an unmanaged one shows as such, or is pruned);
+    a name that is neither is a typo: an error, never an empty plan."""
+    known = {n.lower() for n in (*declared, *live)}
     unknown = [t for t in targets if t.lower() not in known]
     if unknown:
-        choices = sorted(set(declared) | set(live or []))
-        hints = [h for t in unknown if (h := did_you_mean(t, choices))]
-        raise UsageError(f"--target {', '.join(unknown)}: no such collection in the file"
-                         + (" or on the cluster" if live is not None else ""),
-                         hint="; ".join(hints) or (f"collections: {', '.join(choices)}" if choices else None))
+        hints = [h for t in unknown if (h := did_you_mean(t, [*declared, *live]))]
+        raise UsageError(f"--target {', '.join(unknown)}: no such collection in the file or on the cluster",
+                         hint="; ".join(hints) or (f"the file's collections: {', '.join(sorted(declared))}"
+                                                   if declared else None))
 
 
 def _check_hidden_collections(plan: Plan, client: WeaviateClient) -> None:

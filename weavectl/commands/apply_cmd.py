@@ -137,7 +137,7 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
             click.echo(report.render(), err=True)
             return ExitCode.ERROR
         click.echo(f"Apply complete: {len(report.done)} step(s).")
-        after = make_plan(loaded, client, targets=targets, prune=prune, environ=environ).plan
+        after = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, verify_targets=False).plan
         remaining = [c for c in after.changes if c.action is not Action.NOOP]
         if remaining:
             click.echo(REDACTOR.scrub(render_text(after, colour=colour)), err=True)
