@@ -22,8 +22,9 @@ from weavectl.core.model import Action, Plan
 from weavectl.core.planner import PlanInput, build_plan, used_modules
 from weavectl.core.suggest import did_you_mean
 from weavectl.core.validate import validate_documents
+from weavectl.core.version import support_problem
 from weavectl.core.yamldoc import Document
-from weavectl.errors import ConfigError, KeySourceError, UsageError
+from weavectl.errors import ConfigError, KeySourceError, ServerError, UsageError
 
 
 @dataclass
@@ -153,6 +154,17 @@ def resolve_keys(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict[str, 
                                base_dir=loaded.base_dir, warn=warn, timeout=wait_limit(environ))
 
 
+def check_server_version(reported: str, url: str) -> str | None:
+    """Stop on a server older than the supported range; the warning to show for a newer or unknown one."""
+    problem = support_problem(reported)
+    if problem is None:
+        return None
+    severity, message = problem
+    if severity == "error":
+        raise ServerError(f"{url}: {message}", hint="see the supported versions in README.md")
+    return message
+
+
 @dataclass
 class Planned:
     plan: Plan
@@ -168,6 +180,7 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
     have deleted a targeted collection)."""
     collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
     live = client.read_state()
+    version_warning = check_server_version(live.version, live.url)
     if verify_targets:
         check_targets(targets, [str(c.get("name")) for c in collections],
                       [str(c.get("class")) for c in live.classes])
@@ -178,6 +191,8 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
         prune=prune, environment=loaded.env_name, key_errors=key_errors, replace=list(replace),
     ))
     plan.warnings.extend(loaded.warnings)
+    if version_warning:
+        plan.warnings.insert(0, version_warning)
     declared = loaded.data.get("api_keys") or {}
     specs = [s for coll in collections for m in used_modules(coll) if (s := catalog.lookup(m)) is not None]
     primary = {c for spec in specs for c in spec.credentials}

@@ -21,7 +21,7 @@ from weavectl.core.yamldoc import Document
 from weavectl.errors import ExitCode, UsageError
 from weavectl.render.human import render_markdown, render_text
 from weavectl.render.jsonplan import render_json
-from weavectl.run import Loaded, connect, injected_transport, load_config, make_plan, warn
+from weavectl.run import Loaded, check_server_version, connect, injected_transport, load_config, make_plan, warn
 
 HEADER = ("# Exported by weavectl from {url} (Weaviate {version}). Key sources are placeholders: point them at\n"
           "# your secrets. For editor completion add: # yaml-language-server: $schema=<`weavectl schema --path`>\n")
@@ -40,6 +40,11 @@ def _dump(doc: dict[str, Any], url: str, version: str) -> str:
                                                                     width=120)
 
 
+def _warn(message: str | None) -> None:
+    if message:
+        click.echo(f"Warning: {message}", err=True)
+
+
 @click.command(name="export")
 @config_options
 @click.option("-o", "--output", help="Write to this file instead of standard output.")
@@ -54,6 +59,7 @@ def export(files: tuple[str, ...], env_name: str | None, url: str | None, output
         live = client.read_state()
     finally:
         client.close()
+    _warn(check_server_version(live.version, live.url))
     if not live.classes:
         warn("the server listed no collections" + (
             ": if it has some, this API key may lack permission to read them (Weaviate leaves out of /v1/schema "
@@ -100,6 +106,8 @@ def diff(files: tuple[str, ...], side_a: str, side_b: str, fmt: str, detailed_ex
     finally:
         client_a.close()
         client_b.close()
+    for live in (live_a, live_b):
+        _warn(check_server_version(live.version, live.url))
     found = compare(export_document(live_a.classes, live_a.aliases, parse_version(live_a.version))["collections"],
                     export_document(live_b.classes, live_b.aliases, parse_version(live_b.version))["collections"])
     if files:
