@@ -7,7 +7,6 @@ document, non-string keys.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,14 +70,7 @@ class _Converter:
         if node.tag == _STR_TAG:  # most values: skip the generic constructor
             return node.value
         try:
-            value = self._constructor.construct_object(node, deep=True)
-            if isinstance(value, float) and not math.isfinite(value):
-                # JSON has no NaN or infinity: Weaviate could never receive it (facts section 11).
-                self.diags.error(f"{node.value} is not a finite number; JSON (and so Weaviate) has no NaN or "
-                                 "infinity", path, self.pos(node))
-                self.invalid.add(path)
-                return None
-            return value
+            return self._constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:  # e.g. an unparsable !!binary
             self.diags.error(f"invalid value: {_problem(exc)}", path, self.pos(node))
         except Exception:  # PyYAML's constructors fail in many ways on a value that does not fit its tag
