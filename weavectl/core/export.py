@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from weavectl.core import catalog
+from weavectl.core.model import is_state_collection
 from weavectl.core.version import Version, at_least
 
 # Class-level settings each vectorizer writes into its config at create time (1.39 values).
@@ -276,7 +277,8 @@ def export_document(classes: list[dict[str, Any]], aliases: list[dict[str, str]]
         by_class.setdefault(str(alias.get("class")), []).append(str(alias.get("alias")))
     collections = [export_collection(c, by_class.get(str(c["class"]), []), version) for c in
                    sorted(classes, key=lambda c: str(c.get("class")))
-                   if not wanted or str(c.get("class")).lower() in wanted]
+                   if (not wanted or str(c.get("class")).lower() in wanted)
+                   and not is_state_collection(str(c.get("class")))]
     api_keys: dict[str, Any] = {}
     for coll in collections:
         modules = [v.get("vectorizer") for v in (coll.get("vectors") or {}).values()]

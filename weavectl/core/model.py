@@ -123,3 +123,12 @@ class Plan:
             "warnings": self.warnings,
             "fingerprints": self.fingerprints,
         }
+
+
+# weavectl's own collection in the cluster (apply lock, ownership, migration checkpoints): never planned as
+# unmanaged, never exported. Its I/O lives in adapters/state.py.
+STATE_COLLECTION = "WeavectlState"
+
+
+def is_state_collection(name: str) -> bool:
+    return name.lower() == STATE_COLLECTION.lower()

@@ -11,7 +11,7 @@ from typing import Any
 
 from weavectl.core import catalog
 from weavectl.core.diff import diff_collection
-from weavectl.core.model import Action, Change, FieldChange, FieldKind, Plan
+from weavectl.core.model import Action, Change, FieldChange, FieldKind, Plan, is_state_collection
 from weavectl.core.rest import collection_name, to_rest
 from weavectl.core.version import MIN_VERSION, Version, at_least, parse_version
 
@@ -111,7 +111,7 @@ def build_plan(inp: PlanInput) -> Plan:
         plan.changes.append(change)
     for live in inp.live_classes:
         lname = str(live.get("class", ""))
-        if lname.lower() in declared or (targets and lname.lower() not in targets):
+        if lname.lower() in declared or (targets and lname.lower() not in targets) or is_state_collection(lname):
             continue
         if inp.prune:
             plan.changes.append(Change(lname, Action.DELETE))
