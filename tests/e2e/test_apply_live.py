@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,10 @@ import httpx
 import pytest
 import yaml
 
+from tests.conftest import delete_everywhere
 from tests.support.recording import RecordingTransport
 from weavectl.cli import run_cli
+from weavectl.core.version import parse_version, unsupported_reason
 from weavectl.devserver import WeaviateServer
 
 pytestmark = pytest.mark.server
@@ -56,15 +59,16 @@ def base_doc(names: dict[str, str], **extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def names(weaviate: WeaviateServer) -> Any:
+def names() -> Any:
     made = {"a": f"A{uuid.uuid4().hex[:8]}", "b": f"B{uuid.uuid4().hex[:8]}", "c": f"C{uuid.uuid4().hex[:8]}"}
     yield made
     for name in made.values():
-        httpx.delete(f"{weaviate.url}/v1/schema/{name}", timeout=30)
+        delete_everywhere(name)
 
 
-def test_each_kind_of_change_applies_and_converges(weaviate: WeaviateServer, names: dict[str, str], tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_each_kind_of_change_applies_and_converges(weaviate_versioned: WeaviateServer, names: dict[str, str],
+                                                   tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    weaviate = weaviate_versioned
     url, targets = weaviate.url, [names["a"], names["b"], names["c"]]
     tflags = [a for t in targets for a in ("--target", t)]
     doc = base_doc(names)
@@ -86,8 +90,9 @@ def test_each_kind_of_change_applies_and_converges(weaviate: WeaviateServer, nam
     doc["collections"][0]["properties"].append({"name": "summary", "data_type": "text"})  # add property
     doc["collections"][0]["vectors"]["second"] = {"vectorizer": "none"}  # add named vector
     apply()
-    doc["collections"][0]["properties"][1]["index_filterable"] = False  # drop an index
-    apply()
+    if unsupported_reason(parse_version(weaviate.version), "drop_property_index") is None:
+        doc["collections"][0]["properties"][1]["index_filterable"] = False  # drop an index
+        apply()
     doc["collections"][1]["properties"][0]["tokenization"] = "field"  # replace (immutable)
     assert "must be replaced" in apply("--allow-destroy")
     doc["collections"][1]["state"] = "absent"  # delete
@@ -96,8 +101,17 @@ def test_each_kind_of_change_applies_and_converges(weaviate: WeaviateServer, nam
     httpx.delete(f"{url}/v1/schema/{names['a']}", timeout=30)  # the reference's target changes: start over
     apply("--allow-destroy")
     assert httpx.get(f"{url}/v1/schema/{names['b']}").status_code == 404
-    httpx.post(f"{url}/v1/schema", json={"class": names["c"]}).raise_for_status()  # prune an unmanaged one
-    apply("--allow-destroy", "--prune")
+    httpx.post(f"{url}/v1/schema", json={"class": names["c"]}).raise_for_status()  # made by hand: not ours
+    code, out, err = cli(capsys, "apply", "-f", str(write(tmp_path, doc)), "--url", url, "--auto-approve",
+                         "--allow-destroy", "--prune", *tflags)
+    assert code == 0, out + err
+    assert f"--prune leaves alone (not known to be this configuration's): {names['c']} (no ownership record" in out
+    assert httpx.get(f"{url}/v1/schema/{names['c']}").status_code == 200
+    doc["collections"].append({"name": names["c"]})  # adopted: apply records this configuration as its owner
+    code, out, err = cli(capsys, "apply", "-f", str(write(tmp_path, doc)), "--url", url, "--auto-approve", *tflags)
+    assert code == 0 and "No changes" in out, out + err
+    doc["collections"].pop()  # dropped from the file: now prune deletes it
+    assert "Apply complete: 0 created, 0 updated, 0 replaced, 1 deleted" in apply("--allow-destroy", "--prune")
     assert httpx.get(f"{url}/v1/schema/{names['c']}").status_code == 404
 
 
@@ -229,9 +243,11 @@ def test_server_killed_mid_apply_then_restarted_converges(tmp_path: Path, capsys
         server.stop(keep_data=False)
 
 
-def test_readme_quickstart_plans_applies_and_converges(weaviate: WeaviateServer, monkeypatch: pytest.MonkeyPatch,
+def test_readme_quickstart_plans_applies_and_converges(weaviate_versioned: WeaviateServer,
+                                                       monkeypatch: pytest.MonkeyPatch,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     """The README's main job, against the test server (WEAVIATE_URL, as `devserver exec` exports it)."""
+    weaviate = weaviate_versioned
     monkeypatch.setenv("WEAVIATE_URL", weaviate.url)
     cfg = str(Path(__file__).resolve().parents[2] / "examples" / "quickstart.yaml")
     try:
@@ -247,8 +263,9 @@ def test_readme_quickstart_plans_applies_and_converges(weaviate: WeaviateServer,
             httpx.delete(f"{weaviate.url}/v1/schema/{name}")
 
 
-def test_plan_strict_reports_undeclared_non_default_settings(weaviate: WeaviateServer, tmp_path: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_undeclared_settings_that_differ_from_the_defaults_are_changes(
+        weaviate: WeaviateServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What `plan --strict` used to warn about is now compared: the file says "defaults" by leaving them out."""
     name = f"Strict{uuid.uuid4().hex[:6]}"
     httpx.post(f"{weaviate.url}/v1/schema", json={
         "class": name, "description": "made by hand",
@@ -259,18 +276,26 @@ def test_plan_strict_reports_undeclared_non_default_settings(weaviate: WeaviateS
         cfg = write(tmp_path, {"version": 1, "collections": [
             {"name": name, "properties": [{"name": "title", "data_type": "text"}]}]})
         code, out, err = cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--target", name,
-                             "--detailed-exitcode")
-        assert code == 0 and "undeclared" not in out
-        code, out, err = cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--target", name, "--strict")
-        assert "undeclared live setting description = 'made by hand'" in out
-        assert "undeclared live setting properties.title.tokenization = 'field'" in out
-        assert "undeclared live setting inverted_index = {'bm25': {'b': 0.5, 'k1': 1.2}}" in out
+                             "--detailed-exitcode", "--format", "json")
+        assert code == 2, out + err
+        change = json.loads(out)["changes"][0]
+        fields = {f["path"]: (f["before"], f["after"], f["kind"]) for f in change["fields"]}
+        assert fields == {"description": ("made by hand", "", "update"),
+                          "properties.title.tokenization": ("field", "word", "immutable"),
+                          "inverted_index.bm25.b": (0.5, 0.75, "update")}, fields
+        # --strict is kept only so old scripts run: it changes nothing.
+        assert cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--target", name, "--strict",
+                   "--detailed-exitcode")[0] == 2
     finally:
         httpx.delete(f"{weaviate.url}/v1/schema/{name}")
 
 
 def test_in_place_updates_of_every_mutable_kind_apply_and_converge(
-        weaviate: WeaviateServer, names: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        weaviate_versioned: WeaviateServer, names: dict[str, str], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    weaviate = weaviate_versioned
+    # Older servers cannot change a vectorizer's settings in place: there the model stays.
+    model_in_place = unsupported_reason(parse_version(weaviate.version), "update_vectorizer_settings") is None
     name = names["c"]
     coll: dict[str, Any] = {
         "name": name, "description": "v1",
@@ -287,7 +312,8 @@ def test_in_place_updates_of_every_mutable_kind_apply_and_converge(
     assert cli(capsys, "apply", "-f", str(cfg), *flags)[0] == 0
     coll["description"] = "v2"
     coll["properties"][0]["description"] = "new"
-    coll["vectors"]["main"]["model"] = "text-embedding-3-large"  # in place for openai (with a warning)
+    if model_in_place:
+        coll["vectors"]["main"]["model"] = "text-embedding-3-large"  # in place for openai (with a warning)
     coll["vectors"]["main"]["index"] = {"ef": 128, "flat_search_cutoff": 20000, "quantizer": {"type": "rq"}}
     coll["multi_tenancy"]["auto_tenant_creation"] = True
     coll["replication"]["deletion_strategy"] = "DeleteOnConflict"
@@ -299,7 +325,8 @@ def test_in_place_updates_of_every_mutable_kind_apply_and_converge(
     assert "updated in place" in out and "must be replaced" not in out
     assert "Verified: a fresh plan shows no changes." in out
     live = httpx.get(f"{weaviate.url}/v1/schema/{name}").json()
-    assert live["vectorConfig"]["main"]["vectorizer"]["text2vec-openai"]["model"] == "text-embedding-3-large"
+    assert live["vectorConfig"]["main"]["vectorizer"]["text2vec-openai"]["model"] == (
+        "text-embedding-3-large" if model_in_place else "text-embedding-3-small")
     assert live["vectorConfig"]["main"]["vectorIndexConfig"]["rq"]["enabled"] is True
     assert live["multiTenancyConfig"]["autoTenantCreation"] is True
     assert {p["name"]: p.get("description") for p in live["properties"]}["title"] == "new"

@@ -72,8 +72,9 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 @pytest.mark.parametrize("module", ["text2vec-openai", "text2vec-nvidia", "text2vec-cohere", "text2vec-weaviate",
                                     "text2vec-ollama", "text2vec-transformers"])
 def test_export_validates_plans_clean_and_recreates_identically(
-        module: str, weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path,
+        module: str, weaviate_versioned: WeaviateServer, providers: LocalProviders, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    weaviate = weaviate_versioned
     for key, value in KEY_ENVS.items():
         monkeypatch.setenv(key, value)
     name = f"E{uuid.uuid4().hex[:8]}"
@@ -129,12 +130,11 @@ def test_diff_between_two_live_clusters_shows_exactly_the_known_differences(
         assert code == 2, out + err
         import json
 
-        plan = json.loads(out)
-        ours = {c["collection"]: c for c in plan["changes"] if tag in c["collection"]}
-        assert set(ours) == {changed, only_dev, only_prod}
-        assert ours[only_prod]["action"] == "create" and ours[only_dev]["action"] == "delete"
-        fields = {f["path"]: (f["before"], f["after"]) for f in ours[changed]["fields"]}
-        assert fields == {"description": ("dev", "prod"), "invertedIndexConfig.bm25.b": (0.75, 0.5)}
+        found = [d for d in json.loads(out)["differences"] if tag in d["collection"]]
+        ours = {(d["collection"], d["path"]): (d["a"], d["b"]) for d in found}
+        assert ours == {(only_dev, ""): ("(collection)", "(absent)"), (only_prod, ""): ("(absent)", "(collection)"),
+                        (changed, "description"): ("dev", "prod"),
+                        (changed, "inverted_index.bm25.b"): ("(absent)", 0.5)}, found
     finally:
         for url in (dev, prod):
             for cls in (same, changed, only_dev, only_prod):
@@ -165,3 +165,31 @@ def test_environment_overrides_yield_each_environments_values(
     assert prod_plan["description"] == "prod copy"
     assert prod_plan["vectorConfig"]["v"]["vectorizer"]["text2vec-openai"]["baseURL"] == "http://base.local"
     assert prod_plan["replicationConfig"] == {"deletionStrategy": "DeleteOnConflict"}
+
+
+def test_export_of_one_collection_names_what_it_references_as_external(
+        weaviate: WeaviateServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tag = uuid.uuid4().hex[:6]
+    product, review = f"Product{tag}", f"Review{tag}"
+    none = {"vectorConfig": {"v": {"vectorizer": {"none": {}}, "vectorIndexType": "hnsw"}}}
+    httpx.post(f"{weaviate.url}/v1/schema", json={"class": product, "properties": [
+        {"name": "name", "dataType": ["text"]}], **none}).raise_for_status()
+    httpx.post(f"{weaviate.url}/v1/schema", json={"class": review, "properties": [
+        {"name": "text", "dataType": ["text"]}, {"name": "about", "dataType": [product]}], **none}).raise_for_status()
+    out_file = tmp_path / "review.yaml"
+    try:
+        code, _, err = cli(capsys, "export", "--url", weaviate.url, "--collection", review, "-o", str(out_file))
+        assert code == 0, err
+        assert yaml.safe_load(out_file.read_text())["external"] == [product]
+        code, out, err = cli(capsys, "validate", "-f", str(out_file))
+        assert code == 0, out + err
+        code, out, err = cli(capsys, "plan", "-f", str(out_file), "--url", weaviate.url, "--format", "json",
+                             "--detailed-exitcode", "--prune", "--target", review, "--target", product)
+        assert code == 0, out + err  # nothing to change, and the external collection is not pruned
+        import json
+
+        data = json.loads(out)
+        assert data["external"] == [product] and product not in data["unmanaged"] and data["changes"] == []
+    finally:
+        for cls in (review, product):
+            httpx.delete(f"{weaviate.url}/v1/schema/{cls}")

@@ -4,7 +4,8 @@
    described by an equivalent weavectl file, plan to no changes.
 2. Each mutable field, changed in the file, plans an in-place update at the expected path.
 3. Each immutable field, changed in the file, plans a replace, naming the field.
-4. Preflight: modules the server lacks and key sources that do not resolve stop plan; key values never show.
+4. Preflight: modules the server lacks stop plan; key sources that do not resolve are reported, not fatal; key
+   values never show.
 5. Collections outside the file are listed as unmanaged, deleted only with --prune or `state: absent`.
 6. --out writes a plan file without any secret value.
 
@@ -24,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import WEAVIATE_ADMIN_KEY
+from tests.conftest import WEAVIATE_ADMIN_KEY, skip_unless
 from tests.support.plan_helpers import (
     HERMETIC_ENV,
     PlanResult,
@@ -40,6 +41,7 @@ from tests.support.plan_helpers import (
     run_plan,
     write_config,
 )
+from weavectl.cli import run_cli
 from weavectl.core.rest import to_rest
 from weavectl.devserver import WeaviateServer
 
@@ -206,8 +208,10 @@ def _two_vectors_yaml(name: str, ctx: Ctx) -> dict[str, Any]:
     return {"name": name, "properties": copy.deepcopy(TEXT_PROPS_YAML), "vectors": {
         "content": {"vectorizer": "text2vec-openai", "model": "text-embedding-3-small",
                     "source_properties": ["title", "body"]},
+        # The client writes vectorizeClassName true where the server's own default for ollama is false.
         "headline": {"vectorizer": "text2vec-ollama", "api_endpoint": FAKE_URL, "model": "nomic-embed-text",
-                     "source_properties": ["title"], "index": {"type": "flat", "distance": "dot"}},
+                     "source_properties": ["title"], "index": {"type": "flat", "distance": "dot"},
+                     "vectorize_collection_name": True},
     }}
 
 
@@ -241,9 +245,10 @@ def _legacy_client_bq(server: Server, name: str, ctx: Ctx) -> None:
 
 
 def _legacy_client_bq_yaml(name: str, ctx: Ctx) -> dict[str, Any]:
-    return {"name": name, "properties": copy.deepcopy(TEXT_PROPS_YAML),
+    # The client's legacy form writes vectorizePropertyName and vectorizeClassName true (server defaults: false).
+    return {"name": name, "properties": [{**p, "vectorize_property_name": True} for p in TEXT_PROPS_YAML],
             "vector": {"vectorizer": "text2vec-ollama", "api_endpoint": FAKE_URL, "model": "all-minilm",
-                       "index": {"quantizer": {"type": "bq"}}}}
+                       "vectorize_collection_name": True, "index": {"quantizer": {"type": "bq"}}}}
 
 
 def _byo_legacy(server: Server, name: str, ctx: Ctx) -> None:
@@ -448,7 +453,7 @@ def _property_flags(server: Server, name: str, ctx: Ctx) -> None:
 
 
 def _property_flags_yaml(name: str, ctx: Ctx) -> dict[str, Any]:
-    return {"name": name, "properties": [
+    coll: dict[str, Any] = {"name": name, "properties": [
         {"name": "title", "data_type": "text", "description": "headline", "tokenization": "lowercase",
          "vectorize_property_name": True},
         {"name": "sku", "data_type": "text", "tokenization": "field", "index_searchable": False,
@@ -464,6 +469,10 @@ def _property_flags_yaml(name: str, ctx: Ctx) -> dict[str, Any]:
         {"name": "phone", "data_type": "phoneNumber"},
         {"name": "image", "data_type": "blob"},
     ], "vector": {"vectorizer": "text2vec-openai"}}
+    # The client's legacy form writes vectorizePropertyName true for every property (the server default: false).
+    for prop in coll["properties"]:
+        prop["vectorize_property_name"] = True
+    return coll
 
 
 def _per_module_skip(server: Server, name: str, ctx: Ctx) -> None:
@@ -922,6 +931,7 @@ class Edit:
     bug: str | None = None  # a known bug: the case runs as a strict xfail
     regression: str | None = None  # a bug this case found and now guards against
     also: tuple[str, ...] = ()  # path prefixes of further (non-immutable) fields plan may report with it
+    feature: str | None = None  # a version-gated operation (weavectl.core.version) the expected plan needs
 
 
 MUTABLE: list[Edit] = [
@@ -952,19 +962,19 @@ MUTABLE: list[Edit] = [
     Edit("replication-deletion-strategy", _set("replication", "deletion_strategy", value="TimeBasedResolution"),
          "replicationConfig.deletionStrategy", "update"),
     Edit("drop-filterable-index", _set("properties", "title", "index_filterable", value=False),
-         "properties.title.indexFilterable", "drop_index"),
+         "properties.title.indexFilterable", "drop_index", feature="drop_property_index"),
     Edit("openai-model", _set("vectors", "main", "model", value="text-embedding-3-large"),
-         "vectorConfig.main.vectorizer.text2vec-openai.model", "update"),
+         "vectorConfig.main.vectorizer.text2vec-openai.model", "update", feature="update_vectorizer_settings"),
     Edit("drop-searchable-index", _set("properties", "title", "index_searchable", value=False),
-         "properties.title.indexSearchable", "drop_index"),
+         "properties.title.indexSearchable", "drop_index", feature="drop_property_index"),
     Edit("drop-range-index", _set("properties", "count", "index_range_filters", value=False),
-         "properties.count.indexRangeFilters", "drop_index"),
+         "properties.count.indexRangeFilters", "drop_index", feature="drop_property_index"),
     Edit("enable-rq-on-hnsw", _set("vectors", "main", "index", "quantizer", value={"type": "rq"}),
          "vectorConfig.main.vectorIndexConfig.rq", "update"),
     Edit("rq-rescore-limit", _set("vectors", "main", "index", "quantizer", "rescore_limit", value=64),
          "vectorConfig.main.vectorIndexConfig.rq.rescoreLimit", "update", base=rq_collection),
     Edit("openai-base-url", _set("vectors", "main", "base_url", value=FAKE_URL_2),
-         "vectorConfig.main.vectorizer.text2vec-openai.baseURL", "update"),
+         "vectorConfig.main.vectorizer.text2vec-openai.baseURL", "update", feature="update_vectorizer_settings"),
     Edit("legacy-vector-ef", _set("vector", "index", "ef", value=300), "vectorIndexConfig.ef", "update",
          base=legacy_collection),
     Edit("add-alias", _add_alias, "aliases.{name}Alias", "alias"),
@@ -977,10 +987,13 @@ MUTABLE: list[Edit] = [
 ]
 
 IMMUTABLE: list[Edit] = [
-    Edit("vectorizer-module-swap", _swap_vectorizer, "vectorConfig.main.vectorizer", "immutable"),
+    # The whole vector entry is rewritten, so its other settings (back to their defaults) show with it.
+    Edit("vectorizer-module-swap", _swap_vectorizer, "vectorConfig.main.vectorizer", "immutable",
+         also=("vectorConfig.main",)),
     Edit("nvidia-model", _set("vectors", "aux", "model", value="nvidia/nv-embed-v1"),
          "vectorConfig.aux.vectorizer.text2vec-nvidia.model", "immutable"),
-    Edit("index-type-hnsw-to-flat", _to_flat, "vectorConfig.main.vectorIndexType", "immutable"),
+    Edit("index-type-hnsw-to-flat", _to_flat, "vectorConfig.main.vectorIndexType", "immutable",
+         also=("vectorConfig.main",)),
     Edit("distance", _set("vectors", "main", "index", "distance", value="dot"),
          "vectorConfig.main.vectorIndexConfig.distance", "immutable"),
     Edit("ef-construction", _set("vectors", "main", "index", "ef_construction", value=256),
@@ -991,7 +1004,6 @@ IMMUTABLE: list[Edit] = [
          "properties.title.tokenization", "immutable"),
     Edit("data-type", _set("properties", "count", "data_type", value="number"), "properties.count.dataType",
          "immutable"),
-    Edit("property-removed", _drop_property("count"), "properties.count", "immutable"),
     Edit("index-filterable-false-to-true", _set("properties", "tag", "index_filterable", value=True),
          "properties.tag.indexFilterable", "immutable"),
     Edit("multi-tenancy-enabled", _enable_mt, "multiTenancyConfig.enabled", "immutable"),
@@ -999,7 +1011,6 @@ IMMUTABLE: list[Edit] = [
          "invertedIndexConfig.indexTimestamps", "immutable"),
     Edit("sharding-desired-count", _set("sharding", "desired_count", value=2), "shardingConfig.desiredCount",
          "immutable"),
-    Edit("named-vector-removed", _delete("vectors", "aux"), "vectorConfig.aux", "immutable"),
     Edit("skip-vectorization", _set("properties", "tag", "skip_vectorization", value=True),
          "properties.tag.moduleConfig.text2vec-openai.skip", "immutable"),
     Edit("enable-bq-on-flat", _set("vectors", "aux", "index", "quantizer", value={"type": "bq"}),
@@ -1007,7 +1018,8 @@ IMMUTABLE: list[Edit] = [
     Edit("rq-bits", _set("vectors", "main", "index", "quantizer", "bits", value=1),
          "vectorConfig.main.vectorIndexConfig.rq.bits", "immutable", base=rq_collection),
     Edit("quantizer-swap-rq-to-pq", _set("vectors", "main", "index", "quantizer", value={"type": "pq"}),
-         "vectorConfig.main.vectorIndexConfig.pq", "immutable", base=rq_collection),
+         "vectorConfig.main.vectorIndexConfig.pq", "immutable", base=rq_collection,
+         also=("vectorConfig.main.vectorIndexConfig.rq",)),
     Edit("hnsw-cleanup-interval", _set("vectors", "main", "index", "cleanup_interval_seconds", value=100),
          "vectorConfig.main.vectorIndexConfig.cleanupIntervalSeconds", "immutable"),
     Edit("legacy-vector-distance", _set("vector", "index", "distance", value="dot"), "vectorIndexConfig.distance",
@@ -1034,9 +1046,10 @@ def _edit_params(edits: list[Edit]) -> list[Any]:
 
 @pytest.mark.parametrize("base", [base_collection, mt_collection], ids=["base", "multi-tenant"])
 def test_collection_created_from_a_file_plans_no_changes(
-    base: Callable[[str], dict[str, Any]], weaviate: WeaviateServer, collection_name: str, tmp_path: Path,
+    base: Callable[[str], dict[str, Any]], weaviate_versioned: WeaviateServer, collection_name: str, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    weaviate = weaviate_versioned
     coll = base(collection_name)
     _create_from_file(weaviate, coll)
     assert_no_changes(plan_one(weaviate, tmp_path, capsys, coll, collection_name), collection_name)
@@ -1056,15 +1069,18 @@ def _plan_edit(edit: Edit, server: Server, name: str, tmp_path: Path,
 
 @pytest.mark.parametrize("edit", _edit_params(MUTABLE))
 def test_mutable_field_change_plans_an_update(
-    edit: Edit, weaviate: WeaviateServer, collection_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    edit: Edit, weaviate_versioned: WeaviateServer, collection_name: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    result = _plan_edit(edit, weaviate, collection_name, tmp_path, capsys)
+    if edit.feature is not None:
+        skip_unless(weaviate_versioned, edit.feature)
+    result = _plan_edit(edit, weaviate_versioned, collection_name, tmp_path, capsys)
     path = edit.path.format(name=collection_name)
     change = result.change(collection_name)
     assert result.code == 2 and change is not None and change["action"] == "update", result.evidence()
     assert not result.data["errors"], result.evidence()
-    others = [f for f in change["fields"] if f["path"] != path]
-    assert all(f["path"].startswith(edit.also) and f["kind"] != "immutable" for f in others) if edit.also \
+    others = [f for f in change["fields"] if f["rest_path"] != path]
+    assert all(f["rest_path"].startswith(edit.also) and f["kind"] != "immutable" for f in others) if edit.also \
         else not others, result.evidence()
     assert result.field(collection_name, path)["kind"] == edit.kind, result.evidence()
     assert change["destroys_data"] is False
@@ -1075,17 +1091,39 @@ def test_mutable_field_change_plans_an_update(
 
 @pytest.mark.parametrize("edit", _edit_params(IMMUTABLE))
 def test_immutable_field_change_plans_a_replace(
-    edit: Edit, weaviate: WeaviateServer, collection_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    edit: Edit, weaviate_versioned: WeaviateServer, collection_name: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    result = _plan_edit(edit, weaviate, collection_name, tmp_path, capsys)
+    if edit.feature is not None:
+        skip_unless(weaviate_versioned, edit.feature)
+    result = _plan_edit(edit, weaviate_versioned, collection_name, tmp_path, capsys)
     change = result.change(collection_name)
     assert result.code == 2 and change is not None and change["action"] == "replace", result.evidence()
     assert result.field(collection_name, edit.path)["kind"] == "immutable", result.evidence()
-    assert edit.path in change["forced_by"], result.evidence()
+    forced = {f["rest_path"] for f in change["fields"] if f["path"] in change["forced_by"]}
+    assert edit.path in forced, result.evidence()
     assert change["destroys_data"] is True and change.get("desired"), result.evidence()
     # Nothing unrelated may show up: every reported field sits under the edited one (skip is set per module).
     prefix = edit.path.rsplit(".", 2)[0] if edit.id == "skip-vectorization" else edit.path
-    assert all(f["path"].startswith((prefix, *edit.also)) for f in change["fields"]), result.evidence()
+    assert all(f["rest_path"].startswith((prefix, *edit.also)) for f in change["fields"]), result.evidence()
+
+
+# Live things the file lacks: drift Weaviate cannot undo in place, reported with the fix, never a replace.
+REMOVED: list[Edit] = [
+    Edit("property-removed", _drop_property("count"), "properties.count", "undeclared"),
+    Edit("named-vector-removed", _delete("vectors", "aux"), "vectorConfig.aux", "undeclared"),
+]
+
+
+@pytest.mark.parametrize("edit", _edit_params(REMOVED))
+def test_removed_from_the_file_is_drift_never_a_replace(
+    edit: Edit, weaviate: WeaviateServer, collection_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = _plan_edit(edit, weaviate, collection_name, tmp_path, capsys)
+    assert result.code == 2 and result.change(collection_name) is None, result.evidence()
+    drift = [d for d in result.data["drift"] if d["collection"] == collection_name]
+    assert [d["rest_path"] for d in drift] == [edit.path] and drift[0]["kind"] == "undeclared", result.data
+    assert "export" in drift[0]["reason"]
 
 
 # =============================================================================================================
@@ -1121,22 +1159,35 @@ def _two_provider_collection(name: str) -> dict[str, Any]:
     }}
 
 
-def test_unset_key_variable_is_an_error_naming_the_variable(
+def test_unset_key_variable_is_reported_not_fatal_and_names_the_variable(
     weaviate: WeaviateServer, collection_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """A pull-request plan runs without production keys: it exits 0 or 2 and says which keys will be needed."""
     monkeypatch.delenv("WEAVECTL_TEST_OPENAI_KEY", raising=False)
     monkeypatch.setenv("WEAVECTL_TEST_COHERE_KEY", COHERE_SECRET)
     keys = {"openai": {"env": "WEAVECTL_TEST_OPENAI_KEY"}, "cohere": {"env": "WEAVECTL_TEST_COHERE_KEY"}}
-    for fmt in ("json", "text"):
+    for fmt in ("json", "text", "markdown"):
         result = plan_one(weaviate, tmp_path, capsys, _two_provider_collection(collection_name), collection_name,
                           api_keys=keys, fmt=fmt)
-        assert result.code == 1, result.evidence()
-        assert "WEAVECTL_TEST_OPENAI_KEY" in result.out + result.err, result.evidence()
+        assert result.code == 2, result.evidence()
         assert COHERE_SECRET not in result.out + result.err
         if fmt == "json":
-            assert any("WEAVECTL_TEST_OPENAI_KEY" in e for e in result.data["errors"]), result.evidence()
-            assert not any("WEAVECTL_TEST_COHERE_KEY" in e for e in result.data["errors"]), result.evidence()
+            assert result.data["errors"] == [], result.evidence()
+            by_name = {k["name"]: k for k in result.data["key_sources"]}
+            assert by_name["openai"]["resolved"] is False
+            assert by_name["openai"]["problem"] == "environment variable WEAVECTL_TEST_OPENAI_KEY is not set"
+            assert by_name["openai"]["collections"] == [collection_name]
+            assert by_name["cohere"]["resolved"] is True
+        else:
+            assert ("openai: environment variable WEAVECTL_TEST_OPENAI_KEY is not set. Plan and apply do not need "
+                    "it; smoke, apply --smoke, and imports and queries that embed will") in result.out, result.out
+    existing = _two_provider_collection(collection_name)
+    for vector in existing["vectors"].values():
+        vector["index"] = {"type": "hnsw"}  # 1.32/1.35 need the index type sent
+    _create_from_file(weaviate, existing)
+    result = plan_one(weaviate, tmp_path, capsys, existing, collection_name, api_keys=keys)
+    assert result.code == 0, result.evidence()  # no changes, no keys: still a clean plan
 
 
 @pytest.mark.parametrize("source", ["env", "command"])
@@ -1178,10 +1229,29 @@ def test_collection_not_in_the_file_is_unmanaged_and_deleted_only_with_prune(
     assert other in result.data["unmanaged"], result.evidence()
     assert result.data["changes"] == [], result.evidence()
 
+    # Made by hand, so no configuration owns it: prune leaves it alone and says so.
+    pruned = run_plan(weaviate, cfg, capsys, [collection_name, other], "--prune")
+    assert pruned.code == 0 and pruned.data["changes"] == [], pruned.evidence()
+    assert pruned.data["left_alone"] == [f"{other} (no ownership record: weavectl did not create or adopt it "
+                                         "for this configuration)"], pruned.evidence()
+
+    # Owned by another configuration: still left alone.
+    theirs = write_config(tmp_path, [managed, {"name": other, "properties": copy.deepcopy(TEXT_PROPS_YAML)}],
+                          filename="theirs.yaml")
+    theirs.write_text("owner: team-b\n" + theirs.read_text())
+    assert run_cli(["apply", "-f", str(theirs), "--url", weaviate.url, "--auto-approve", "--target", other]) == 0
+    pruned = run_plan(weaviate, cfg, capsys, [collection_name, other], "--prune")
+    assert pruned.data["changes"] == [] and pruned.data["left_alone"] == [f"{other} (owned by 'team-b')"], \
+        pruned.evidence()
+
+    # Applied (adopted) by this configuration, then dropped from its file: prune deletes it.
+    ours = write_config(tmp_path, [managed, {"name": other, "properties": copy.deepcopy(TEXT_PROPS_YAML)}],
+                        filename="ours.yaml")
+    assert run_cli(["apply", "-f", str(ours), "--url", weaviate.url, "--auto-approve", "--target", other]) == 0
     pruned = run_plan(weaviate, cfg, capsys, [collection_name, other], "--prune")
     assert pruned.code == 2, pruned.evidence()
     assert [(c["collection"], c["action"]) for c in pruned.data["changes"]] == [(other, "delete")], pruned.evidence()
-    assert other not in pruned.data["unmanaged"]
+    assert other not in pruned.data["unmanaged"] and pruned.data["left_alone"] == []
     assert pruned.change(other)["destroys_data"] is True  # type: ignore[index]
 
 
@@ -1322,9 +1392,8 @@ def test_plan_file_is_not_written_when_plan_fails(
     weaviate: WeaviateServer, collection_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.delenv("WEAVECTL_TEST_OPENAI_KEY", raising=False)
-    cfg = write_config(tmp_path, [{"name": collection_name, "vectors": {"a": {"vectorizer": "text2vec-openai"}}}],
-                       api_keys={"openai": {"env": "WEAVECTL_TEST_OPENAI_KEY"}})
+    # A module the server lacks fails the plan (an unresolved key source no longer does).
+    cfg = write_config(tmp_path, [{"name": collection_name, "vectors": {"a": {"vectorizer": "text2vec-gpt4all"}}}])
     out = tmp_path / "plan.json"
     result = run_plan(weaviate, cfg, capsys, [collection_name], "--out", str(out))
     assert result.code == 1, result.evidence()

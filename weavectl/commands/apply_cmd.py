@@ -16,13 +16,13 @@ from weavectl.commands.plan_cmd import PLAN_FILE_KIND, config_options
 from weavectl.core.model import Action
 from weavectl.core.planner import fingerprint
 from weavectl.core.redact import REDACTOR
-from weavectl.core.steps import compile_steps, policy
+from weavectl.core.steps import Step, compile_steps, policy
 from weavectl.core.yamldoc import Document
 from weavectl.errors import ConfigError, ExitCode, UsageError, WeavectlError
 from weavectl.execute import changed_paths, execute
 from weavectl.render.human import render_text
 from weavectl.render.jsonplan import plan_json
-from weavectl.run import Loaded, Planned, connect, injected_transport, load_config, make_plan
+from weavectl.run import Loaded, Planned, connect, injected_transport, load_config, make_plan, record_ownership
 
 
 class StalePlan(WeavectlError):
@@ -97,11 +97,15 @@ def _confirm(auto_approve: bool) -> None:
 @click.option("--allow-destroy", is_flag=True, help="Permit replace and delete (data loss). `protect` still wins.")
 @click.option("--prune", is_flag=True, help="Delete live collections the file does not mention.")
 @click.option("--target", "targets", multiple=True, help="Only apply to this collection (repeatable).")
+@click.option("--replace", "replace", multiple=True, metavar="COLLECTION",
+              help="Replace this collection (delete + create; needs --allow-destroy) (repeatable).")
 @click.option("--smoke", "run_smoke", is_flag=True, help="Run the smoke stage right after applying.")
 @click.option("--grpc-address", help="gRPC host:port for --smoke.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Write the JSON report of the migrations run to this file.")
 def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, url: str | None, auto_approve: bool,
-          allow_destroy: bool, prune: bool, targets: tuple[str, ...], run_smoke: bool, grpc_address: str | None
-          ) -> int:
+          allow_destroy: bool, prune: bool, targets: tuple[str, ...], replace: tuple[str, ...], run_smoke: bool,
+          grpc_address: str | None, report_path: str | None) -> int:
     """Apply the file (or a saved plan) to the live cluster, then check a fresh plan is empty."""
     environ = os.environ
     colour = sys.stdout.isatty()
@@ -111,13 +115,14 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
         saved = _load_plan_file(planfile)
         options = saved.get("options") or {}
         targets, prune = tuple(options.get("targets") or ()), bool(options.get("prune"))
+        replace = tuple(options.get("replace") or ())
         loaded, client = _from_plan_file(saved, url)
     else:
         saved = None
         loaded = load_config(files, env_name, environ)
         client = connect(loaded, url, environ, injected_transport())
     try:
-        planned = make_plan(loaded, client, targets=targets, prune=prune, environ=environ)
+        planned = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, replace=replace)
         if saved is not None:
             _check_stale(saved, planned)
         plan = planned.plan
@@ -126,6 +131,7 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
         if errors:
             raise WeavectlError("the plan has errors (above); nothing was written")
         if not plan.has_changes:
+            record_ownership(loaded, client, plan)  # adopts collections that already match the file
             return _smoke_after(loaded, client, run_smoke, grpc_address, targets)
         blocked = policy(plan, allow_destroy=allow_destroy)
         if blocked.reasons:
@@ -133,11 +139,20 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
         if saved is None:
             _confirm(auto_approve)
         steps = compile_steps(plan, set(planned.live_classes))
-        report = execute(steps, client, allow_destroy=allow_destroy, progress=lambda m: click.echo(m, err=True))
+        migrations: list[dict[str, Any]] = []
+        report = execute(steps, client, allow_destroy=allow_destroy, progress=lambda m: click.echo(m, err=True),
+                         migrate=lambda step: migrations.append(_migrate(step, planned)))
+        if migrations:
+            text = json.dumps({"migrations": migrations}, indent=2)
+            click.echo(f"Migration report:\n{text}", err=True)
+            if report_path:
+                Path(report_path).write_text(text + "\n")
         if report.failed is not None:
             click.echo(report.render(), err=True)
             return ExitCode.ERROR
-        click.echo(f"Apply complete: {len(report.done)} step(s).")
+        counts = plan.counts()
+        click.echo(f"Apply complete: {counts['create']} created, {counts['update']} updated, {counts['replace']} "
+                   f"replaced, {counts['delete']} deleted ({len(report.done)} step(s)).")
         after = make_plan(loaded, client, targets=targets, prune=prune, environ=environ).plan
         remaining = [c for c in after.changes if c.action is not Action.NOOP]
         if remaining:
@@ -145,9 +160,21 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
             raise WeavectlError("apply finished, but a fresh plan still shows the changes above: weavectl's view "
                                 "of the server differs from what the server stored (please report this)")
         click.echo("Verified: a fresh plan shows no changes.")
+        record_ownership(loaded, client, plan)
         return _smoke_after(loaded, client, run_smoke, grpc_address, targets)
     finally:
         client.close()
+
+
+def _migrate(step: Step, planned: Planned) -> dict[str, Any]:
+    from weavectl.migrate import run_migration
+    from weavectl.smoke import provider_headers
+
+    base = str((step.migration or {}).get("collection", step.collection))
+    coll = next((c for c in planned.loaded.data.get("collections") or []
+                 if isinstance(c, dict) and str(c.get("name", "")).lower() == base.lower()), {})
+    headers = provider_headers(coll, planned.keys, planned.client.url)
+    return run_migration(step, planned.client, headers)
 
 
 def _smoke_after(loaded: Loaded, client: WeaviateClient, wanted: bool, grpc: str | None,

@@ -10,19 +10,25 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-PLAN_FORMAT_VERSION = "1"
+from weavectl.core.paths import collection_value, config_path, config_text, config_value
+
+# 2: field paths in the config's vocabulary (`path`), the REST path beside them (`rest_path`), values as the
+# file writes them, and each create/replace's `definition` in the config's vocabulary.
+PLAN_FORMAT_VERSION = "2"
 
 
 class Action(StrEnum):
     CREATE = "create"
     UPDATE = "update"
     REPLACE = "replace"
+    MIGRATE = "migrate"  # replace without loss: new generation, copy, alias swap (on_replace: migrate)
     DELETE = "delete"
     NOOP = "no-op"
 
     @property
     def symbol(self) -> str:
-        return {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "no-op": " "}[self.value]
+        return {"create": "+", "update": "~", "replace": "-/+", "migrate": "=>", "delete": "-",
+                "no-op": " "}[self.value]
 
     @property
     def destroys_data(self) -> bool:
@@ -36,6 +42,7 @@ class FieldKind(StrEnum):
     DROP_INDEX = "drop_index"  # DELETE /v1/schema/{c}/properties/{p}/index/{i}
     IMMUTABLE = "immutable"  # the server cannot change it: forces a replace
     ALIAS = "alias"  # /v1/aliases
+    UNDECLARED = "undeclared"  # live only (auto-schema): drift Weaviate cannot undo in place; apply leaves it
 
 
 @dataclass
@@ -47,7 +54,13 @@ class FieldChange:
     reason: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"path": self.path, "before": self.before, "after": self.after, "kind": self.kind.value}
+        out: dict[str, Any] = {
+            "path": config_path(self.path, value=self.after if self.after is not None else self.before),
+            "rest_path": self.path,
+            "before": config_value(self.path, self.before),
+            "after": config_value(self.path, self.after),
+            "kind": self.kind.value,
+        }
         if self.reason:
             out["reason"] = self.reason
         return out
@@ -62,10 +75,20 @@ class Change:
     errors: list[str] = field(default_factory=list)  # operations this server cannot do
     desired: dict[str, Any] | None = None  # the declared REST body (create / replace)
     protect: bool = False
+    migration: dict[str, Any] | None = None  # for migrate: generations, vectors copied/re-embedded, cost
+    cost: dict[str, Any] | None = None  # for in-place changes that leave stored vectors stale
+    # Live-only properties, named vectors and modules (kind UNDECLARED): reported, never applied or replaced
+    # unless the collection is named with --replace.
+    drift: list[FieldChange] = field(default_factory=list)
+    ignored: list[FieldChange] = field(default_factory=list)  # differences under the collection's ignore_changes
 
     @property
     def forced_by(self) -> list[str]:
         return [f.path for f in self.fields if f.kind is FieldKind.IMMUTABLE]
+
+    def to_json_forced_by(self) -> list[str]:
+        return [config_path(f.path, value=f.after if f.after is not None else f.before) for f in self.fields
+                if f.kind is FieldKind.IMMUTABLE]
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -74,13 +97,18 @@ class Change:
             "destroys_data": self.action.destroys_data,
             "fields": [f.to_json() for f in self.fields],
         }
-        if self.action is Action.REPLACE:
-            out["forced_by"] = self.forced_by
+        if self.action in (Action.REPLACE, Action.MIGRATE):
+            out["forced_by"] = self.to_json_forced_by()
+        if self.migration is not None:
+            out["migration"] = self.migration
+        if self.cost is not None:
+            out["cost"] = self.cost
         if self.warnings:
-            out["warnings"] = self.warnings
+            out["warnings"] = [config_text(w) for w in self.warnings]
         if self.errors:
             out["errors"] = self.errors
         if self.desired is not None:
+            out["definition"] = collection_value(self.desired)
             out["desired"] = self.desired
         if self.protect:
             out["protect"] = True
@@ -94,24 +122,35 @@ class Plan:
     changes: list[Change]
     unchanged: list[str] = field(default_factory=list)
     unmanaged: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)  # declared elsewhere (`external:`): never touched
+    left_alone: list[str] = field(default_factory=list)  # --prune: live, not this configuration's, with why
     errors: list[str] = field(default_factory=list)  # preflight and version problems, reported together
     warnings: list[str] = field(default_factory=list)
     environment: str | None = None
     fingerprints: dict[str, str] = field(default_factory=dict)  # live definition hash per touched collection
+    generations: dict[str, dict[str, Any]] = field(default_factory=dict)  # on_replace: migrate collections
+    # Where each provider key the file's modules send comes from, whether it resolved here, and who needs it.
+    # An unresolved source is not a plan error: only smoke (and imports/queries) need the key.
+    key_sources: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
         return any(c.action is not Action.NOOP for c in self.changes)
 
+    @property
+    def has_drift(self) -> bool:
+        """Anything weavectl compares differs: a change to apply, or live-only drift apply leaves alone."""
+        return self.has_changes or any(c.drift for c in self.changes)
+
     def counts(self) -> dict[str, int]:
         out = {a.value: 0 for a in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)}
         for change in self.changes:
             if change.action is not Action.NOOP:
-                out[change.action.value] += 1
+                out[change.action.value] = out.get(change.action.value, 0) + 1  # "migrate" only when present
         return out
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "format_version": PLAN_FORMAT_VERSION,
             "server": {"url": self.server_url, "version": self.server_version},
             "environment": self.environment,
@@ -119,16 +158,15 @@ class Plan:
             "changes": [c.to_json() for c in self.changes if c.action is not Action.NOOP],
             "unchanged": self.unchanged,
             "unmanaged": self.unmanaged,
+            "external": self.external,
+            "left_alone": self.left_alone,
             "errors": self.errors + [f"{c.collection}: {e}" for c in self.changes for e in c.errors],
             "warnings": self.warnings,
             "fingerprints": self.fingerprints,
+            "key_sources": self.key_sources,
+            "drift": [{"collection": c.collection, **f.to_json()} for c in self.changes for f in c.drift],
+            "ignored": [{"collection": c.collection, **f.to_json()} for c in self.changes for f in c.ignored],
         }
-
-
-# weavectl's own collection in the cluster (apply lock, ownership, migration checkpoints): never planned as
-# unmanaged, never exported. Its I/O lives in adapters/state.py.
-STATE_COLLECTION = "WeavectlState"
-
-
-def is_state_collection(name: str) -> bool:
-    return name.lower() == STATE_COLLECTION.lower()
+        if self.generations:
+            out["generations"] = self.generations
+        return out

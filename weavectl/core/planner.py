@@ -11,7 +11,9 @@ from typing import Any
 
 from weavectl.core import catalog
 from weavectl.core.diff import diff_collection
-from weavectl.core.model import Action, Change, FieldChange, FieldKind, Plan, is_state_collection
+from weavectl.core.generations import STATE_COLLECTION, current_generation, kept_generations
+from weavectl.core.migration import to_migrate
+from weavectl.core.model import Action, Change, FieldChange, FieldKind, Plan
 from weavectl.core.rest import collection_name, to_rest
 from weavectl.core.version import MIN_VERSION, Version, at_least, parse_version
 
@@ -28,7 +30,16 @@ class PlanInput:
     prune: bool = False
     environment: str | None = None
     key_errors: list[str] = field(default_factory=list)  # from resolving key sources (names, never values)
-    strict: bool = False  # also report live settings the file leaves undeclared that differ from the defaults
+    migrations: dict[str, str] = field(default_factory=dict)  # collection -> target of an unfinished migration
+    replace: list[str] = field(default_factory=list)  # --replace: plan these collections as replacements
+
+
+# weavectl's own state collection (apply lock, ownership, migration checkpoints; core.generations names it):
+# never unmanaged, pruned or exported.
+
+
+def is_internal(name: str) -> bool:
+    return name.lower() == STATE_COLLECTION.lower()
 
 
 def fingerprint(live_class: dict[str, Any] | None) -> str:
@@ -74,12 +85,17 @@ def build_plan(inp: PlanInput) -> Plan:
     plan = Plan(server_url=inp.server_url, server_version=inp.server_version, changes=[],
                 environment=inp.environment)
     declared: set[str] = set()
+    live_names = [str(c.get("class", "")) for c in inp.live_classes]
+    names = {collection_name(str(c.get("name", ""))).lower() for c in inp.collections}
+    replace = {r.lower() for r in inp.replace}
+    for unknown in sorted(replace - names):
+        plan.errors.append(f"--replace {unknown}: no such collection in the file")
     for coll in inp.collections:
         name = collection_name(str(coll["name"]))
         declared.add(name.lower())
         if targets and name.lower() not in targets:
             continue
-        live = live_by_name.get(name.lower())
+        live = live_by_name.get(current_generation(coll, live_names, inp.live_aliases).lower())
         for module in used_modules(coll):
             if not _module_enabled(module, inp.live_modules):
                 plan.errors.append(f"{name}: {_enable_hint(module)}")
@@ -98,20 +114,23 @@ def build_plan(inp: PlanInput) -> Plan:
             change = Change(name, Action.CREATE, desired=desired, protect=bool(coll.get("protect")))
             plan.fingerprints[name] = fingerprint(None)  # apply refuses if someone created it meanwhile
         else:
-            change = diff_collection(desired, live, version)
+            change = diff_collection(desired, live, version, ignore=list(coll.get("ignore_changes") or []),
+                                     replace=name.lower() in replace)
             change.protect = bool(coll.get("protect"))
             plan.fingerprints[change.collection] = fingerprint(live)
         _alias_changes(coll, change, inp.live_aliases, version, plan, set(live_by_name))
-        if inp.strict and live is not None:
-            for path, value in undeclared_settings(coll, live, version):
-                plan.warnings.append(f"{change.collection}: undeclared live setting {path} = {value!r} "
-                                     "(not the server default; declare it to manage it)")
+        to_migrate(change, coll, live, inp.live_classes, inp.migrations.get(name))
         if change.action is Action.NOOP:
             plan.unchanged.append(change.collection)
         plan.changes.append(change)
+    # Generations of migrating collections, and weavectl's own state, are never unmanaged nor pruned.
+    plan.generations = kept_generations(inp.collections, live_names, inp.live_aliases)
+    declared |= {g.lower() for gens in plan.generations.values() for g in [gens["current"], *gens["kept"]]}
+    declared |= {str(c.migration["to"]).lower() for c in plan.changes if c.migration}
+    declared.add(STATE_COLLECTION.lower())
     for live in inp.live_classes:
         lname = str(live.get("class", ""))
-        if lname.lower() in declared or (targets and lname.lower() not in targets) or is_state_collection(lname):
+        if lname.lower() in declared or (targets and lname.lower() not in targets) or is_internal(lname):
             continue
         if inp.prune:
             plan.changes.append(Change(lname, Action.DELETE))
@@ -146,34 +165,6 @@ def _fractional_settings_rejected(name: str, coll: dict[str, Any], version: Vers
                               "of this setting over REST (a server bug: it parses them as integers); use 0 or 1, or "
                               "set it per query")
     return errors
-
-
-def undeclared_settings(coll: dict[str, Any], live: dict[str, Any], version: Version) -> list[tuple[str, Any]]:
-    """Non-default live settings (in the config's vocabulary) that the file does not declare."""
-    from weavectl.core.export import export_collection
-
-    exported = export_collection(live, [], version)
-    found: list[tuple[str, Any]] = []
-
-    def walk(value: Any, declared: Any, path: str) -> None:
-        if isinstance(value, dict):
-            for key, child in value.items():
-                if key == "name":
-                    continue
-                sub = declared.get(key) if isinstance(declared, dict) else None
-                if sub is None:
-                    found.append((f"{path}.{key}" if path else key, child))
-                else:
-                    walk(child, sub, f"{path}.{key}" if path else key)
-        elif isinstance(value, list) and path.endswith("properties"):
-            names = {str(p.get("name", "")).lower(): p for p in declared or [] if isinstance(p, dict)}
-            for prop in value:
-                match = names.get(str(prop.get("name", "")).lower())
-                if match is not None:  # a property missing from the file is already a change of its own
-                    walk(prop, match, f"{path}.{prop.get('name')}")
-
-    walk(exported, coll, "")
-    return found
 
 
 def _alias_changes(coll: dict[str, Any], change: Change, live_aliases: list[dict[str, str]], version: Version,

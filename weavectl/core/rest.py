@@ -15,6 +15,21 @@ from weavectl.core import catalog
 
 BM25_DEFAULTS = {"b": 0.75, "k1": 1.2}
 
+# The config <-> REST vocabulary, read by to_rest here and by core.paths (plan paths) in reverse.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("inverted_index", "invertedIndexConfig"), ("replication", "replicationConfig"),
+    ("sharding", "shardingConfig"), ("multi_tenancy", "multiTenancyConfig"), ("object_ttl", "objectTtlConfig"),
+)
+PROPERTY_KEYS: tuple[str, ...] = ("description", "tokenization", "index_filterable", "index_searchable",
+                                  "index_range_filters")
+# Per-property vectorizer settings: config key -> key inside the property's moduleConfig.<module>.
+PROPERTY_MODULE_FLAGS: tuple[tuple[str, str], ...] = (("skip_vectorization", "skip"),
+                                                      ("vectorize_property_name", "vectorizePropertyName"))
+# Vector entry keys that are not module parameters: config key -> key in the vectorizer's settings.
+VECTOR_KEYS: tuple[tuple[str, str], ...] = (("vectorize_collection_name", "vectorizeClassName"),
+                                            ("source_properties", "properties"))
+QUANTIZER_TYPES: tuple[str, ...] = ("pq", "bq", "sq", "rq")
+
 
 def collection_name(name: str) -> str:
     return name[:1].upper() + name[1:]
@@ -42,10 +57,10 @@ def vectorizer_settings(vector: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return "none", {}
     # The server stores a legacy alias (text2vec-palm) as written, so it is sent as written too.
     settings = _catalog_settings(module, vector)
-    if "vectorize_collection_name" in vector:
-        settings["vectorizeClassName"] = vector["vectorize_collection_name"]
-    if "source_properties" in vector:
-        settings["properties"] = list(vector["source_properties"])  # stored as sent, so sent as written
+    for key, rest_key in VECTOR_KEYS:
+        if key in vector:  # source properties are stored as sent, so sent as written
+            value = vector[key]
+            settings[rest_key] = list(value) if isinstance(value, list) else value
     settings.update(copy.deepcopy(vector.get("module_config") or {}))
     return module, settings
 
@@ -89,7 +104,7 @@ def _property(prop: dict[str, Any], modules: list[str], nested: bool = False) ->
         out["dataType"] = [collection_name(t) for t in ([targets] if isinstance(targets, str) else targets)]
     elif "data_type" in prop:
         out["dataType"] = [prop["data_type"]]
-    for key in ("description", "tokenization", "index_filterable", "index_searchable", "index_range_filters"):
+    for key in PROPERTY_KEYS:
         if key in prop:
             out[camel(key)] = prop[key]
     if "text_analyzer" in prop:
@@ -97,7 +112,7 @@ def _property(prop: dict[str, Any], modules: list[str], nested: bool = False) ->
     if "nested_properties" in prop:
         out["nestedProperties"] = [_property(p, [], nested=True) for p in prop["nested_properties"]]
     module_config: dict[str, dict[str, Any]] = {}
-    for key, rest_key in (("skip_vectorization", "skip"), ("vectorize_property_name", "vectorizePropertyName")):
+    for key, rest_key in PROPERTY_MODULE_FLAGS:
         value = prop.get(key)
         if isinstance(value, bool):
             for module in modules:
@@ -131,12 +146,21 @@ def _property_modules(coll: dict[str, Any]) -> list[str]:
     return found
 
 
-def _index_fields(vector: dict[str, Any]) -> dict[str, Any]:
-    """vectorIndexType and vectorIndexConfig, each only when the file declares it (same keys, legacy or named)."""
+# The index type a named vector gets when the file names none. 1.39 fills it in itself, but 1.32.5 and 1.35.2
+# refuse a named vector without one (422 `unrecognized or unsupported vectorIndexType ""`: v1.35.2
+# usecases/schema/class.go validateVectorIndexType; facts section 11), so it is always sent.
+DEFAULT_INDEX_TYPE = "hnsw"
+
+
+def _index_fields(vector: dict[str, Any], *, named: bool) -> dict[str, Any]:
+    """vectorIndexType and vectorIndexConfig (same keys, legacy or named); the config only when declared, the
+    type always for a named vector."""
     index = vector.get("index") or {}
     out: dict[str, Any] = {}
     if "type" in index:
         out["vectorIndexType"] = index["type"]
+    elif named:
+        out["vectorIndexType"] = DEFAULT_INDEX_TYPE
     config = vector_index_config(index)
     if config:
         out["vectorIndexConfig"] = config
@@ -157,12 +181,12 @@ def to_rest(coll: dict[str, Any]) -> dict[str, Any]:
         body["vectorizer"] = module
         if module != "none" and settings:
             module_config[module] = settings
-        body.update(_index_fields(legacy))
+        body.update(_index_fields(legacy, named=False))
     if coll.get("vectors"):
         body["vectorConfig"] = {}
         for vname, vector in coll["vectors"].items():
             module, settings = vectorizer_settings(vector)
-            body["vectorConfig"][vname] = {"vectorizer": {module: settings}, **_index_fields(vector)}
+            body["vectorConfig"][vname] = {"vectorizer": {module: settings}, **_index_fields(vector, named=True)}
     for kind in ("generative", "reranker"):
         if coll.get(kind):
             name, settings = module_ref(coll[kind])
@@ -171,9 +195,7 @@ def to_rest(coll: dict[str, Any]) -> dict[str, Any]:
         module_config.setdefault(name, {}).update(copy.deepcopy(settings))
     if module_config:
         body["moduleConfig"] = module_config
-    for key, rest_key in (("inverted_index", "invertedIndexConfig"), ("replication", "replicationConfig"),
-                          ("sharding", "shardingConfig"), ("multi_tenancy", "multiTenancyConfig"),
-                          ("object_ttl", "objectTtlConfig")):
+    for key, rest_key in SECTIONS:
         if key in coll:
             body[rest_key] = camel_keys(coll[key])
     bm25 = (body.get("invertedIndexConfig") or {}).get("bm25")

@@ -119,11 +119,13 @@ def _quantizer() -> dict[str, Any]:
         "type": {"enum": list(QUANTIZERS)},
         "segments": _int("pq: number of segments (0 = derived from dimensions)", 0),
         "centroids": _int("pq: centroids per segment", 1),
-        "training_limit": _int("pq/sq: objects used to train", 1),
+        "training_limit": _int("pq/sq/rq: objects used to train", 1),
         "bit_compression": _bool("pq: legacy bit compression"),
         "encoder": _obj({"type": {"enum": ["kmeans", "tile"]},
                          "distribution": {"enum": ["log-normal", "normal"]}}),
-        "bits": {"enum": [1, 8], "description": "rq: bits per dimension"},
+        # v1.39.3 entities/vectorindex/hnsw/rq_config.go: 8, 4 or 1 (1.35: 8 or 1; 1.32: 8; semantic.py warns).
+        "bits": {"enum": [1, 4, 8], "description": "rq: bits per dimension (4 needs 1.39+, 1 needs 1.35+)"},
+        "centering": _bool("rq (1.39+): centered 4-bit quantization; needs bits: 4"),
         "rescore_limit": _int("sq/rq/flat: candidates rescored with full vectors"),
         "cache": _bool("flat: keep compressed vectors in memory"),
     }, required=("type",), description="vector compression")
@@ -133,8 +135,10 @@ def _vector_index(nested: bool = False) -> dict[str, Any]:
     props: dict[str, Any] = {
         "distance": {"enum": list(DISTANCES)},
         "ef": _int("hnsw: query-time list size (-1 = dynamic)"),
-        "ef_construction": _int("hnsw: build-time list size (immutable)", 1),
-        "max_connections": _int("hnsw: graph degree (immutable)", 1),
+        # The server refuses values outside these (v1.39.3 entities/vectorindex/hnsw/config.go validate; the
+        # same bounds in 1.32.5 and 1.35.2).
+        "ef_construction": _int("hnsw: build-time list size (immutable)", 4),
+        "max_connections": {**_int("hnsw: graph degree (immutable)", 4), "maximum": 2047},
         "dynamic_ef_min": _int("hnsw"),
         "dynamic_ef_max": _int("hnsw"),
         "dynamic_ef_factor": _int("hnsw"),
@@ -148,7 +152,7 @@ def _vector_index(nested: bool = False) -> dict[str, Any]:
         "multivector": _obj({
             "enabled": _bool("multi-vector (late interaction) embeddings"),
             "aggregation": {"enum": ["maxSim"]},
-            "muvera": _obj({"enabled": {"type": "boolean"}, "ksim": {"type": "integer"},
+            "muvera": _obj({"enabled": {"type": "boolean"}, "ksim": {"type": "integer", "maximum": 10},
                             "dprojections": {"type": "integer"}, "repetitions": {"type": "integer"}}),
         }),
         "threshold": _int("dynamic: object count at which flat switches to hnsw", 0),
@@ -173,6 +177,9 @@ def _vector() -> dict[str, Any]:
         "module_config": {"type": "object",
                           "description": "raw module settings (REST keys), for modules weavectl does not know"},
         "index": {"$ref": "#/$defs/vector_index"},
+        "rate_limit": _obj({"requests_per_minute": _int("the provider's request limit for your key", 1),
+                            "tokens_per_minute": _int("the provider's token limit for your key", 1)},
+                           description="your provider limits, for the duration in cost estimates (not sent)"),
     }
     for name, schema in _params_union(("text2vec", "multi2vec", "text2multivec", "multi2multivec")).items():
         props.setdefault(name, schema)
@@ -255,6 +262,9 @@ def _collection() -> dict[str, Any]:
         "description": {"type": "string"},
         "state": {"enum": ["present", "absent"], "description": "absent: delete it (needs --allow-destroy)"},
         "protect": _bool("never replace or delete this collection, even with --allow-destroy"),
+        "on_replace": {"enum": ["replace", "migrate"],
+                       "description": "migrate: a change that forces a replace copies the data into a new "
+                                      "generation and swaps the alias instead (needs an alias)"},
         "properties": {"type": "array", "items": {"$ref": "#/$defs/property"}},
         "vectors": {"type": "object", "propertyNames": {"pattern": VECTOR_NAME},
                     "additionalProperties": {"$ref": "#/$defs/vector"},
@@ -299,6 +309,12 @@ def _collection() -> dict[str, Any]:
         "reranker": {"$ref": "#/$defs/reranker"},
         "aliases": {"type": "array", "items": {"type": "string", "pattern": COLLECTION_NAME}, "uniqueItems": True},
         "module_config": {"type": "object", "description": "raw class-level moduleConfig (REST keys)"},
+        "ignore_changes": {
+            "type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": True,
+            "description": "settings left to operations, as paths in this file's vocabulary "
+                           "(`vectors.main.index.ef`, `inverted_index.bm25`, `replication.factor`): differences "
+                           "there are listed as ignored, never applied",
+        },
         "smoke": _smoke(),
     }, required=("name",))
 
@@ -327,6 +343,17 @@ def build_schema() -> dict[str, Any]:
         },
         "environments": {"type": "object", "additionalProperties": {"$ref": "#/$defs/environment"}},
         "collections": {"type": "array", "items": {"$ref": "#/$defs/collection"}},
+        "owner": {
+            "type": "string", "minLength": 1,
+            "description": "who this configuration is (e.g. a team or repository): apply records it as the owner "
+                           "of the collections it converges, and --prune deletes only collections with this "
+                           "owner (default: \"default\")",
+        },
+        "external": {
+            "type": "array", "items": {"type": "string", "minLength": 1},
+            "description": "collections this file references but does not own (declared elsewhere): "
+                           "cross-references to them validate; plan never lists, prunes or changes them",
+        },
     }, required=("version",))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -25,6 +25,7 @@ class StepKind(StrEnum):
     DELETE = "delete"  # DELETE /v1/schema/{c}
     SET_ALIAS = "set_alias"  # PUT /v1/aliases/{a}, or POST when it does not exist
     DELETE_ALIAS = "delete_alias"  # DELETE /v1/aliases/{a}
+    MIGRATE = "migrate"  # new generation, copy, verify, alias swap (weavectl.migrate)
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Step:
     index: str = ""  # filterable | searchable | rangeFilters
     fingerprint: str | None = None  # for update: the live definition the plan was made from
     destructive: bool = False
+    migration: dict[str, Any] | None = None  # for migrate: the plan's migration record
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind.value, "collection": self.collection, "description": self.description,
@@ -130,6 +132,11 @@ def compile_steps(plan: Plan, live_names: set[str]) -> list[Step]:
         if change.action is Action.UPDATE:
             steps.extend(_update_steps(change, plan.fingerprints.get(change.collection)))
     for change in changes:
+        if change.action is Action.MIGRATE and change.migration is not None:
+            steps.append(Step(StepKind.MIGRATE, change.collection,
+                              f"migrate {change.collection} to {change.migration['to']}", body=change.desired,
+                              fingerprint=plan.fingerprints.get(change.collection), migration=change.migration))
+    for change in changes:
         for f in change.fields:
             if f.kind is FieldKind.ALIAS:
                 alias = f.path.split(".", 1)[1]
@@ -217,7 +224,9 @@ def overlay(live: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
 
 def _merge(into: dict[str, Any], changes: dict[str, Any]) -> None:
     for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
+        if value is None:  # a live setting the file does not have (a generative/reranker key set by hand)
+            into.pop(key, None)
+        elif isinstance(value, dict) and isinstance(into.get(key), dict):
             _merge(into[key], value)
         else:
             into[key] = copy.deepcopy(value)

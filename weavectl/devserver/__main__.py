@@ -3,22 +3,67 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
 
 import click
 
-from weavectl.devserver.binary import ensure_binary
+from weavectl.devserver.binary import VERSION_ENV, WEAVIATE_VERSION, ensure_binary
 from weavectl.devserver.process import DEFAULT_MODULES, WeaviateServer
 from weavectl.errors import ExitCode, WeavectlError
 
 _MODULES_HELP = "Comma-separated extra modules to enable (API-based ones are on by default)."
+_VERSION_HELP = (f"Weaviate release to run, e.g. 1.35.2 (default: $WEAVIATE_BIN, else ${VERSION_ENV}, else "
+                 f"{WEAVIATE_VERSION}).")
 
 
-def _server(api_key: str | None, modules: str) -> WeaviateServer:
+def _server(api_key: str | None, modules: str, version: str | None) -> WeaviateServer:
     extra = tuple(m for m in modules.split(",") if m)
-    return WeaviateServer(api_keys=(api_key,) if api_key else (), modules=DEFAULT_MODULES + extra)
+    return WeaviateServer(api_keys=(api_key,) if api_key else (), modules=DEFAULT_MODULES + extra,
+                          version=version)
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Stopped(Exception):
+    """A stop signal arrived: leave the `with` block so the node and its data directory are cleaned up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP stop the node cleanly. SIGINT is handled even when the shell started us with it
+    ignored (`devserver run &` in a script), so Ctrl-C on the script still stops the node. A second signal
+    while stopping is ignored, so the cleanup always finishes."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
+        raise Stopped(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _exports(server: WeaviateServer, api_key: str | None) -> dict[str, str]:
+    out = {"WEAVIATE_URL": server.url, "WEAVIATE_GRPC_ADDRESS": server.grpc_address}
+    if api_key:
+        out["WEAVIATE_API_KEY"] = api_key
+    return out
 
 
 @click.group()
@@ -27,37 +72,77 @@ def main() -> None:
 
 
 @main.command()
-def build() -> None:
-    """Build (once) and print the path of the cached weaviate-server binary."""
-    click.echo(ensure_binary())
+@click.option("--version", "versions", multiple=True,
+              help=f"Weaviate release to build, e.g. 1.32.5 (repeatable; default ${VERSION_ENV}, else "
+                   f"{WEAVIATE_VERSION}).")
+def build(versions: tuple[str, ...]) -> None:
+    """Build (once per version) and print the path of each cached weaviate-server binary."""
+    for version in versions or (None,):
+        click.echo(ensure_binary(version))
 
 
 @main.command()
 @click.option("--api-key", help="Run in API-key mode with this admin key (default: anonymous access).")
 @click.option("--modules", default="", help=_MODULES_HELP)
-def run(api_key: str | None, modules: str) -> None:
-    """Start a node and keep it running until Ctrl-C."""
-    with _server(api_key, modules) as server:
-        click.echo(f"weaviate-server {server.version} ready at {server.url} (gRPC {server.grpc_address})")
+@click.option("--env-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the variables to export to this file (`set -a; . FILE`); removed on stop.")
+@click.option("--version", default=None, help=_VERSION_HELP)
+def run(api_key: str | None, modules: str, env_file: Path | None, version: str | None) -> None:
+    """Start a node and keep it running until Ctrl-C, SIGTERM or SIGHUP (also when run in the background)."""
+    code = 0
+    with stop_on_signals():
         try:
-            while server.proc is not None and server.proc.poll() is None:
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            click.echo("stopping")
+            with _server(api_key, modules, version) as server:
+                exports = _exports(server, api_key)
+                click.echo(f"weaviate-server {server.version} ready at {server.url} (gRPC {server.grpc_address}). "
+                           "To use it from another shell:")
+                for name, value in exports.items():
+                    click.echo(f"  export {name}={value}" if name != "WEAVIATE_API_KEY"
+                               else f"  export {name}=<the --api-key you gave>")
+                if env_file is not None:
+                    env_file.write_text("".join(f"{k}={v}\n" for k, v in exports.items()))
+                    click.echo(f"  (or: set -a; . {env_file}; set +a)")
+                sys.stdout.flush()
+                try:
+                    while server.proc is not None and server.proc.poll() is None:
+                        time.sleep(0.5)
+                    code = 1
+                    click.echo(f"weaviate-server exited on its own:\n{server.log_tail()}", err=True)
+                finally:
+                    if env_file is not None:
+                        env_file.unlink(missing_ok=True)
+        except (Stopped, KeyboardInterrupt) as exc:
+            name = exc.args[0] if isinstance(exc, Stopped) else "SIGINT"
+            click.echo(f"{name}: stopped the node and removed its data directory", err=True)
+            code = 128 + (exc.signum if isinstance(exc, Stopped) else signal.SIGINT)
+    sys.exit(code)
 
 
 @main.command(name="exec", context_settings={"ignore_unknown_options": True})
 @click.option("--api-key", help="Run in API-key mode with this admin key (exported as WEAVIATE_API_KEY).")
 @click.option("--modules", default="", help=_MODULES_HELP)
+@click.option("--version", default=None, help=_VERSION_HELP)
 @click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
-def exec_(api_key: str | None, modules: str, command: tuple[str, ...]) -> None:
+def exec_(api_key: str | None, modules: str, version: str | None, command: tuple[str, ...]) -> None:
     """Start a node, run COMMAND with WEAVIATE_URL pointing at it, stop the node, exit with COMMAND's code."""
-    with _server(api_key, modules) as server:
-        click.echo(f"weaviate-server {server.version} ready at {server.url}", err=True)
-        env = {**os.environ, "WEAVIATE_URL": server.url, "WEAVIATE_GRPC_ADDRESS": server.grpc_address}
-        if api_key:
-            env["WEAVIATE_API_KEY"] = api_key
-        code = subprocess.call(list(command), env=env)
+    code = 0
+    with stop_on_signals():
+        try:
+            with _server(api_key, modules, version) as server:
+                click.echo(f"weaviate-server {server.version} ready at {server.url}", err=True)
+                child = subprocess.Popen(list(command), env={**os.environ, **_exports(server, api_key)})
+                try:
+                    code = child.wait()
+                finally:
+                    if child.poll() is None:  # stopped by a signal: stop the command too, within a limit
+                        child.terminate()
+                        try:
+                            child.wait(timeout=10)
+                        except subprocess.TimeoutExpired:
+                            child.kill()
+        except Stopped as exc:
+            click.echo(f"{exc.args[0]}: stopped the command and the node", err=True)
+            code = 128 + exc.signum
     sys.exit(code)
 
 
