@@ -23,7 +23,8 @@ from typing import Any
 
 from weavectl.core.version import Version, at_least, parse_version
 
-# Settings each module writes into the stored class when the file leaves them out (facts 5.2): only
+# Settings each module writes into the stored class when the file leaves them out
+# (modules/<m>/config.go ClassConfigDefaults): only
 # vectorizeClassName matters here. Modules not listed read the shared default, true (base_class_settings.go).
 VECTORIZE_CLASS_NAME_DEFAULT = {
     "text2vec-nvidia": False, "text2vec-aws": False, "text2vec-google": False, "text2vec-palm": False,
