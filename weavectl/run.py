@@ -20,6 +20,8 @@ from weavectl.adapters.weaviate import WeaviateClient, timeout_setting
 from weavectl.core import catalog
 from weavectl.core.config import check_url
 from weavectl.core.diagnostics import Diagnostics
+from weavectl.core.generations import STATE_COLLECTION, migrates
+from weavectl.core.migration import stale_vectors
 from weavectl.core.model import Action, Plan
 from weavectl.core.ownership import DEFAULT_OWNER, OWNER_KIND, hide_state_collection, restrict_prune
 from weavectl.core.planner import PlanInput, build_plan, used_modules
@@ -227,11 +229,20 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
         check_targets(targets, [str(c.get("name")) for c in collections],
                       [str(c.get("class")) for c in live.classes])
     keys, key_status = key_sources_status(loaded, environ)
+    migrations: dict[str, str] = {}
+    if any(migrates(c) for c in collections) and any(c.get("class") == STATE_COLLECTION for c in live.classes):
+        from weavectl.migrate import unfinished
+
+        migrations = unfinished(client)
     plan = build_plan(PlanInput(
         collections=collections, live_classes=live.classes, live_aliases=live.aliases,
         live_modules=live.modules, server_url=live.url, server_version=live.version, targets=list(targets),
-        prune=prune, environment=loaded.env_name, replace=list(replace),
+        prune=prune, environment=loaded.env_name, replace=list(replace), migrations=migrations,
     ))
+    if any(c.action is Action.MIGRATE or (c.action is Action.UPDATE and stale_vectors(c)) for c in plan.changes):
+        from weavectl.cost import add_costs
+
+        add_costs(plan, client, collections, live.version)
     plan.key_sources = key_status
     apply_external(plan, loaded.data.get("external") or [], collections, live.classes)
     hide_state_collection(plan)

@@ -76,6 +76,10 @@ class _Checker:
             self.collection(coll, path, [*names, *external])
         alias_owner: dict[str, str] = {}
         for j, coll in enumerate(collections):
+            if coll.get("on_replace") == "migrate" and not coll.get("aliases"):
+                self.error("on_replace: migrate needs at least one alias: applications reach the collection "
+                           "through it while weavectl swaps it to each new generation",
+                           ("collections", j, "on_replace"), hint="add `aliases: [<name>]` to this collection")
             for k, alias in enumerate(coll.get("aliases") or []):
                 key = str(alias).lower()
                 if key in seen:
