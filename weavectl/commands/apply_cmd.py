@@ -23,7 +23,15 @@ from weavectl.errors import ExitCode, UsageError, WeavectlError
 from weavectl.execute import changed_paths, deferred_signals, execute
 from weavectl.render.human import render_text
 from weavectl.render.jsonplan import plan_json
-from weavectl.run import Loaded, Planned, connect, injected_transport, load_config, make_plan, record_ownership
+from weavectl.run import (
+    Loaded,
+    Planned,
+    connect,
+    injected_transport,
+    load_config,
+    make_plan,
+    record_ownership,
+)
 
 
 class StalePlan(WeavectlError):
@@ -168,7 +176,7 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
         counts = plan.counts()
         click.echo(f"Apply complete: {counts['create']} created, {counts['update']} updated, {counts['replace']} "
                    f"replaced, {counts['delete']} deleted ({len(report.done)} step(s)).")
-        after = make_plan(loaded, client, targets=targets, prune=prune, environ=environ).plan
+        after = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, verify_targets=False).plan
         remaining = [c for c in after.changes if c.action is not Action.NOOP]
         if remaining:
             click.echo(REDACTOR.scrub(render_text(after, colour=colour)), err=True)

@@ -1,7 +1,8 @@
 """Live REST classes -> a minimal config document (the reverse of `rest.to_rest`). Pure.
 
 Minimal: values equal to what the server writes by default are left out, so the file shows what the user
-chose. Defaults are those this server version writes (facts sections 4 and 5, verified on 1.39.3); a value
+chose. Defaults are those this server version writes (core.defaults, read from
+usecases/schema/class.go setClassDefaults and each module's config.go); a value
 the table does not know is kept, and module keys weavectl has no name for pass through `module_config`, so
 nothing is lost and the file plans to no changes against the cluster it came from.
 """

@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from weavectl.core.embed_text import VECTORIZE_CLASS_NAME_DEFAULT
+from weavectl.core.defaults import vectorize_class_name_default
 from weavectl.core.generations import generation_number, migrates, next_generation
 from weavectl.core.model import Action, Change, FieldKind
 from weavectl.core.rest import collection_name
@@ -96,7 +96,7 @@ def to_migrate(change: Change, coll: Mapping[str, Any], live: Mapping[str, Any] 
         vector = (change.desired.get("vectorConfig") or {}).get(name) or {}
         pair: tuple[str, dict[str, Any]] = next(iter((vector.get("vectorizer") or {}).items()), ("", {}))
         module, settings = pair
-        if (settings or {}).get("vectorizeClassName", VECTORIZE_CLASS_NAME_DEFAULT.get(module, True)):
+        if (settings or {}).get("vectorizeClassName", vectorize_class_name_default(module)):
             change.warnings.append(
                 f"vector {name} is embedded again with the collection name in its text (vectorize_collection_name "
                 f"is on or left to the module's default), and the new generation is called {target}: set "

@@ -70,8 +70,15 @@ def _module_enabled(module: str, enabled: dict[str, Any]) -> bool:
     return spec is not None and any(a in enabled for a in (spec.name, *spec.aliases))
 
 
-def _enable_hint(module: str) -> str:
+def _enable_hint(module: str, server_version: str | None = None) -> str:
     spec = catalog.lookup(module)
+    version = parse_version(server_version) if server_version else None
+    if spec is not None and spec.min_version and version is not None and not at_least(version, spec.min_version):
+        return (f"module {module} is not available on this server: it is in Weaviate since {spec.min_version}, "
+                f"and this server is {server_version}")
+    if spec is not None and spec.auto_enabled and version is not None and not at_least(version, "1.33.0"):
+        return (f"module {module} is not enabled on the server: before 1.33, API-based modules are registered only "
+                f"when listed in ENABLE_MODULES or with ENABLE_API_BASED_MODULES=true")
     if spec is not None and spec.auto_enabled:
         return (f"module {module} is not enabled on the server: API-based modules are on by default since 1.33 "
                 f"unless API_BASED_MODULES_DISABLED=true; add it to ENABLE_MODULES")
@@ -98,7 +105,7 @@ def build_plan(inp: PlanInput) -> Plan:
         live = live_by_name.get(current_generation(coll, live_names, inp.live_aliases).lower())
         for module in used_modules(coll):
             if not _module_enabled(module, inp.live_modules):
-                plan.errors.append(f"{name}: {_enable_hint(module)}")
+                plan.errors.append(f"{name}: {_enable_hint(module, inp.server_version)}")
         if coll.get("state") == "absent":
             if live is not None:
                 plan.changes.append(Change(str(live["class"]), Action.DELETE, protect=bool(coll.get("protect"))))
@@ -138,6 +145,7 @@ def build_plan(inp: PlanInput) -> Plan:
         else:
             plan.unmanaged.append(lname)
     plan.errors.extend(inp.key_errors)
+    plan.unmanaged.sort(key=lambda n: (n.lower(), n))
     plan.changes.sort(key=lambda c: (c.action is Action.NOOP, c.collection.lower()))
     return plan
 
