@@ -1,0 +1,263 @@
+"""A real multi-node Weaviate cluster on 127.0.0.1: N `weaviate-server` processes, each with its own ports and
+data directory, joined by gossip and RAFT. Nodes can be stopped, restarted and killed one at a time.
+
+Settings that make several nodes work on one loopback interface (facts, sections 7 and 11;
+`usecases/cluster/state.go` selectMemberlistConfig, `cluster/resolver/raft.go`): `CLUSTER_IN_LOCALHOST=true`;
+a peer's RAFT RPC port is taken to be its RAFT port + 1, so every node keeps that relation; `RAFT_JOIN` lists
+every node as `name:raft_port`; `CLUSTER_JOIN` points at node 1's gossip port; `RAFT_BOOTSTRAP_EXPECT` = N.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import time
+from collections.abc import Mapping
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+from weavectl.devserver.process import DEFAULT_MODULES, READY_TIMEOUT_S, WeaviateServer
+from weavectl.errors import DevServerError
+
+
+@dataclass(frozen=True)
+class NodePorts:
+    http: int
+    grpc: int
+    gossip: int  # data port = gossip + 1
+    raft: int  # RAFT internal RPC port = raft + 1
+
+
+def _reserve(stack: ExitStack, count: int) -> list[int]:
+    """`count` consecutive free ports, held open until the stack closes so no two reservations overlap."""
+    for _ in range(200):
+        first = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        stack.callback(first.close)
+        first.bind(("127.0.0.1", 0))
+        base = int(first.getsockname()[1])
+        held = [first]
+        try:
+            for offset in range(1, count):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                stack.callback(sock.close)
+                sock.bind(("127.0.0.1", base + offset))
+                held.append(sock)
+        except OSError:
+            continue
+        return [base + i for i in range(count)]
+    raise DevServerError("could not find free consecutive ports on 127.0.0.1")
+
+
+def allocate_ports(nodes: int) -> list[NodePorts]:
+    with ExitStack() as stack:
+        out = []
+        for _ in range(nodes):
+            http, grpc = _reserve(stack, 1)[0], _reserve(stack, 1)[0]
+            gossip, raft = _reserve(stack, 2)[0], _reserve(stack, 2)[0]
+            out.append(NodePorts(http, grpc, gossip, raft))
+        return out
+
+
+class ClusterNode(WeaviateServer):
+    """One member. The cluster starts all members first and waits afterwards: a member is not ready until it has
+    joined, so waiting for each in turn would never finish."""
+
+    def __init__(self, name: str, *, defer_ready: bool = False, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.name = name
+        self.defer_ready = defer_ready
+
+    def _wait_ready(self) -> None:
+        if self.defer_ready:
+            return
+        super()._wait_ready()
+
+    def wait_ready(self) -> None:
+        self.defer_ready = False
+        super()._wait_ready()
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+
+class WeaviateCluster:
+    """`nodes` real members on loopback; a context manager, or `start()` / `stop()`.
+
+    replica_movement: sets `REPLICA_MOVEMENT_ENABLED=true` on every node (1.35+: /v1/replication/scale).
+    """
+
+    def __init__(
+        self,
+        nodes: int = 3,
+        *,
+        api_keys: tuple[str, ...] = (),
+        modules: tuple[str, ...] = DEFAULT_MODULES,
+        env: Mapping[str, str] | None = None,
+        binary: Path | None = None,
+        replica_movement: bool = False,
+    ) -> None:
+        if nodes < 1:
+            raise DevServerError("a cluster needs at least one node")
+        self.size = nodes
+        self.root: Path | None = None
+        self.nodes: list[ClusterNode] = []
+        self._api_keys = api_keys
+        self._modules = modules
+        self._env = dict(env or {})
+        self._binary = binary
+        self.replica_movement = replica_movement
+
+    # -- addressing -------------------------------------------------------------------------------------
+    @property
+    def urls(self) -> list[str]:
+        return [n.url for n in self.nodes]
+
+    @property
+    def url(self) -> str:
+        """The first running node's URL."""
+        return next((n.url for n in self.nodes if n.running), self.nodes[0].url)
+
+    @property
+    def grpc_address(self) -> str:
+        return next((n.grpc_address for n in self.nodes if n.running), self.nodes[0].grpc_address)
+
+    @property
+    def version(self) -> str:
+        return next((n.version for n in self.nodes if n.version), "")
+
+    def headers(self) -> dict[str, str]:
+        return self.nodes[0].headers()
+
+    def node(self, name: str) -> ClusterNode:
+        for node in self.nodes:
+            if node.name == name:
+                return node
+        raise KeyError(name)
+
+    # -- life cycle -------------------------------------------------------------------------------------
+    def _node_env(self, index: int, ports: list[NodePorts]) -> dict[str, str]:
+        mine = ports[index]
+        env = {
+            **self._env,
+            "CLUSTER_HOSTNAME": f"node{index + 1}",
+            "CLUSTER_IN_LOCALHOST": "true",
+            "CLUSTER_GOSSIP_BIND_PORT": str(mine.gossip),
+            "CLUSTER_DATA_BIND_PORT": str(mine.gossip + 1),
+            "RAFT_PORT": str(mine.raft),
+            "RAFT_INTERNAL_RPC_PORT": str(mine.raft + 1),
+            "RAFT_JOIN": ",".join(f"node{i + 1}:{p.raft}" for i, p in enumerate(ports)),
+            "RAFT_BOOTSTRAP_EXPECT": str(len(ports)),
+            "GRPC_PORT": str(mine.grpc),
+            # Notice a dead member within seconds, not the default tens of seconds.
+            "MEMBERLIST_FAST_FAILURE_DETECTION": "true",
+        }
+        if index:
+            env["CLUSTER_JOIN"] = f"127.0.0.1:{ports[0].gossip}"
+        if self.replica_movement:
+            env["REPLICA_MOVEMENT_ENABLED"] = "true"
+        return env
+
+    def start(self) -> WeaviateCluster:
+        self.root = Path(tempfile.mkdtemp(prefix="weavectl-cluster-"))
+        ports = allocate_ports(self.size)
+        for i, p in enumerate(ports):
+            node = ClusterNode(f"node{i + 1}", defer_ready=True, api_keys=self._api_keys, modules=self._modules,
+                               env=self._node_env(i, ports), data_dir=self.root / f"node{i + 1}",
+                               binary=self._binary)
+            node.http_port = p.http
+            self.nodes.append(node)
+        try:
+            for node in self.nodes:
+                node.start()
+            for node in self.nodes:
+                node.wait_ready()
+            self.wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def wait_healthy(self, expected: int | None = None, timeout: float = READY_TIMEOUT_S) -> None:
+        """Until every running node's /v1/nodes lists `expected` (default: all running) members as HEALTHY."""
+        want = expected if expected is not None else sum(n.running for n in self.nodes)
+        deadline = time.monotonic() + timeout
+        seen: list[str] = []
+        with httpx.Client(timeout=5.0, headers=self.headers()) as client:
+            while time.monotonic() < deadline:
+                try:
+                    ok = True
+                    for node in self.nodes:
+                        if not node.running:
+                            continue
+                        listed = client.get(f"{node.url}/v1/nodes").json().get("nodes") or []
+                        seen = [f"{n.get('name')}={n.get('status')}" for n in listed]
+                        if sum(n.get("status") == "HEALTHY" for n in listed) < want:
+                            ok = False
+                            break
+                    if ok:
+                        return
+                except (httpx.HTTPError, ValueError):
+                    pass
+                time.sleep(0.3)
+        raise DevServerError(f"the cluster did not report {want} healthy node(s) within {timeout:.0f}s "
+                             f"(last seen: {', '.join(seen) or 'nothing'})")
+
+    def stop_node(self, name: str) -> ClusterNode:
+        """SIGTERM one member and wait for it to exit; its data directory stays for `restart_node`."""
+        node = self.node(name)
+        node.stop(keep_data=True)
+        return node
+
+    def kill_node(self, name: str) -> ClusterNode:
+        """SIGKILL one member, as a crash would."""
+        node = self.node(name)
+        node.kill()
+        node.proc = None
+        return node
+
+    def restart_node(self, name: str) -> ClusterNode:
+        """Start a stopped or killed member again on the same ports and data, and wait until all are healthy."""
+        node = self.node(name)
+        if not node.running:
+            node.defer_ready = False
+            node.start()
+        self.wait_healthy()
+        return node
+
+    def leader(self) -> str | None:
+        """The RAFT leader's node name as a running node reports it (`/v1/cluster/statistics`), if any."""
+        with httpx.Client(timeout=5.0, headers=self.headers()) as client:
+            for node in self.nodes:
+                if not node.running:
+                    continue
+                try:
+                    stats = client.get(f"{node.url}/v1/cluster/statistics").json().get("statistics") or []
+                except (httpx.HTTPError, ValueError):
+                    continue
+                for entry in stats:
+                    if (entry.get("raft") or {}).get("state") == "Leader":
+                        return str(entry.get("name"))
+                    if entry.get("leaderId"):
+                        return str(entry["leaderId"])
+        return None
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.stop(keep_data=True)
+        if self.root is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
+            self.root = None
+
+    def __enter__(self) -> WeaviateCluster:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
