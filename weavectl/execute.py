@@ -17,7 +17,7 @@ from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
 from weavectl.core.planner import fingerprint
 from weavectl.core.redact import REDACTOR
 from weavectl.core.steps import Step, StepKind, overlay
-from weavectl.errors import WeavectlError
+from weavectl.errors import ServerError, WeavectlError
 
 
 class StepFailed(WeavectlError):
@@ -61,8 +61,8 @@ def execute(steps: list[Step], client: WeaviateClient, *, allow_destroy: bool,
         progress(f"[{i}/{total}] {step.description} ...")
         started = time.monotonic()
         try:
-            _run(step, client)
-        except (WeaviateRestError, StepFailed) as exc:
+            _run(step, client, progress)
+        except (ServerError, StepFailed) as exc:
             report.failed = step
             report.error = exc.message
             if isinstance(exc, WeaviateRestError) and exc.status == 422 and step.kind is StepKind.UPDATE:
@@ -75,9 +75,15 @@ def execute(steps: list[Step], client: WeaviateClient, *, allow_destroy: bool,
     return report
 
 
-def _run(step: Step, client: WeaviateClient) -> None:
+def _run(step: Step, client: WeaviateClient, progress: Callable[[str], None]) -> None:
     name = step.collection
-    if step.kind is StepKind.CREATE:
+    if step.kind is StepKind.SCALE_REPLICAS:
+        from weavectl.adapters.cluster import scale_replicas
+
+        result = scale_replicas(client, name, step.factor, progress=progress)
+        if result.operations:
+            progress(f"    {len(result.operations)} replica copies of {name} ready in {result.seconds:.1f}s")
+    elif step.kind is StepKind.CREATE:
         client.create_class(step.body or {})
     elif step.kind is StepKind.UPDATE:
         current = client.get_class(name)

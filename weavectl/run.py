@@ -12,14 +12,17 @@ from typing import Any
 import httpx
 
 from weavectl.adapters import secrets
+from weavectl.adapters.cluster import probe_scale, read_facts
 from weavectl.adapters.files import config_paths, load_documents
 from weavectl.adapters.schemas import load_schema
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.core import catalog
+from weavectl.core.cluster import SCALE_MIN_VERSION, ClusterFacts, ScaleProbe, declared_factor, factor_changes
 from weavectl.core.diagnostics import Diagnostics
 from weavectl.core.model import Action, Plan
 from weavectl.core.planner import PlanInput, build_plan, used_modules
 from weavectl.core.validate import make_validator, validate_documents
+from weavectl.core.version import at_least, parse_version
 from weavectl.core.yamldoc import Document
 from weavectl.errors import ConfigError, UsageError
 
@@ -116,10 +119,12 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
     live = client.read_state()
     keys, key_errors = resolve_keys(loaded, environ)
     collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
+    facts, probes = _cluster_facts(client, collections, live.classes, live.version, targets)
     plan = build_plan(PlanInput(
         collections=collections, live_classes=live.classes, live_aliases=live.aliases,
         live_modules=live.modules, server_url=live.url, server_version=live.version, targets=list(targets),
         prune=prune, environment=loaded.env_name, key_errors=key_errors, strict=strict,
+        cluster=facts, scale_probes=probes,
     ))
     plan.warnings.extend(loaded.warnings)
     declared = loaded.data.get("api_keys") or {}
@@ -135,6 +140,23 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
         _check_hidden_collections(plan, client)
     by_name = {str(c.get("class")): c for c in live.classes}
     return Planned(plan, loaded, client, keys, by_name)
+
+
+def _cluster_facts(client: WeaviateClient, collections: list[dict[str, Any]], live_classes: list[dict[str, Any]],
+                   version: str, targets: tuple[str, ...]) -> tuple[ClusterFacts, dict[str, ScaleProbe]]:
+    """Members and leader (two small reads); shard replicas only when a live collection declares a factor; the
+    server's scale plan (a read) for each collection whose factor changes."""
+    wanted = {t.lower() for t in targets}
+    live_names = {str(c.get("class", "")).lower() for c in live_classes}
+    with_shards = any(declared_factor(c) is not None and str(c.get("name", "")).lower() in live_names
+                      for c in collections)
+    facts = read_facts(client, with_shards=with_shards)
+    probes: dict[str, ScaleProbe] = {}
+    if at_least(parse_version(version), SCALE_MIN_VERSION):
+        for name, _, factor in factor_changes(collections, live_classes):
+            if not wanted or name.lower() in wanted:
+                probes[name.lower()] = probe_scale(client, name, factor)
+    return facts, probes
 
 
 def _check_hidden_collections(plan: Plan, client: WeaviateClient) -> None:

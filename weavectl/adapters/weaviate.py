@@ -16,6 +16,8 @@ from weavectl.core.redact import REDACTOR
 from weavectl.errors import ServerError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# A healthy cluster answers the leader-consistent schema read in well under a second, even with 1,000 collections.
+LEADER_READ_TIMEOUT_S = 10.0
 
 
 @dataclass
@@ -31,10 +33,11 @@ class LiveState:
 
 
 class WeaviateRestError(ServerError):
-    def __init__(self, message: str, *, status: int | None = None, body: str = "") -> None:
+    def __init__(self, message: str, *, status: int | None = None, body: str = "", timed_out: bool = False) -> None:
         super().__init__(message)
         self.status = status
         self.body = body
+        self.timed_out = timed_out
 
 
 @dataclass
@@ -65,18 +68,27 @@ class WeaviateClient:
             self._client = None
 
     def request(self, method: str, path: str, *, json: Any = None, retry: bool = True,
-                ok: tuple[int, ...] = (200,)) -> httpx.Response:
-        """One request; reads (and idempotent writes) are retried on transient failures."""
+                ok: tuple[int, ...] = (200,), timeout: float | None = None,
+                retry_timeouts: bool = True) -> httpx.Response:
+        """One request; reads (and idempotent writes) are retried on transient failures.
+
+        timeout: this request's limit (default: the client's); retry_timeouts=False gives up at the first timeout.
+        """
         attempts = self.retries + 1 if retry else 1
+        limit = self.timeout if timeout is None else timeout
         last: str = ""
         for attempt in range(attempts):
             if attempt:
                 time.sleep(self.backoff * 2 ** (attempt - 1))
             self.request_count += 1
             try:
-                resp = self._http().request(method, path, json=json)
+                resp = self._http().request(method, path, json=json,
+                                            timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout)
             except httpx.TimeoutException:
-                last = f"timed out after {self.timeout:.0f}s"
+                last = f"timed out after {limit:.0f}s"
+                if not retry_timeouts:
+                    raise WeaviateRestError(REDACTOR.scrub(f"{method} {self.url}{path}: {last}"),
+                                            timed_out=True) from None
                 continue
             except httpx.TransportError as exc:
                 last = f"cannot connect ({type(exc).__name__}: {exc})"
@@ -103,8 +115,8 @@ class WeaviateClient:
             message = f"{method} {path}: HTTP {status}: {detail}"
         return WeaviateRestError(REDACTOR.scrub(message), status=status, body=REDACTOR.scrub(resp.text[:2000]))
 
-    def get_json(self, path: str) -> Any:
-        resp = self.request("GET", path)
+    def get_json(self, path: str, **options: Any) -> Any:
+        resp = self.request("GET", path, **options)
         try:
             return resp.json()
         except ValueError as exc:
@@ -114,7 +126,17 @@ class WeaviateClient:
     def read_state(self) -> LiveState:
         before = self.request_count
         meta = self.get_json("/v1/meta")
-        schema = self.get_json("/v1/schema")
+        try:
+            # The leader-consistent read (the default `consistency: true`): without a RAFT quorum the server holds
+            # it until its own long timeout, so it gets a short limit and a diagnosis instead of retries.
+            schema = self.get_json("/v1/schema", timeout=min(self.timeout, LEADER_READ_TIMEOUT_S),
+                                   retry_timeouts=False)
+        except WeaviateRestError as exc:
+            if exc.timed_out or exc.status in (500, 503):
+                from weavectl.adapters.cluster import explain_schema_failure
+
+                raise explain_schema_failure(self, exc) from None
+            raise
         if not isinstance(schema, dict) or not isinstance(schema.get("classes", []), list | None):
             raise WeaviateRestError("GET /v1/schema: unexpected answer (no `classes` list); refusing to plan")
         aliases: list[dict[str, str]] = []

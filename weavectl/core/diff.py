@@ -331,13 +331,8 @@ class _Differ:
             if same(value, current, key):
                 continue
             path = f"replicationConfig.{key}"
-            if key == "factor":
-                self.add(path, current, value, U)
-                if isinstance(value, int) and isinstance(current, int) and value > current and \
-                        at_least(self.version, "1.35.0"):
-                    self.warnings.append(f"{path}: since 1.35 the server raises the replication factor only when "
-                                         "every shard already has that many replicas (scale with "
-                                         "/v1/replication/scale first); otherwise apply fails at this step")
+            if key == "factor":  # how it converges (scale step, version limits) is core.cluster's decision
+                self.add(path, current if current is not None else 1, value, U)
             elif key == "asyncEnabled" and at_least(self.version, "1.38.0"):
                 self.warnings.append(f"{path}: output-only since 1.38 (derived from factor > 1); not applied")
             else:

@@ -36,6 +36,7 @@ class FieldKind(StrEnum):
     DROP_INDEX = "drop_index"  # DELETE /v1/schema/{c}/properties/{p}/index/{i}
     IMMUTABLE = "immutable"  # the server cannot change it: forces a replace
     ALIAS = "alias"  # /v1/aliases
+    REPLICAS = "replicas"  # replica copies/removals by /v1/replication/scale, then the factor by PUT
 
 
 @dataclass
@@ -45,6 +46,12 @@ class FieldChange:
     after: Any
     kind: FieldKind
     reason: str = ""
+
+    @property
+    def lowers_durability(self) -> bool:
+        """Lowering the replication factor removes copies of the data: destructive, needs --allow-destroy."""
+        return (self.path == "replicationConfig.factor" and isinstance(self.before, int)
+                and isinstance(self.after, int) and self.after < self.before)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.path, "before": self.before, "after": self.after, "kind": self.kind.value}
@@ -98,6 +105,7 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
     environment: str | None = None
     fingerprints: dict[str, str] = field(default_factory=dict)  # live definition hash per touched collection
+    cluster: dict[str, Any] | None = None  # how the live state was read: leader-consistent, via which node
 
     @property
     def has_changes(self) -> bool:
@@ -122,4 +130,5 @@ class Plan:
             "errors": self.errors + [f"{c.collection}: {e}" for c in self.changes for e in c.errors],
             "warnings": self.warnings,
             "fingerprints": self.fingerprints,
+            **({"cluster": self.cluster} if self.cluster is not None else {}),
         }

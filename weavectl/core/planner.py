@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from weavectl.core import catalog
+from weavectl.core.cluster import FACTOR_PATH, ClusterFacts, ScaleProbe, factor_problems, live_factor, short_shards
 from weavectl.core.diff import diff_collection
 from weavectl.core.model import Action, Change, FieldChange, FieldKind, Plan
 from weavectl.core.rest import collection_name, to_rest
@@ -29,6 +30,8 @@ class PlanInput:
     environment: str | None = None
     key_errors: list[str] = field(default_factory=list)  # from resolving key sources (names, never values)
     strict: bool = False  # also report live settings the file leaves undeclared that differ from the defaults
+    cluster: ClusterFacts | None = None  # members, leader, shard replicas (read before planning)
+    scale_probes: dict[str, ScaleProbe] = field(default_factory=dict)  # lower-case collection -> server's scale plan
 
 
 def fingerprint(live_class: dict[str, Any] | None) -> str:
@@ -72,7 +75,7 @@ def build_plan(inp: PlanInput) -> Plan:
     live_by_name = {str(c.get("class", "")).lower(): c for c in inp.live_classes}
     targets = {t.lower() for t in inp.targets}
     plan = Plan(server_url=inp.server_url, server_version=inp.server_version, changes=[],
-                environment=inp.environment)
+                environment=inp.environment, cluster=inp.cluster.to_json() if inp.cluster else None)
     declared: set[str] = set()
     for coll in inp.collections:
         name = collection_name(str(coll["name"]))
@@ -101,6 +104,7 @@ def build_plan(inp: PlanInput) -> Plan:
             change = diff_collection(desired, live, version)
             change.protect = bool(coll.get("protect"))
             plan.fingerprints[change.collection] = fingerprint(live)
+            _replication(change, live, version, inp, plan)
         _alias_changes(coll, change, inp.live_aliases, version, plan, set(live_by_name))
         if inp.strict and live is not None:
             for path, value in undeclared_settings(coll, live, version):
@@ -121,6 +125,28 @@ def build_plan(inp: PlanInput) -> Plan:
     plan.errors.extend(inp.key_errors)
     plan.changes.sort(key=lambda c: (c.action is Action.NOOP, c.collection.lower()))
     return plan
+
+
+def _replication(change: Change, live: dict[str, Any], version: Version, inp: PlanInput, plan: Plan) -> None:
+    """A factor change converges through replica scaling where the server needs it; shards short of replicas."""
+    factor = live_factor(live)
+    changing = [f for f in change.fields if f.path == FACTOR_PATH and isinstance(f.after, int)]
+    for f in changing:
+        probe = inp.scale_probes.get(change.collection.lower())
+        scale, errors, warnings = factor_problems(change.collection, factor, f.after, version, probe)
+        change.errors.extend(errors)
+        change.warnings.extend(warnings)
+        if scale:
+            f.kind = FieldKind.REPLICAS
+            moved = (probe.adds if f.after > factor else probe.removes) if probe else {}
+            verb = "copy" if f.after > factor else "remove"
+            f.reason = (f"{verb} replicas of {len(moved)} shard(s) with /v1/replication/scale, then set the factor"
+                        + ("; lowers durability" if f.lowers_durability else ""))
+        elif f.lowers_durability:
+            f.reason = "lowers durability"
+    for short in [] if changing else short_shards(inp.cluster, change.collection, factor):
+        plan.warnings.append(f"{change.collection}: shard {short}: fewer replicas than its replication factor "
+                             "on the nodes that answered")
 
 
 # Weaviate 1.39 reads these module numbers sent over REST as integers only (usecases/modulecomponents/settings

@@ -17,7 +17,7 @@ _HEADLINES = {
     "delete": "will be deleted, with all its data",
 }
 _FIELD_SYMBOLS = {"update": "~", "add_property": "+", "add_vector": "+", "drop_index": "-", "immutable": "~",
-                  "alias": "~"}
+                  "alias": "~", "replicas": "~"}
 
 
 def _value(value: Any) -> str:
@@ -45,6 +45,8 @@ def _field_line(f: dict[str, Any]) -> str:
         line = f"{symbol} {f['path']}: {_value(f['before'])} -> {_value(f['after'])}"
     if kind == "immutable":
         line += f"  # forces replacement: {f.get('reason', '')}".rstrip(": ")
+    elif kind == "replicas" or (f.get("reason") and f["path"] == "replicationConfig.factor"):
+        line += f"  # {f.get('reason', '')}"
     return line
 
 
@@ -56,7 +58,14 @@ def summary_line(counts: dict[str, int]) -> str:
 def render_text(plan: Plan, *, colour: bool = False) -> str:
     data = plan_json(plan)
     lines = [f"Weaviate {data['server']['version']} at {data['server']['url']}"
-             + (f" (environment {data['environment']})" if data["environment"] else ""), ""]
+             + (f" (environment {data['environment']})" if data["environment"] else "")]
+    if plan.cluster is not None and len(plan.cluster["nodes"]) > 1:
+        cluster = plan.cluster
+        unwell = [f"{n} {s}" for n, s in cluster["nodes"].items() if s != "HEALTHY"]
+        lines.append(f"Cluster of {len(cluster['nodes'])} nodes: schema read leader-consistent via "
+                     f"{cluster['read_from']} (RAFT leader {cluster['leader'] or 'none'})"
+                     + (f"; not healthy: {', '.join(unwell)}" if unwell else "; all healthy"))
+    lines.append("")
     for change in data["changes"]:
         action = change["action"]
         symbol = {"create": "+", "update": "~", "replace": "-/+", "delete": "-"}[action]
