@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.providers import LocalProviders
 from weavectl.devserver import WeaviateServer
+from weavectl.devserver.cluster import WeaviateCluster
 from weavectl.devserver.process import DEFAULT_MODULES
 
 # Test-only keys, made up here; nothing real. The local providers accept exactly these.
@@ -67,6 +68,21 @@ def weaviate_auth(providers: LocalProviders) -> Iterator[WeaviateServer]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def weaviate_cluster() -> Iterator[WeaviateCluster]:
+    """Three real nodes on loopback with replica movement on, started once (only if a test asks) and shared.
+
+    Tests that stop or kill a node (`stop_node`, `kill_node`) bring it back with `restart_node` before they end.
+    """
+    cluster = WeaviateCluster(3, replica_movement=True).start()
+    _clusters.append(cluster)
+    yield cluster
+    cluster.stop()
+
+
+_clusters: list[WeaviateCluster] = []
+
+
 @pytest.fixture
 def collection_name(request: pytest.FixtureRequest) -> Iterator[str]:
     """A unique collection name; whatever a test creates under it is deleted afterwards on every server."""
@@ -78,6 +94,11 @@ def collection_name(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for cluster in _clusters:
+        terminalreporter.write_line(
+            f"real weaviate-server {cluster.version} cluster of {cluster.size} served these tests at "
+            f"{', '.join(cluster.urls)}"
+        )
     for server in _started:
         mode = "api-key" if server.api_keys else "anonymous"
         terminalreporter.write_line(

@@ -81,16 +81,18 @@ def explain_schema_failure(client: WeaviateClient, exc: WeaviateRestError) -> Se
     except WeaviateRestError:
         return exc
     leader = read_leader(client)
-    healthy = [str(n.get("name")) for n in nodes if n.get("status") == "HEALTHY"]
-    others = [f"{n.get('name')} ({n.get('status') or 'unknown'})" for n in nodes if n.get("status") != "HEALTHY"]
+    # A member that answered the status call reports its version; one that did not has only name and status.
+    answering = [n for n in nodes if n.get("status") == "HEALTHY" or n.get("version")]
+    names = [f"{n.get('name')} ({n.get('status') or 'unknown'})" for n in answering]
+    others = [f"{n.get('name')} ({n.get('status') or 'unknown'})" for n in nodes if n not in answering]
     quorum = len(nodes) // 2 + 1
     what = "timed out" if exc.timed_out else f"failed ({exc.message})"
-    listing = (f"nodes answering: {', '.join(healthy) or 'none'}; not answering: {', '.join(others) or 'none'}"
+    listing = (f"nodes answering: {', '.join(names) or 'none'}; not answering: {', '.join(others) or 'none'}"
                f" (/v1/nodes at {client.url})")
-    if leader is None or len(healthy) < quorum:
+    if leader is None or len(answering) < quorum:
         return NoQuorum(
             f"the cluster has no quorum: the leader-consistent schema read at {client.url} {what}; "
-            f"{len(healthy)} of {len(nodes)} node(s) healthy, {quorum} needed, RAFT leader: "
+            f"{len(answering)} of {len(nodes)} node(s) answering, {quorum} needed, RAFT leader: "
             f"{leader or 'none'}. {listing}. Nothing was written.",
             hint="bring the missing nodes back (or restore quorum), then run the command again",
         )
