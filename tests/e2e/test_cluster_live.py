@@ -211,7 +211,7 @@ def test_a_node_stopped_plan_apply_smoke_then_it_rejoins(
     cfg = write(tmp_path, [changed])
     code, out, err = cli(capsys, "plan", "-f", str(cfg), "--url", cluster.url, "--detailed-exitcode")
     assert code == 2, out + err
-    assert "not healthy: node3" in out
+    assert "not healthy: node3 NOT LISTED" in out
     code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", cluster.url, "--auto-approve")
     assert code == 0, out + err
     code, out, err = cli(capsys, "smoke", "-f", str(cfg), "--url", cluster.url, "--grpc-address",

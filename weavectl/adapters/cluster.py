@@ -21,6 +21,7 @@ Server facts used here (weaviate v1.39.3 source):
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,15 +47,28 @@ def read_nodes(client: WeaviateClient, *, verbose: bool = False, timeout: float 
     return [n for n in (data.get("nodes") or []) if isinstance(n, dict)] if isinstance(data, dict) else []
 
 
-def read_leader(client: WeaviateClient, *, timeout: float = DIAGNOSIS_TIMEOUT_S) -> str | None:
+def read_raft(client: WeaviateClient, *, timeout: float = DIAGNOSIS_TIMEOUT_S) -> tuple[str | None, list[str]]:
+    """(RAFT leader or None, every RAFT member's name): a node stopped cleanly leaves gossip, so /v1/nodes stops
+    listing it, but it stays in the RAFT configuration and still counts towards the quorum."""
     try:
         data = client.get_json("/v1/cluster/statistics", timeout=timeout, retry_timeouts=False)
     except WeaviateRestError:
-        return None
+        return None, []
+    leader: str | None = None
+    members: list[str] = []
     for entry in (data.get("statistics") or []) if isinstance(data, dict) else []:
-        if isinstance(entry, dict) and entry.get("leaderId"):
-            return str(entry["leaderId"])
-    return None
+        if not isinstance(entry, dict):
+            continue
+        leader = leader or (str(entry["leaderId"]) if entry.get("leaderId") else None)
+        for member in (entry.get("raft") or {}).get("latestConfiguration") or []:
+            if isinstance(member, dict) and member.get("id") and str(member["id"]) not in members:
+                members.append(str(member["id"]))
+    return leader, members
+
+
+def _members(nodes: list[dict[str, Any]], raft_members: list[str]) -> list[dict[str, Any]]:
+    listed = {str(n.get("name")) for n in nodes}
+    return nodes + [{"name": m, "status": "NOT LISTED"} for m in raft_members if m not in listed]
 
 
 def read_facts(client: WeaviateClient, *, with_shards: bool) -> ClusterFacts:
@@ -66,10 +80,11 @@ def read_facts(client: WeaviateClient, *, with_shards: bool) -> ClusterFacts:
             for shard in node.get("shards") or []:
                 by_shard = replicas.setdefault(str(shard.get("class", "")).lower(), {})
                 by_shard.setdefault(str(shard.get("name")), []).append(str(node.get("name")))
+    leader, raft_members = read_raft(client)
     return ClusterFacts(
         read_from=client.url,
-        leader=read_leader(client),
-        nodes=[NodeState(str(n.get("name")), str(n.get("status", ""))) for n in nodes],
+        leader=leader,
+        nodes=[NodeState(str(n.get("name")), str(n.get("status", ""))) for n in _members(nodes, raft_members)],
         shard_replicas=replicas if with_shards else None,
     )
 
@@ -80,7 +95,8 @@ def explain_schema_failure(client: WeaviateClient, exc: WeaviateRestError) -> Se
         nodes = read_nodes(client)
     except WeaviateRestError:
         return exc
-    leader = read_leader(client)
+    leader, raft_members = read_raft(client)
+    nodes = _members(nodes, raft_members)
     # A member that answered the status call reports its version; one that did not has only name and status.
     answering = [n for n in nodes if n.get("status") == "HEALTHY" or n.get("version")]
     names = [f"{n.get('name')} ({n.get('status') or 'unknown'})" for n in answering]
@@ -135,25 +151,28 @@ def scale_replicas(client: WeaviateClient, collection: str, factor: int, *, prog
     ids = [str(i) for i in answer.get("operationIds") or []]
     pending = set(ids)
     states: dict[str, str] = {}
+    last = ""
     while pending:
         for op_id in sorted(pending):
             op = client.get_json(f"/v1/replication/replicate/{op_id}")
             status = op.get("status") or {}
-            state = str(status.get("state", ""))
-            states[op_id] = f"{op.get('shard')} {op.get('sourceNode')}->{op.get('targetNode')} {state}"
-            if state == OPERATION_DONE:
+            states[op_id] = str(status.get("state", ""))
+            if states[op_id] == OPERATION_DONE:
                 pending.discard(op_id)
-            elif state == OPERATION_FAILED:
+            elif states[op_id] == OPERATION_FAILED:
                 errors = "; ".join(str(e.get("message", e)) for e in status.get("errors") or [] if e)
-                raise ServerError(f"replica copy {states[op_id]} for {collection} was cancelled by the server"
+                raise ServerError(f"copying shard {op.get('shard')} of {collection} from {op.get('sourceNode')} to "
+                                  f"{op.get('targetNode')} was cancelled by the server"
                                   + (f": {errors}" if errors else ""))
-        done = len(ids) - len(pending)
-        progress(f"    replicas of {collection}: {done}/{len(ids)} copies ready"
-                 + (f" (waiting: {', '.join(states[i] for i in sorted(pending))})" if pending else ""))
+        waiting = Counter(states[i] for i in pending)
+        line = (f"    replicas of {collection}: {len(ids) - len(pending)}/{len(ids)} copies ready"
+                + (f" ({', '.join(f'{n} {s}' for s, n in sorted(waiting.items()))})" if waiting else ""))
+        if line != last:  # one line per change of state, not per poll
+            progress(line)
+            last = line
         if pending and time.monotonic() - started > limit:
-            raise ServerError(f"replica copies for {collection} did not finish within {limit:.0f}s "
-                              f"({', '.join(states[i] for i in sorted(pending))}); they continue on the server, "
-                              "run apply again later")
+            raise ServerError(f"replica copies for {collection} did not finish within {limit:.0f}s ({line.strip()}); "
+                              "they continue on the server: run apply again later")
         if pending:
             time.sleep(poll)
     return ScaleResult(ids, time.monotonic() - started)

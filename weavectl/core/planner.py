@@ -138,12 +138,14 @@ def _replication(change: Change, live: dict[str, Any], version: Version, inp: Pl
         change.warnings.extend(warnings)
         if scale:
             f.kind = FieldKind.REPLICAS
-            moved = (probe.adds if f.after > factor else probe.removes) if probe else {}
-            verb = "copy" if f.after > factor else "remove"
-            f.reason = (f"{verb} replicas of {len(moved)} shard(s) with /v1/replication/scale, then set the factor"
-                        + ("; lowers durability" if f.lowers_durability else ""))
-        elif f.lowers_durability:
-            f.reason = "lowers durability"
+            if f.after > factor:
+                f.reason = (f"copy replicas of {len(probe.adds) if probe else 0} shard(s) with "
+                            "/v1/replication/scale, then set the factor")
+            else:
+                f.reason = (f"set the factor, then remove replicas of {len(probe.removes) if probe else 0} shard(s) "
+                            "with /v1/replication/scale")
+        if f.lowers_durability:
+            f.reason = ", ".join(r for r in (f.reason, "lowers durability: needs --allow-destroy") if r)
     for short in [] if changing else short_shards(inp.cluster, change.collection, factor):
         plan.warnings.append(f"{change.collection}: shard {short}: fewer replicas than its replication factor "
                              "on the nodes that answered")

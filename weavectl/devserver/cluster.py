@@ -9,6 +9,7 @@ every node as `name:raft_port`; `CLUSTER_JOIN` points at node 1's gossip port; `
 
 from __future__ import annotations
 
+import random
 import shutil
 import socket
 import tempfile
@@ -33,34 +34,48 @@ class NodePorts:
     raft: int  # RAFT internal RPC port = raft + 1
 
 
-def _reserve(stack: ExitStack, count: int) -> list[int]:
-    """`count` consecutive free ports, held open until the stack closes so no two reservations overlap."""
-    for _ in range(200):
-        first = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        stack.callback(first.close)
-        first.bind(("127.0.0.1", 0))
-        base = int(first.getsockname()[1])
-        held = [first]
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def _candidates() -> list[int]:
+    """Ports outside the kernel's ephemeral range: a member restarted after a crash must get its ports back, and
+    an ephemeral port may meanwhile be taken as the source port of some outgoing connection."""
+    low, high = _ephemeral_range()
+    pool = [p for p in range(20000, 65000) if not low <= p <= high]
+    random.shuffle(pool)
+    return pool
+
+
+def _reserve(stack: ExitStack, count: int, pool: list[int]) -> int:
+    """The first of `count` consecutive free ports, held open until the stack closes so none is handed out twice."""
+    while pool:
+        base = pool.pop()
+        held = []
         try:
-            for offset in range(1, count):
+            for offset in range(count):
                 sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                stack.callback(sock.close)
-                sock.bind(("127.0.0.1", base + offset))
                 held.append(sock)
+                sock.bind(("127.0.0.1", base + offset))
         except OSError:
+            for sock in held:
+                sock.close()
             continue
-        return [base + i for i in range(count)]
-    raise DevServerError("could not find free consecutive ports on 127.0.0.1")
+        for sock in held:
+            stack.callback(sock.close)
+        return base
+    raise DevServerError("could not find free ports on 127.0.0.1")
 
 
 def allocate_ports(nodes: int) -> list[NodePorts]:
+    pool = _candidates()
     with ExitStack() as stack:
-        out = []
-        for _ in range(nodes):
-            http, grpc = _reserve(stack, 1)[0], _reserve(stack, 1)[0]
-            gossip, raft = _reserve(stack, 2)[0], _reserve(stack, 2)[0]
-            out.append(NodePorts(http, grpc, gossip, raft))
-        return out
+        return [NodePorts(_reserve(stack, 1, pool), _reserve(stack, 1, pool), _reserve(stack, 2, pool),
+                          _reserve(stack, 2, pool)) for _ in range(nodes)]
 
 
 class ClusterNode(WeaviateServer):
