@@ -48,7 +48,7 @@ def collection(name: str, factor: int, ollama: str, **extra: Any) -> dict[str, A
         "name": name,
         "properties": [{"name": "text", "data_type": "text"}],
         "vectors": {"main": {"vectorizer": "text2vec-ollama", "api_endpoint": ollama, "model": "nomic-embed-text",
-                             "vectorize_collection_name": False}},
+                             "vectorize_collection_name": False, "index": {"type": "hnsw"}}},
         "replication": {"factor": factor},
         "sharding": {"desired_count": 3},
         **extra,

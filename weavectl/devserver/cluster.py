@@ -101,6 +101,27 @@ class ClusterNode(WeaviateServer):
         return self.proc is not None and self.proc.poll() is None
 
 
+def _wait_listening(node: ClusterNode, port: int, timeout: float = READY_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not node.running:
+            raise DevServerError(f"{node.name} exited during start-up:\n{node.log_tail()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise DevServerError(f"{node.name} did not listen on its gossip port {port} within {timeout:.0f}s")
+
+
+def _problems(node: ClusterNode, lines: int = 8) -> str:
+    if node.log_path is None or not node.log_path.exists():
+        return "(no log)"
+    found = [line for line in node.log_path.read_text(errors="replace").splitlines()
+             if '"level":"info"' not in line and '"level":"debug"' not in line]
+    return "\n".join(found[-lines:]) or "(nothing above info level)"
+
+
 class WeaviateCluster:
     """`nodes` real members on loopback; a context manager, or `start()` / `stop()`.
 
@@ -164,6 +185,9 @@ class WeaviateCluster:
             "CLUSTER_IN_LOCALHOST": "true",
             "CLUSTER_GOSSIP_BIND_PORT": str(mine.gossip),
             "CLUSTER_DATA_BIND_PORT": str(mine.gossip + 1),
+            # 1.32 advertises memberlist's default port (7946) with CLUSTER_ADVERTISE_ADDR set unless told
+            # (`usecases/cluster/state.go` in v1.32.5); later versions advertise the bind port themselves.
+            "CLUSTER_ADVERTISE_PORT": str(mine.gossip),
             "RAFT_PORT": str(mine.raft),
             "RAFT_INTERNAL_RPC_PORT": str(mine.raft + 1),
             "RAFT_JOIN": ",".join(f"node{i + 1}:{p.raft}" for i, p in enumerate(ports)),
@@ -188,11 +212,19 @@ class WeaviateCluster:
             node.http_port = p.http
             self.nodes.append(node)
         try:
-            for node in self.nodes:
+            for i, node in enumerate(self.nodes):
                 node.start()
+                if i == 0 and self.size > 1:
+                    # Before 1.39 a member whose first gossip join is refused gives up for good, so the others
+                    # start once node 1 listens.
+                    _wait_listening(node, ports[0].gossip)
             for node in self.nodes:
                 node.wait_ready()
             self.wait_healthy()
+        except DevServerError as exc:
+            logs = "\n".join(f"--- {n.name} (last warnings and errors)\n{_problems(n)}" for n in self.nodes)
+            self.stop()
+            raise DevServerError(f"the cluster did not start: {exc.message.splitlines()[0]}\n{logs}") from None
         except BaseException:
             self.stop()
             raise
