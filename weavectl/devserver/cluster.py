@@ -272,6 +272,12 @@ class WeaviateCluster:
         """Start a stopped or killed member again on the same ports and data, and wait until all are healthy."""
         node = self.node(name)
         if not node.running:
+            # Rejoin gossip through the members that are up (node 1 has no CLUSTER_JOIN of its own; 1.35 does not
+            # find its peers again from RAFT alone).
+            peers = [f"127.0.0.1:{n.extra_env['CLUSTER_GOSSIP_BIND_PORT']}" for n in self.nodes
+                     if n is not node and n.running]
+            if peers:
+                node.extra_env["CLUSTER_JOIN"] = ",".join(peers)
             node.defer_ready = False
             node.start()
         self.wait_healthy()
