@@ -21,6 +21,7 @@ from tests.support.providers import LocalProviders
 from tests.support.recording import RecordingTransport
 from weavectl.adapters.weaviate import LEADER_READ_TIMEOUT_S
 from weavectl.cli import run_cli
+from weavectl.core.version import parse_version
 from weavectl.devserver.cluster import WeaviateCluster
 
 pytestmark = pytest.mark.server
@@ -53,6 +54,11 @@ def collection(name: str, factor: int, ollama: str, **extra: Any) -> dict[str, A
         "sharding": {"desired_count": 3},
         **extra,
     }
+
+
+def scales(cluster: WeaviateCluster) -> bool:
+    """Replica scaling (/v1/replication/scale) exists from 1.35."""
+    return parse_version(cluster.version) >= (1, 35, 0)
 
 
 def sharding_state(cluster: WeaviateCluster, name: str) -> dict[str, list[str]]:
@@ -157,6 +163,11 @@ def test_raising_the_factor_copies_replicas_then_sets_it(
 
     cfg = write(tmp_path, [collection(name, 3, providers["ollama"].url)])
     code, out, err = cli(capsys, "plan", "-f", str(cfg), "--url", cluster.url, "--format", "json")
+    if not scales(cluster):
+        assert code == 1 and "needs Weaviate >= 1.35" in out, out + err
+        assert cli(capsys, "apply", "-f", str(cfg), "--url", cluster.url, "--auto-approve")[0] == 1
+        assert (live_class(cluster, name) or {})["replicationConfig"]["factor"] == 1
+        return
     assert code == 0, out + err
     assert '"kind": "replicas"' in out and "/v1/replication/scale" in out
     code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", cluster.url, "--auto-approve")
@@ -182,9 +193,12 @@ def test_lowering_the_factor_needs_allow_destroy(
     code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", cluster.url, "--auto-approve",
                          transport=transport)
     assert code == 1
-    assert "lowering the replication factor 3 -> 2" in err and "--allow-destroy" in err, err
     assert transport.writes_sent() == []
     assert live_class(cluster, name) == before
+    if not scales(cluster):
+        assert "lowering the replication factor of an existing collection needs Weaviate >= 1.35" in out, out
+        return
+    assert "lowering the replication factor 3 -> 2" in err and "--allow-destroy" in err, err
     assert all(len(nodes) == 3 for nodes in sharding_state(cluster, name).values())
 
     code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", cluster.url, "--auto-approve", "--allow-destroy")
