@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 
@@ -12,7 +13,26 @@ from weavectl.core.redact import REDACTOR
 from weavectl.errors import ExitCode, WeavectlError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A root group whose commands are imported on first use (see `weavectl.commands.COMMANDS`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from weavectl.commands import COMMANDS
+
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from weavectl.commands import COMMANDS
+
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
+            return self.commands.get(cmd_name)
+        module_name, attribute = COMMANDS[cmd_name].split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="weavectl", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 @click.pass_context
@@ -23,20 +43,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
-def _register_commands() -> None:
-    # Imported here so `weavectl --version` stays fast and each command module stays small.
-    from weavectl.commands import register
-
-    register(cli)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: the one error boundary that maps every outcome to a named exit code."""
     sys.exit(run_cli(argv))
 
 
 def run_cli(argv: Sequence[str] | None = None, *, obj: dict[str, object] | None = None) -> int:
-    _register_commands()
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:

@@ -14,14 +14,14 @@ import httpx
 from weavectl.adapters import secrets
 from weavectl.adapters.cluster import probe_scale, read_facts
 from weavectl.adapters.files import config_paths, load_documents
-from weavectl.adapters.schemas import load_schema
+from weavectl.adapters.schemas import config_validator
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.core import catalog
 from weavectl.core.cluster import SCALE_MIN_VERSION, ClusterFacts, ScaleProbe, declared_factor, factor_changes
 from weavectl.core.diagnostics import Diagnostics
 from weavectl.core.model import Action, Plan
 from weavectl.core.planner import PlanInput, build_plan, used_modules
-from weavectl.core.validate import make_validator, validate_documents
+from weavectl.core.validate import validate_documents
 from weavectl.core.version import at_least, parse_version
 from weavectl.core.yamldoc import Document
 from weavectl.errors import ConfigError, UsageError
@@ -50,7 +50,7 @@ def load_config(files: tuple[str, ...], env_name: str | None, environ: Mapping[s
     """Load and validate; any error stops here with every problem listed (plan never runs on a bad file)."""
     diags = Diagnostics()
     docs = load_documents(files, diags)
-    result = validate_documents(docs, make_validator(load_schema()), env_name=env_name, environ=environ,
+    result = validate_documents(docs, config_validator(), env_name=env_name, environ=environ,
                                 diags=diags, missing_var_is_error=True) if docs else None
     if diags.errors or result is None or result.document is None:
         listing = "\n".join(d.render() for d in diags.sorted() if d.severity == "error")
@@ -115,7 +115,7 @@ class Planned:
 
 
 def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...] = (), prune: bool = False,
-              environ: Mapping[str, str], strict: bool = False) -> Planned:
+              environ: Mapping[str, str], replace: tuple[str, ...] = ()) -> Planned:
     live = client.read_state()
     keys, key_errors = resolve_keys(loaded, environ)
     collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
@@ -123,7 +123,7 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
     plan = build_plan(PlanInput(
         collections=collections, live_classes=live.classes, live_aliases=live.aliases,
         live_modules=live.modules, server_url=live.url, server_version=live.version, targets=list(targets),
-        prune=prune, environment=loaded.env_name, key_errors=key_errors, strict=strict,
+        prune=prune, environment=loaded.env_name, key_errors=key_errors, replace=list(replace),
         cluster=facts, scale_probes=probes,
     ))
     plan.warnings.extend(loaded.warnings)

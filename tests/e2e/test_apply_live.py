@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -247,8 +248,9 @@ def test_readme_quickstart_plans_applies_and_converges(weaviate: WeaviateServer,
             httpx.delete(f"{weaviate.url}/v1/schema/{name}")
 
 
-def test_plan_strict_reports_undeclared_non_default_settings(weaviate: WeaviateServer, tmp_path: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_undeclared_settings_that_differ_from_the_defaults_are_changes(
+        weaviate: WeaviateServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What `plan --strict` used to warn about is now compared: the file says "defaults" by leaving them out."""
     name = f"Strict{uuid.uuid4().hex[:6]}"
     httpx.post(f"{weaviate.url}/v1/schema", json={
         "class": name, "description": "made by hand",
@@ -259,12 +261,16 @@ def test_plan_strict_reports_undeclared_non_default_settings(weaviate: WeaviateS
         cfg = write(tmp_path, {"version": 1, "collections": [
             {"name": name, "properties": [{"name": "title", "data_type": "text"}]}]})
         code, out, err = cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--target", name,
-                             "--detailed-exitcode")
-        assert code == 0 and "undeclared" not in out
-        code, out, err = cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--target", name, "--strict")
-        assert "undeclared live setting description = 'made by hand'" in out
-        assert "undeclared live setting properties.title.tokenization = 'field'" in out
-        assert "undeclared live setting inverted_index = {'bm25': {'b': 0.5, 'k1': 1.2}}" in out
+                             "--detailed-exitcode", "--format", "json")
+        assert code == 2, out + err
+        change = json.loads(out)["changes"][0]
+        fields = {f["path"]: (f["before"], f["after"], f["kind"]) for f in change["fields"]}
+        assert fields == {"description": ("made by hand", "", "update"),
+                          "properties.title.tokenization": ("field", "word", "immutable"),
+                          "invertedIndexConfig.bm25.b": (0.5, 0.75, "update")}, fields
+        # --strict is kept only so old scripts run: it changes nothing.
+        assert cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--target", name, "--strict",
+                   "--detailed-exitcode")[0] == 2
     finally:
         httpx.delete(f"{weaviate.url}/v1/schema/{name}")
 

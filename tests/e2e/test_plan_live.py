@@ -206,8 +206,10 @@ def _two_vectors_yaml(name: str, ctx: Ctx) -> dict[str, Any]:
     return {"name": name, "properties": copy.deepcopy(TEXT_PROPS_YAML), "vectors": {
         "content": {"vectorizer": "text2vec-openai", "model": "text-embedding-3-small",
                     "source_properties": ["title", "body"]},
+        # The client writes vectorizeClassName true where the server's own default for ollama is false.
         "headline": {"vectorizer": "text2vec-ollama", "api_endpoint": FAKE_URL, "model": "nomic-embed-text",
-                     "source_properties": ["title"], "index": {"type": "flat", "distance": "dot"}},
+                     "source_properties": ["title"], "index": {"type": "flat", "distance": "dot"},
+                     "vectorize_collection_name": True},
     }}
 
 
@@ -241,9 +243,10 @@ def _legacy_client_bq(server: Server, name: str, ctx: Ctx) -> None:
 
 
 def _legacy_client_bq_yaml(name: str, ctx: Ctx) -> dict[str, Any]:
-    return {"name": name, "properties": copy.deepcopy(TEXT_PROPS_YAML),
+    # The client's legacy form writes vectorizePropertyName and vectorizeClassName true (server defaults: false).
+    return {"name": name, "properties": [{**p, "vectorize_property_name": True} for p in TEXT_PROPS_YAML],
             "vector": {"vectorizer": "text2vec-ollama", "api_endpoint": FAKE_URL, "model": "all-minilm",
-                       "index": {"quantizer": {"type": "bq"}}}}
+                       "vectorize_collection_name": True, "index": {"quantizer": {"type": "bq"}}}}
 
 
 def _byo_legacy(server: Server, name: str, ctx: Ctx) -> None:
@@ -448,7 +451,7 @@ def _property_flags(server: Server, name: str, ctx: Ctx) -> None:
 
 
 def _property_flags_yaml(name: str, ctx: Ctx) -> dict[str, Any]:
-    return {"name": name, "properties": [
+    coll: dict[str, Any] = {"name": name, "properties": [
         {"name": "title", "data_type": "text", "description": "headline", "tokenization": "lowercase",
          "vectorize_property_name": True},
         {"name": "sku", "data_type": "text", "tokenization": "field", "index_searchable": False,
@@ -464,6 +467,10 @@ def _property_flags_yaml(name: str, ctx: Ctx) -> dict[str, Any]:
         {"name": "phone", "data_type": "phoneNumber"},
         {"name": "image", "data_type": "blob"},
     ], "vector": {"vectorizer": "text2vec-openai"}}
+    # The client's legacy form writes vectorizePropertyName true for every property (the server default: false).
+    for prop in coll["properties"]:
+        prop["vectorize_property_name"] = True
+    return coll
 
 
 def _per_module_skip(server: Server, name: str, ctx: Ctx) -> None:
@@ -977,10 +984,13 @@ MUTABLE: list[Edit] = [
 ]
 
 IMMUTABLE: list[Edit] = [
-    Edit("vectorizer-module-swap", _swap_vectorizer, "vectorConfig.main.vectorizer", "immutable"),
+    # The whole vector entry is rewritten, so its other settings (back to their defaults) show with it.
+    Edit("vectorizer-module-swap", _swap_vectorizer, "vectorConfig.main.vectorizer", "immutable",
+         also=("vectorConfig.main",)),
     Edit("nvidia-model", _set("vectors", "aux", "model", value="nvidia/nv-embed-v1"),
          "vectorConfig.aux.vectorizer.text2vec-nvidia.model", "immutable"),
-    Edit("index-type-hnsw-to-flat", _to_flat, "vectorConfig.main.vectorIndexType", "immutable"),
+    Edit("index-type-hnsw-to-flat", _to_flat, "vectorConfig.main.vectorIndexType", "immutable",
+         also=("vectorConfig.main",)),
     Edit("distance", _set("vectors", "main", "index", "distance", value="dot"),
          "vectorConfig.main.vectorIndexConfig.distance", "immutable"),
     Edit("ef-construction", _set("vectors", "main", "index", "ef_construction", value=256),
@@ -991,7 +1001,6 @@ IMMUTABLE: list[Edit] = [
          "properties.title.tokenization", "immutable"),
     Edit("data-type", _set("properties", "count", "data_type", value="number"), "properties.count.dataType",
          "immutable"),
-    Edit("property-removed", _drop_property("count"), "properties.count", "immutable"),
     Edit("index-filterable-false-to-true", _set("properties", "tag", "index_filterable", value=True),
          "properties.tag.indexFilterable", "immutable"),
     Edit("multi-tenancy-enabled", _enable_mt, "multiTenancyConfig.enabled", "immutable"),
@@ -999,7 +1008,6 @@ IMMUTABLE: list[Edit] = [
          "invertedIndexConfig.indexTimestamps", "immutable"),
     Edit("sharding-desired-count", _set("sharding", "desired_count", value=2), "shardingConfig.desiredCount",
          "immutable"),
-    Edit("named-vector-removed", _delete("vectors", "aux"), "vectorConfig.aux", "immutable"),
     Edit("skip-vectorization", _set("properties", "tag", "skip_vectorization", value=True),
          "properties.tag.moduleConfig.text2vec-openai.skip", "immutable"),
     Edit("enable-bq-on-flat", _set("vectors", "aux", "index", "quantizer", value={"type": "bq"}),
@@ -1007,7 +1015,8 @@ IMMUTABLE: list[Edit] = [
     Edit("rq-bits", _set("vectors", "main", "index", "quantizer", "bits", value=1),
          "vectorConfig.main.vectorIndexConfig.rq.bits", "immutable", base=rq_collection),
     Edit("quantizer-swap-rq-to-pq", _set("vectors", "main", "index", "quantizer", value={"type": "pq"}),
-         "vectorConfig.main.vectorIndexConfig.pq", "immutable", base=rq_collection),
+         "vectorConfig.main.vectorIndexConfig.pq", "immutable", base=rq_collection,
+         also=("vectorConfig.main.vectorIndexConfig.rq",)),
     Edit("hnsw-cleanup-interval", _set("vectors", "main", "index", "cleanup_interval_seconds", value=100),
          "vectorConfig.main.vectorIndexConfig.cleanupIntervalSeconds", "immutable"),
     Edit("legacy-vector-distance", _set("vector", "index", "distance", value="dot"), "vectorIndexConfig.distance",
@@ -1086,6 +1095,24 @@ def test_immutable_field_change_plans_a_replace(
     # Nothing unrelated may show up: every reported field sits under the edited one (skip is set per module).
     prefix = edit.path.rsplit(".", 2)[0] if edit.id == "skip-vectorization" else edit.path
     assert all(f["path"].startswith((prefix, *edit.also)) for f in change["fields"]), result.evidence()
+
+
+# Live things the file lacks: drift Weaviate cannot undo in place, reported with the fix, never a replace.
+REMOVED: list[Edit] = [
+    Edit("property-removed", _drop_property("count"), "properties.count", "undeclared"),
+    Edit("named-vector-removed", _delete("vectors", "aux"), "vectorConfig.aux", "undeclared"),
+]
+
+
+@pytest.mark.parametrize("edit", _edit_params(REMOVED))
+def test_removed_from_the_file_is_drift_never_a_replace(
+    edit: Edit, weaviate: WeaviateServer, collection_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = _plan_edit(edit, weaviate, collection_name, tmp_path, capsys)
+    assert result.code == 2 and result.change(collection_name) is None, result.evidence()
+    drift = [d for d in result.data["drift"] if d["collection"] == collection_name]
+    assert [d["path"] for d in drift] == [edit.path] and drift[0]["kind"] == "undeclared", result.data
+    assert "export" in drift[0]["reason"]
 
 
 # =============================================================================================================

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from weavectl.core.diff import diff_collection, same
@@ -10,6 +12,7 @@ from weavectl.core.planner import PlanInput, build_plan
 from weavectl.core.steps import StepKind, compile_steps, overlay, policy
 
 V139 = (1, 39, 3)
+CASES = Path(__file__).parent.parent / "cases" / "live"
 
 
 def test_same_tolerates_the_servers_harmless_rewrites() -> None:
@@ -21,18 +24,19 @@ def test_same_tolerates_the_servers_harmless_rewrites() -> None:
     assert not same(1, 2) and not same("word", "field")
 
 
+def recorded(version: str) -> dict[str, dict[str, Any]]:
+    """GETs of collections created with no settings, recorded from a real weaviate-server of that version."""
+    data: dict[str, dict[str, Any]] = json.loads((CASES / f"defaults-{version}.json").read_text())["classes"]
+    return data
+
+
 def live_class(**extra: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "class": "Article",
-        "properties": [{"name": "title", "dataType": ["text"], "tokenization": "word", "indexFilterable": True,
-                        "indexSearchable": True, "moduleConfig": {"text2vec-openai": {"skip": False}}}],
-        "vectorConfig": {"main": {"vectorizer": {"text2vec-openai": {"model": "text-embedding-3-small",
-                                                                     "baseURL": "https://api.openai.com"}},
-                                  "vectorIndexType": "hnsw",
-                                  "vectorIndexConfig": {"ef": -1, "efConstruction": 128, "distance": "cosine"}}},
-        "invertedIndexConfig": {"bm25": {"b": 0.75, "k1": 1.2}, "stopwords": {"preset": "en", "additions": None}},
-        "moduleConfig": {"generative-openai": {"model": "gpt-4o"}},
-    }
+    """A real 1.39.3 definition (text2vec-openai named vector `main`, text property `title`) plus a generative
+    module, as GET returns it."""
+    base = json.loads(json.dumps(recorded("1.39.3")["text2vec-openai"]).replace('"t"', '"title"'))
+    base["class"] = "Article"
+    base["vectorConfig"] = {"main": base["vectorConfig"]["v"]}
+    base["moduleConfig"] = {"generative-openai": {"model": "gpt-4o"}}
     base.update(extra)
     return base
 
@@ -50,7 +54,8 @@ def test_mutable_and_immutable_fields_are_classified() -> None:
 
 
 def test_stopword_additions_the_preset_already_holds_are_not_a_change() -> None:
-    live = live_class(invertedIndexConfig={"stopwords": {"preset": "en", "additions": ["acme"]}})
+    live = live_class()
+    live["invertedIndexConfig"]["stopwords"]["additions"] = ["acme"]
     change = diff_collection({"class": "Article", "invertedIndexConfig": {
         "stopwords": {"preset": "en", "additions": ["the", "acme"]}}}, live, V139)
     assert change.action is Action.NOOP
@@ -109,6 +114,7 @@ def test_a_new_modules_property_settings_travel_with_the_new_vector() -> None:
     assert {f.kind for f in change.fields} == {FieldKind.UPDATE, FieldKind.ADD_VECTOR}
     steps = compile_steps(Plan("u", "1.39.3", [change], fingerprints={}), {"Article"})
     body = overlay(live, steps[0].body or {})
-    assert body["properties"][0]["moduleConfig"] == {"text2vec-openai": {"skip": False},
+    assert body["properties"][0]["moduleConfig"] == {"text2vec-openai": {"skip": False,
+                                                                         "vectorizePropertyName": False},
                                                      "text2vec-ollama": {"skip": True}}
     assert set(body["vectorConfig"]) == {"main", "extra"}

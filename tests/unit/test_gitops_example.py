@@ -6,6 +6,7 @@ import re
 import shlex
 from pathlib import Path
 
+import click
 import pytest
 import yaml
 
@@ -27,13 +28,12 @@ def test_workflow_uses_only_real_commands_and_flags() -> None:
     scripts += re.findall(r"^weavectl .*$", (GITOPS / "README.md").read_text(), flags=re.M)
     calls = [line for script in scripts for line in script.replace("\\\n", " ").splitlines() if "weavectl " in line]
     assert calls
-    from weavectl.commands import register
-
-    register(cli)
+    context = click.Context(cli)
     for line in calls:
         for segment in line.split("&&"):
             words = shlex.split(segment[segment.index("weavectl"):].split(">")[0], comments=True)
-            command = cli.commands[words[1]]
+            command = cli.get_command(context, words[1])
+            assert command is not None, f"no command {words[1]}"
             known = {opt for param in command.params for opt in getattr(param, "opts", [])}
             for word in words[2:]:
                 if word.startswith("-"):

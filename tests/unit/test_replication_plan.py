@@ -4,23 +4,36 @@ checked on a real 3-node cluster in tests/e2e/test_cluster_live.py."""
 
 from __future__ import annotations
 
+import copy
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from weavectl.core.cluster import ClusterFacts, NodeState, ScaleProbe
+from weavectl.core.export import export_collection
 from weavectl.core.model import FieldKind
 from weavectl.core.planner import PlanInput, build_plan
 from weavectl.core.steps import StepKind, compile_steps, policy
 from weavectl.devserver.cluster import _ephemeral_range, allocate_ports
 
+RECORDED = Path(__file__).parent.parent / "cases" / "live" / "defaults-1.39.3.json"
+
 
 def live(factor: int) -> dict[str, Any]:
-    return {"class": "R", "properties": [], "replicationConfig": {"factor": factor}}
+    """A collection as a real 1.39.3 server returns it, named R, with this replication factor."""
+    cls: dict[str, Any] = copy.deepcopy(json.loads(RECORDED.read_text())["classes"]["Plain"])
+    cls["class"] = "R"
+    cls["replicationConfig"]["factor"] = factor
+    return cls
 
 
 def declared(factor: int) -> dict[str, Any]:
-    return {"name": "R", "replication": {"factor": factor}}
+    """The file's description of that collection (as export writes it), declaring `factor`."""
+    coll = export_collection(live(1), [], (1, 39, 3))
+    coll["replication"] = {**(coll.get("replication") or {}), "factor": factor}
+    return coll
 
 
 def plan_for(before: int, after: int, version: str = "1.39.3", probe: ScaleProbe | None = None,

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from weavectl.core.validate import SchemaValidator, make_validator
 
 CONFIG_SCHEMA = "weavectl.schema.json"
 
@@ -21,3 +30,76 @@ def schema_path(name: str) -> Path:
 def load_schema(name: str = CONFIG_SCHEMA) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(schema_path(name).read_text())
     return data
+
+
+def config_validator() -> SchemaValidator:
+    """The config schema's validator, with the compiled fast check in front when it is available."""
+    return make_validator(load_schema(), fast_config_check())
+
+
+def cache_root() -> Path:
+    """weavectl's cache folder: `$WEAVECTL_CACHE_DIR`, else `$XDG_CACHE_HOME/weavectl`, else `~/.cache/weavectl`."""
+    override = os.environ.get("WEAVECTL_CACHE_DIR")
+    if override:
+        return Path(override)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "weavectl"
+
+
+@cache
+def fast_config_check() -> Callable[[Any], bool] | None:
+    """A compiled yes/no check of the config schema, or None (then jsonschema alone decides).
+
+    Compiling the schema costs about 0.25 s, more than checking a large file, so the generated code is kept in
+    the cache folder under the schema's hash (and fastjsonschema's version) and imported from there afterwards.
+    Any trouble with the cache (read-only home, a half-written file) falls back to compiling in memory.
+    """
+    try:
+        import fastjsonschema
+    except ImportError:  # the fast path is an optimisation; jsonschema is always there
+        return None
+    schema = load_schema()
+    digest = hashlib.sha256(
+        (json.dumps(schema, sort_keys=True) + fastjsonschema.VERSION).encode()
+    ).hexdigest()[:20]
+    check: Callable[[Any], Any]
+    try:
+        check = _cached_check(schema, digest)
+    except Exception:
+        check = fastjsonschema.compile(schema)
+
+    def is_valid(instance: Any) -> bool:
+        try:
+            check(instance)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        except Exception:  # anything odd in the generated check: let jsonschema decide
+            return False
+        return True
+
+    return is_valid
+
+
+def _cached_check(schema: dict[str, Any], digest: str) -> Callable[[Any], Any]:
+    import fastjsonschema
+
+    folder = cache_root() / "schema-checks"
+    # Compiled bytecode is specific to the interpreter, so its tag is part of the name.
+    path = folder / f"config_{digest}.{sys.implementation.cache_tag}.bin"
+    if path.is_file():
+        code = marshal.loads(path.read_bytes())
+    else:
+        source = fastjsonschema.compile_to_code(schema)
+        # The generated entry point is named after the schema's $id; give it a fixed name.
+        entry = re.search(r"^def (validate\w*)\(", source, flags=re.M)
+        if entry is None:
+            raise ImportError("no entry point in the generated schema check")
+        code = compile(f"{source}\n\nweavectl_check = {entry.group(1)}\n", str(path), "exec")
+        folder.mkdir(parents=True, exist_ok=True)
+        # Atomic: a concurrent run sees no file or a whole one.
+        with tempfile.NamedTemporaryFile("wb", dir=folder, suffix=".tmp", delete=False) as out:
+            out.write(marshal.dumps(code))
+        os.replace(out.name, path)
+    namespace: dict[str, Any] = {"__name__": f"weavectl_schema_check_{digest}"}
+    exec(code, namespace)  # our own cache file, generated from our own shipped schema
+    validate: Callable[[Any], Any] = namespace["weavectl_check"]
+    return validate

@@ -1,14 +1,18 @@
-"""One module per command; `register` attaches them all to the root group."""
+"""One module per command, imported only when that command runs.
+
+`COMMANDS` maps each command name to `module:attribute`; the root group (`cli.LazyGroup`) lists them for
+`--help` and completion without importing anything, so `weavectl --version` costs no more than click itself.
+Adding a command: write `weavectl/commands/<name>_cmd.py` and add one line here.
+"""
 
 from __future__ import annotations
 
-import click
-
-
-def register(group: click.Group) -> None:
-    from weavectl.commands import apply_cmd, export_cmd, plan_cmd, smoke_cmd, validate_cmd
-
-    for command in (validate_cmd.validate, validate_cmd.schema, plan_cmd.plan, apply_cmd.apply, smoke_cmd.smoke,
-                    export_cmd.export, export_cmd.diff):
-        if command.name not in group.commands:
-            group.add_command(command)
+COMMANDS: dict[str, str] = {
+    "validate": "weavectl.commands.validate_cmd:validate",
+    "schema": "weavectl.commands.validate_cmd:schema",
+    "plan": "weavectl.commands.plan_cmd:plan",
+    "apply": "weavectl.commands.apply_cmd:apply",
+    "smoke": "weavectl.commands.smoke_cmd:smoke",
+    "export": "weavectl.commands.export_cmd:export",
+    "diff": "weavectl.commands.export_cmd:diff",
+}

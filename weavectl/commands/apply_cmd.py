@@ -97,11 +97,13 @@ def _confirm(auto_approve: bool) -> None:
 @click.option("--allow-destroy", is_flag=True, help="Permit replace and delete (data loss). `protect` still wins.")
 @click.option("--prune", is_flag=True, help="Delete live collections the file does not mention.")
 @click.option("--target", "targets", multiple=True, help="Only apply to this collection (repeatable).")
+@click.option("--replace", "replace", multiple=True, metavar="COLLECTION",
+              help="Replace this collection (delete + create; needs --allow-destroy) (repeatable).")
 @click.option("--smoke", "run_smoke", is_flag=True, help="Run the smoke stage right after applying.")
 @click.option("--grpc-address", help="gRPC host:port for --smoke.")
 def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, url: str | None, auto_approve: bool,
-          allow_destroy: bool, prune: bool, targets: tuple[str, ...], run_smoke: bool, grpc_address: str | None
-          ) -> int:
+          allow_destroy: bool, prune: bool, targets: tuple[str, ...], replace: tuple[str, ...], run_smoke: bool,
+          grpc_address: str | None) -> int:
     """Apply the file (or a saved plan) to the live cluster, then check a fresh plan is empty."""
     environ = os.environ
     colour = sys.stdout.isatty()
@@ -111,13 +113,14 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
         saved = _load_plan_file(planfile)
         options = saved.get("options") or {}
         targets, prune = tuple(options.get("targets") or ()), bool(options.get("prune"))
+        replace = tuple(options.get("replace") or ())
         loaded, client = _from_plan_file(saved, url)
     else:
         saved = None
         loaded = load_config(files, env_name, environ)
         client = connect(loaded, url, environ, injected_transport())
     try:
-        planned = make_plan(loaded, client, targets=targets, prune=prune, environ=environ)
+        planned = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, replace=replace)
         if saved is not None:
             _check_stale(saved, planned)
         plan = planned.plan

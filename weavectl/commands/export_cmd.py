@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -12,9 +13,8 @@ import yaml
 
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import config_options
+from weavectl.core.compare import Difference, compare, mark_expected
 from weavectl.core.export import export_document
-from weavectl.core.model import Action
-from weavectl.core.planner import PlanInput, build_plan
 from weavectl.core.version import parse_version
 from weavectl.core.yamldoc import Document
 from weavectl.errors import ExitCode, UsageError
@@ -70,9 +70,10 @@ def export(files: tuple[str, ...], env_name: str | None, url: str | None, output
 @click.option("--from", "side_a", required=True, help="An environment of the file, or `file`.")
 @click.option("--to", "side_b", required=True, help="An environment of the file, or `file`.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-@click.option("--detailed-exitcode", is_flag=True, help="Exit 0 with no differences, 2 with differences.")
+@click.option("--detailed-exitcode", is_flag=True,
+              help="Exit 0 with no differences (or only those the file's overrides predict), 2 otherwise.")
 def diff(files: tuple[str, ...], side_a: str, side_b: str, fmt: str, detailed_exitcode: bool) -> int:
-    """Compare two live clusters (dev against prod), or the file against one: what changes from A to B."""
+    """Compare two live clusters (dev against prod), or the file against one: what differs from A to B."""
     if side_a == side_b:
         raise UsageError("--from and --to name the same side")
     if "file" in (side_a, side_b):
@@ -84,22 +85,51 @@ def diff(files: tuple[str, ...], side_a: str, side_b: str, fmt: str, detailed_ex
         finally:
             client.close()
         plan.warnings.insert(0, f"comparing the file ({env_name} overrides) with environment {env_name}'s cluster")
-    else:
-        client_a, _ = _client_for(files, side_a, None)
-        client_b, _ = _client_for(files, side_b, None)
-        try:
-            live_a, live_b = client_a.read_state(), client_b.read_state()
-        finally:
-            client_a.close()
-            client_b.close()
-        desired = export_document(live_b.classes, live_b.aliases, parse_version(live_b.version))
-        plan = build_plan(PlanInput(
-            collections=desired["collections"], live_classes=live_a.classes, live_aliases=live_a.aliases,
-            live_modules=live_a.modules, server_url=f"{live_a.url} -> {live_b.url}", server_version=live_a.version,
-            prune=True, environment=f"{side_a} -> {side_b}",
-        ))
-    click.echo(render_json(plan) if fmt == "json" else render_markdown(plan) if fmt == "markdown"
-               else render_text(plan, colour=sys.stdout.isatty()))
-    if detailed_exitcode and any(c.action is not Action.NOOP for c in plan.changes):
+        click.echo(render_json(plan) if fmt == "json" else render_markdown(plan) if fmt == "markdown"
+                   else render_text(plan, colour=sys.stdout.isatty()))
+        return ExitCode.CHANGES_PRESENT if detailed_exitcode and plan.has_drift else ExitCode.OK
+    client_a, loaded_a = _client_for(files, side_a, None)
+    client_b, loaded_b = _client_for(files, side_b, None)
+    try:
+        live_a, live_b = client_a.read_state(), client_b.read_state()
+    finally:
+        client_a.close()
+        client_b.close()
+    found = compare(export_document(live_a.classes, live_a.aliases, parse_version(live_a.version))["collections"],
+                    export_document(live_b.classes, live_b.aliases, parse_version(live_b.version))["collections"])
+    if files:
+        found = mark_expected(found, loaded_a.data.get("collections") or [], loaded_b.data.get("collections") or [])
+    sides = {"a": {"name": side_a, "url": live_a.url, "version": live_a.version},
+             "b": {"name": side_b, "url": live_b.url, "version": live_b.version}}
+    click.echo(render_differences(sides, found, fmt))
+    if detailed_exitcode and any(not d.expected for d in found):
         return ExitCode.CHANGES_PRESENT
     return ExitCode.OK
+
+
+def render_differences(sides: dict[str, dict[str, str]], found: list[Difference], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps({"from": sides["a"], "to": sides["b"], "differences": [d.to_json() for d in found],
+                           "summary": {"differences": len(found),
+                                       "expected": sum(d.expected for d in found)}}, indent=2, default=str)
+    a, b = sides["a"], sides["b"]
+    lines = [f"{a['name']} ({a['url']}, Weaviate {a['version']}) -> {b['name']} ({b['url']}, Weaviate "
+             f"{b['version']})", ""]
+    current = None
+    for d in found:
+        if d.collection != current:
+            current = d.collection
+            lines.append(f"  {d.collection}")
+        what = d.path or "collection"
+        note = "   # expected: the file's per-environment overrides differ here" if d.expected else ""
+        lines.append(f"    {'=' if d.expected else '~'} {what}: {_short(d.a)} -> {_short(d.b)}{note}")
+    expected = sum(d.expected for d in found)
+    lines += ["", f"{len(found)} difference(s), {expected} expected from per-environment overrides."
+              if found else "No differences."]
+    text = "\n".join(lines)
+    return f"```diff\n{text}\n```" if fmt == "markdown" else text
+
+
+def _short(value: Any) -> str:
+    text = value if isinstance(value, str) and value.startswith("(") else json.dumps(value, default=str)
+    return text if len(text) <= 100 else text[:97] + "..."

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 
-from weavectl.core.model import Action
 from weavectl.core.redact import REDACTOR
 from weavectl.errors import ExitCode
 from weavectl.render.human import render_markdown, render_text
@@ -31,7 +30,7 @@ def config_options(func: click.decorators.FC) -> click.decorators.FC:
 
 
 def write_plan_file(path: str, planned: Planned, files: tuple[str, ...], *, targets: tuple[str, ...] = (),
-                    prune: bool = False) -> None:
+                    prune: bool = False, replace: tuple[str, ...] = ()) -> None:
     data = plan_json(planned.plan)
     desired = {c.collection: c.desired for c in planned.plan.changes if c.desired is not None}
     auth = planned.loaded.environment().get("auth")
@@ -39,7 +38,7 @@ def write_plan_file(path: str, planned: Planned, files: tuple[str, ...], *, targ
         "kind": PLAN_FILE_KIND,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "config": {"files": list(files), "environment": planned.loaded.env_name},
-        "options": {"targets": list(targets), "prune": prune},
+        "options": {"targets": list(targets), "prune": prune, "replace": list(replace)},
         "connection": {"url": planned.client.url,
                        "auth": auth if isinstance(auth, dict) and "literal" not in auth else None},
         # The live definitions the plan was made from, so a stale plan can say what changed since.
@@ -59,19 +58,24 @@ def write_plan_file(path: str, planned: Planned, files: tuple[str, ...], *, targ
 @config_options
 @click.option("--out", "out", help="Save the plan (with live fingerprints) for `weavectl apply PLANFILE`.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-@click.option("--detailed-exitcode", is_flag=True, help="Exit 0 with no changes, 2 with changes, 1 on error.")
+@click.option("--detailed-exitcode", is_flag=True,
+              help="Exit 0 when the cluster matches the file, 2 on any difference (changes or drift), 1 on error.")
 @click.option("--target", "targets", multiple=True, help="Only plan this collection (repeatable).")
 @click.option("--prune", is_flag=True, help="Plan to delete live collections the file does not mention.")
-@click.option("--strict", is_flag=True, help="Also report live settings the file does not declare that differ "
-                                              "from the server's defaults.")
+@click.option("--replace", "replace", multiple=True, metavar="COLLECTION",
+              help="Plan this collection as a replacement (delete + create: its data is lost), e.g. to drop live "
+                   "properties the file does not declare (repeatable).")
+@click.option("--strict", is_flag=True, hidden=True,
+              help="No effect: plan compares every setting, declared or not (kept so old scripts still run).")
 def plan(files: tuple[str, ...], env_name: str | None, url: str | None, out: str | None, fmt: str,
-         detailed_exitcode: bool, targets: tuple[str, ...], prune: bool, strict: bool) -> int:
+         detailed_exitcode: bool, targets: tuple[str, ...], prune: bool, replace: tuple[str, ...],
+         strict: bool) -> int:
     """Show what apply would change on the live cluster."""
     environ = os.environ
     loaded = load_config(files, env_name, environ)
     client = connect(loaded, url, environ, injected_transport())
     try:
-        planned = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, strict=strict)
+        planned = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, replace=replace)
     finally:
         client.close()
     the_plan = planned.plan
@@ -84,8 +88,8 @@ def plan(files: tuple[str, ...], env_name: str | None, url: str | None, out: str
     if the_plan.errors or any(c.errors for c in the_plan.changes):
         return ExitCode.ERROR
     if out:
-        write_plan_file(out, planned, files, targets=targets, prune=prune)
+        write_plan_file(out, planned, files, targets=targets, prune=prune, replace=replace)
         click.echo(f"Saved the plan to {out}; apply it with: weavectl apply {out}", err=True)
-    if detailed_exitcode and any(c.action is not Action.NOOP for c in the_plan.changes):
+    if detailed_exitcode and the_plan.has_drift:  # changes to apply, or live-only drift: a drift check
         return ExitCode.CHANGES_PRESENT
     return ExitCode.OK

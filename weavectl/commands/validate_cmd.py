@@ -8,9 +8,9 @@ import os
 import click
 
 from weavectl.adapters.files import load_documents
-from weavectl.adapters.schemas import CONFIG_SCHEMA, load_schema, schema_path
+from weavectl.adapters.schemas import CONFIG_SCHEMA, config_validator, load_schema, schema_path
 from weavectl.core.diagnostics import Diagnostics
-from weavectl.core.validate import make_validator, validate_documents
+from weavectl.core.validate import validate_documents
 from weavectl.errors import ExitCode
 
 CONFIG_OPTION_HELP = "Config file or folder (repeatable; default weavectl.yaml)."
@@ -26,7 +26,7 @@ def validate(files: tuple[str, ...], env_name: str | None, strict: bool, fmt: st
     diags = Diagnostics()
     docs = load_documents(files, diags)
     if docs:
-        validate_documents(docs, make_validator(load_schema()), env_name=env_name, environ=os.environ,
+        validate_documents(docs, config_validator(), env_name=env_name, environ=os.environ,
                            diags=diags)
     errors, warnings = len(diags.errors), len(diags.warnings)
     failed = errors > 0 or (strict and warnings > 0)

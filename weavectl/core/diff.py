@@ -1,7 +1,10 @@
-"""Diff one declared collection (REST shape, declared fields only) against its live definition.
+"""Diff one collection (the declared REST body plus this server version's defaults) against its live definition.
 
-Pure. Only what the file declares is compared, so server-filled defaults never show as changes. Each
-difference is classified by what the connected server can do with it (facts sections 3 and 10.1).
+Pure. Every setting the config language expresses is compared, declared or not: `defaults.with_defaults`
+fills what the file leaves out with the server's own default, so defaults never show as changes while any
+other value does. Each difference is classified by what the connected server can do with it (facts sections 3
+and 10.1). Live properties, named vectors and class modules the file lacks are drift Weaviate cannot undo in
+place: reported with the fix, never a replace unless the collection is named with --replace.
 """
 
 from __future__ import annotations
@@ -9,8 +12,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from weavectl.core import catalog
+from weavectl.core import catalog, defaults
 from weavectl.core.model import Action, Change, FieldChange, FieldKind
+from weavectl.core.paths import config_path, ignored_by
 from weavectl.core.version import MIGRATABLE_VECTORIZERS, MIN_VERSION, Version, at_least, vectorizer_settings_mutable
 
 U, IMM = FieldKind.UPDATE, FieldKind.IMMUTABLE
@@ -62,6 +66,7 @@ class _Differ:
         self.live = live
         self.version = version
         self.fields: list[FieldChange] = []
+        self.drift: list[FieldChange] = []
         self.warnings: list[str] = []
         self.errors: list[str] = []
 
@@ -96,10 +101,8 @@ class _Differ:
         d, live = self.d, self.live
         if "description" in d and not same(d["description"], live.get("description")):
             self.add("description", live.get("description"), d["description"], U)
-        if "properties" in d:
-            self.properties(d["properties"], live.get("properties") or [])
-        if "vectorConfig" in d:
-            self.vectors(d["vectorConfig"], live.get("vectorConfig") or {})
+        self.properties(d.get("properties") or [], live.get("properties") or [])
+        self.vectors(d.get("vectorConfig") or {}, live.get("vectorConfig") or {})
         self.legacy_vector()
         self.modules()
         self.inverted()
@@ -151,8 +154,10 @@ class _Differ:
             self.property(prop, current, f"properties.{name}")
         for lname, prop in live_by_name.items():
             if lname not in declared:
-                self.add(f"properties.{prop.get('name')}", _brief_property(prop), None, IMM,
-                         "Weaviate cannot delete a property")
+                self.drift.append(FieldChange(
+                    f"properties.{prop.get('name')}", _brief_property(prop), None, FieldKind.UNDECLARED,
+                    "live property not in the file (auto-schema adds one on insert; Weaviate cannot delete it): "
+                    "declare it in the file, or adopt it with `weavectl export`"))
 
     def property(self, desired: dict[str, Any], live: dict[str, Any], path: str) -> None:
         for key, value in desired.items():
@@ -169,9 +174,11 @@ class _Differ:
             elif key in ("indexFilterable", "indexSearchable", "indexRangeFilters"):
                 if same(value, current):
                     continue
-                if value is False and current is True:
+                if value is False and current is True and at_least(self.version, MIN_VERSION["drop_property_index"]):
                     self.add(f"{path}.{key}", current, value, FieldKind.DROP_INDEX)
-                    self.needs("drop_property_index", "dropping a property index")
+                elif value is False and current is True:
+                    self.add(f"{path}.{key}", current, value, IMM, "this server cannot drop a property index "
+                             f"(needs Weaviate >= {MIN_VERSION['drop_property_index']})")
                 else:
                     self.add(f"{path}.{key}", current, value, IMM,
                              "an index cannot be added to an existing property (runtime re-index is off by default)")
@@ -184,8 +191,12 @@ class _Differ:
                     live_key = _live_key(module, live_modules)
                     mpath = f"{path}.moduleConfig.{live_key or module}"
                     if live_key is None:
-                        # A module no live vector uses yet: its property settings travel with the new vector.
-                        self.compare_leaves(settings, {}, mpath, lambda k, p: (U, ""))
+                        # A module no live vector uses yet: its property settings travel with the new vector
+                        # (the server writes its defaults then itself).
+                        spec = catalog.lookup(module)
+                        base = defaults.property_module_defaults(spec.name if spec else module)
+                        self.compare_leaves({k: v for k, v in settings.items() if base.get(k) != v}, {}, mpath,
+                                            lambda k, p: (U, ""))
                     else:
                         self.compare_leaves(settings, live_modules[live_key], mpath,
                                             lambda k, p: (IMM, "a property's vectorization settings cannot change"))
@@ -209,7 +220,10 @@ class _Differ:
             self.vector(vector, current, f"vectorConfig.{name}")
         for name in live:
             if name not in desired:
-                self.add(f"vectorConfig.{name}", live[name], None, IMM, "a named vector cannot be removed")
+                self.drift.append(FieldChange(
+                    f"vectorConfig.{name}", {"vectorizer": next(iter(live[name].get("vectorizer") or {}), None)},
+                    None, FieldKind.UNDECLARED, "live named vector not in the file (Weaviate cannot remove one): "
+                    "declare it in the file, or adopt it with `weavectl export`"))
 
     def vector(self, desired: dict[str, Any], live: dict[str, Any], path: str) -> None:
         (module, settings), = desired["vectorizer"].items()
@@ -237,6 +251,18 @@ class _Differ:
         before = len(self.fields)
         self.compare_leaves(desired, live, path, lambda k, p: (
             (U, "") if mutable else (IMM, f"{module} settings cannot change on an existing vector")))
+        # Live-only keys at an empty value (`isAzure: false`, which the Python client writes) read as unset.
+        extra = {k: v for k, v in live.items() if k not in desired and not _empty(v)
+                 and not (k == "baseURL" and "baseUrl" in desired)}
+        canonical = spec.name if spec else module
+        if canonical in defaults.MODULE_DEFAULTS:
+            for key, value in extra.items():
+                # Weaviate refuses a vectorizer update that drops a stored key (usecases/modules/modules.go
+                # MigrateVectorizerSettings): a setting set by hand cannot be taken back in place.
+                self.add(f"{path}.{key}", value, None, IMM, "a vectorizer setting cannot be removed in place")
+        elif extra:
+            self.warnings.append(f"{path}: weavectl has no defaults table for {module}; live settings "
+                                 f"{', '.join(sorted(extra))} are not compared")
         if mutable and len(self.fields) > before:
             self.warnings.append(f"{path}: changed in place; objects already stored keep the vectors made with the "
                                  "old settings until they are re-imported")
@@ -317,22 +343,37 @@ class _Differ:
                 else:
                     before = len(self.fields)
                     self.compare_leaves(settings, current, path, lambda k, p: (U, ""))
+                    for key in current:
+                        if key not in settings:  # set by hand: the PUT of the module's settings drops it
+                            self.add(f"{path}.{key}", current[key], None, U, "not in the file")
                     if len(self.fields) > before:
                         self.needs("update_generative_reranker", f"changing {module} settings")
             else:
                 self.compare_leaves(settings, live_modules.get(module) or {}, path,
                                     lambda k, p: (IMM, "module settings of this kind cannot change"))
+        declared_modules = list(self.d.get("moduleConfig") or {})
+        for module in live_modules:
+            live_kind = catalog.kind_of(module)
+            # A module of a kind the file declares is being replaced in place (handled above).
+            if live_kind in ("generative", "reranker") and not any(
+                    catalog.kind_of(m) == live_kind for m in declared_modules):
+                self.drift.append(FieldChange(
+                    f"moduleConfig.{module}", live_modules[module], None, FieldKind.UNDECLARED,
+                    f"live {live_kind} module not in the file (Weaviate cannot remove one in place): declare it "
+                    "in the file, or adopt it with `weavectl export`"))
 
     def replication(self) -> None:
         desired = self.d.get("replicationConfig") or {}
         live = self.live.get("replicationConfig") or {}
         for key, value in desired.items():
             current = live.get(key)
+            if key == "factor" and current is None:
+                current = 1  # the server's minimum factor when a class has no replicationConfig
             if same(value, current, key):
                 continue
             path = f"replicationConfig.{key}"
             if key == "factor":  # how it converges (scale step, version limits) is core.cluster's decision
-                self.add(path, current if current is not None else 1, value, U)
+                self.add(path, current, value, U)
             elif key == "asyncEnabled" and at_least(self.version, "1.38.0"):
                 self.warnings.append(f"{path}: output-only since 1.38 (derived from factor > 1); not applied")
             else:
@@ -369,10 +410,23 @@ def _brief_property(prop: dict[str, Any]) -> dict[str, Any]:
     return {"name": prop.get("name"), "dataType": prop.get("dataType")}
 
 
-def diff_collection(desired: dict[str, Any], live: dict[str, Any], version: Version) -> Change:
-    differ = _Differ(desired, live, version)
+def diff_collection(desired: dict[str, Any], live: dict[str, Any], version: Version, *,
+                    ignore: list[str] | tuple[str, ...] = (), replace: bool = False) -> Change:
+    """`desired`: the declared REST body (to_rest); the server's defaults are filled in here. `ignore`: the
+    collection's ignore_changes (config paths); `replace`: the user named this collection with --replace."""
+    differ = _Differ(defaults.with_defaults(desired, live, version), live, version)
     differ.run()
-    fields = differ.fields
+    differ.warnings.extend(defaults.unknown_fields(live))
+    fields: list[FieldChange] = []
+    ignored: list[FieldChange] = []
+    for f in differ.fields:
+        (ignored if ignored_by(config_path(f.path, live), ignore) else fields).append(f)
+    drift = [f for f in differ.drift if not ignored_by(config_path(f.path, live), ignore)]
+    ignored.extend(f for f in differ.drift if f not in drift)
+    if replace:
+        fields.append(FieldChange("collection", None, None, IMM, "replacement requested with --replace"))
+        fields.extend(FieldChange(f.path, f.before, f.after, IMM, f.reason) for f in drift)
+        drift = []
     if any(f.kind is IMM for f in fields):
         action = Action.REPLACE
     elif fields:
@@ -380,4 +434,5 @@ def diff_collection(desired: dict[str, Any], live: dict[str, Any], version: Vers
     else:
         action = Action.NOOP
     return Change(collection=str(live.get("class")), action=action, fields=fields, warnings=differ.warnings,
-                  errors=differ.errors, desired=desired if action is Action.REPLACE else None)
+                  errors=differ.errors, desired=desired if action is Action.REPLACE else None, drift=drift,
+                  ignored=ignored)

@@ -12,49 +12,18 @@ import copy
 import re
 from typing import Any
 
-from weavectl.core import catalog
-from weavectl.core.version import Version, at_least
+from weavectl.core import catalog, defaults
+from weavectl.core.version import Version
 
-# Class-level settings each vectorizer writes into its config at create time (1.39 values).
-MODULE_DEFAULTS: dict[str, dict[str, Any]] = {
-    "text2vec-openai": {"vectorizeClassName": True, "baseURL": "https://api.openai.com",
-                        "model": "text-embedding-3-small"},
-    "text2vec-nvidia": {"vectorizeClassName": False, "model": "nvidia/nv-embed-v1", "truncate": "NONE",
-                        "baseUrl": "https://integrate.api.nvidia.com"},
-    "text2vec-weaviate": {"model": "Snowflake/snowflake-arctic-embed-l-v2.0", "baseURL": "",
-                          "vectorizeClassName": True},
-    "text2vec-cohere": {"vectorizeClassName": True, "model": "embed-multilingual-v3.0", "truncate": "END",
-                        "baseUrl": "https://api.cohere.ai"},
-    "text2vec-aws": {"vectorizeClassName": False, "service": "bedrock"},
-    "text2vec-google": {"vectorizeClassName": False},
-    "text2vec-huggingface": {"vectorizeClassName": True, "model": "sentence-transformers/msmarco-bert-base-dot-v5",
-                             "waitForModel": False, "useGPU": False, "useCache": True},
-    "text2vec-jinaai": {"vectorizeClassName": False, "model": "jina-embeddings-v4", "baseURL": "https://api.jina.ai"},
-    "text2vec-mistral": {"vectorizeClassName": True, "baseURL": "https://api.mistral.ai/v1/embeddings",
-                         "model": "mistral-embed"},
-    "text2vec-voyageai": {"vectorizeClassName": True, "baseURL": "https://api.voyageai.com/v1", "model": "voyage-3",
-                          "truncate": True},
-    "text2vec-databricks": {"vectorizeClassName": True},
-    "text2vec-octoai": {"vectorizeClassName": True, "model": "thenlper/gte-large"},
-    "text2vec-ollama": {"vectorizeClassName": False},
-    "text2vec-transformers": {"vectorizeClassName": True, "poolingStrategy": "masked_mean"},
-}
-# text2vec-mistral writes skip: true into every property (1.31+); every other module skip: false.
-SKIP_BY_DEFAULT = frozenset({"text2vec-mistral"})
-
-HNSW_DEFAULTS: dict[str, Any] = {
-    "skip": False, "cleanupIntervalSeconds": 300, "maxConnections": 32, "efConstruction": 128, "ef": -1,
-    "dynamicEfMin": 100, "dynamicEfMax": 500, "dynamicEfFactor": 8, "vectorCacheMaxObjects": 1000000000000,
-    "flatSearchCutoff": 40000, "distance": "cosine", "filterStrategy": "acorn",
-    "skipDefaultQuantization": False, "trackDefaultQuantization": False,
-}
-FLAT_DEFAULTS: dict[str, Any] = {"distance": "cosine", "vectorCacheMaxObjects": 1000000000000,
+# The defaults live in one place (core/defaults.py); these names stay for existing callers.
+MODULE_DEFAULTS = defaults.MODULE_DEFAULTS
+SKIP_BY_DEFAULT = defaults.SKIP_BY_DEFAULT
+HNSW_DEFAULTS: dict[str, Any] = {**defaults.index_defaults("hnsw", (1, 39, 3)),
                                  "skipDefaultQuantization": False, "trackDefaultQuantization": False}
-QUANTIZER_DEFAULTS: dict[str, dict[str, Any]] = {
-    "pq": {"bitCompression": False, "segments": 0, "centroids": 256, "trainingLimit": 100000,
-           "encoder": {"type": "kmeans", "distribution": "log-normal"}},
-    "bq": {}, "sq": {"trainingLimit": 100000, "rescoreLimit": 20}, "rq": {"bits": 8, "rescoreLimit": 20},
-}
+HNSW_DEFAULTS.pop("multivector")
+FLAT_DEFAULTS: dict[str, Any] = {**defaults.index_defaults("flat", (1, 39, 3)),
+                                 "skipDefaultQuantization": False, "trackDefaultQuantization": False}
+QUANTIZER_DEFAULTS = defaults.HNSW_QUANTIZER_DEFAULTS
 FLAT_QUANTIZER_DEFAULTS: dict[str, Any] = {"rescoreLimit": -1, "cache": False, "bits": 8}
 
 
@@ -62,14 +31,14 @@ def snake(key: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "_" + m.group(1).lower(), key)
 
 
-def _vectorizer(module: str, settings: dict[str, Any]) -> dict[str, Any]:
+def _vectorizer(module: str, settings: dict[str, Any], version: Version = (1, 39, 3)) -> dict[str, Any]:
     out: dict[str, Any] = {"vectorizer": module}
     spec = catalog.lookup(module)
     by_rest = {p.rest_key: p.name for p in spec.params} if spec else {}
-    defaults = MODULE_DEFAULTS.get(module, {})
+    written = defaults.module_defaults(spec.name if spec else module, version)
     raw: dict[str, Any] = {}
     for key, value in settings.items():
-        if key in defaults and defaults[key] == value:
+        if key in written and written[key] == value:
             continue
         if key == "properties":
             out["source_properties"] = list(value)
@@ -86,7 +55,7 @@ def _vectorizer(module: str, settings: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _index(itype: str, config: dict[str, Any]) -> dict[str, Any]:
+def _index(itype: str, config: dict[str, Any], version: Version = (1, 39, 3)) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if itype != "hnsw":
         out["type"] = itype
@@ -96,12 +65,14 @@ def _index(itype: str, config: dict[str, Any]) -> dict[str, Any]:
         if config.get("threshold", 10000) != 10000:
             out["threshold"] = config["threshold"]
         for part in ("hnsw", "flat"):
-            nested = _index(part, config.get(part) or {})
+            nested = _index(part, config.get(part) or {}, version)
             nested.pop("type", None)
             if nested:
                 out[part] = nested
         return out
-    defaults = HNSW_DEFAULTS if itype == "hnsw" else FLAT_DEFAULTS
+    base = {**(HNSW_DEFAULTS if itype == "hnsw" else FLAT_DEFAULTS)}
+    if itype == "hnsw":
+        base["filterStrategy"] = defaults.filter_strategy_default(version)
     for key, value in config.items():
         if key in ("pq", "bq", "sq", "rq"):
             if isinstance(value, dict) and value.get("enabled"):
@@ -117,7 +88,7 @@ def _index(itype: str, config: dict[str, Any]) -> dict[str, Any]:
                 out["multivector"] = {snake(k): v for k, v in value.items()}
         elif key in ("skipDefaultQuantization", "trackDefaultQuantization"):
             continue  # server-managed
-        elif key not in defaults or defaults[key] != value:
+        elif key not in base or base[key] != value:
             out[snake(key)] = copy.deepcopy(value)
     return out
 
@@ -199,9 +170,9 @@ def export_collection(live: dict[str, Any], aliases: list[str], version: Version
         out["properties"] = props
     module_config = dict(live.get("moduleConfig") or {})
     if legacy is not None and (legacy != "none" or not vectors):
-        entry: dict[str, Any] = (_vectorizer(legacy, module_config.pop(legacy, {}) or {}) if legacy != "none"
+        entry: dict[str, Any] = (_vectorizer(legacy, module_config.pop(legacy, {}) or {}, version) if legacy != "none"
                                  else {"vectorizer": "none"})
-        index = _index(live.get("vectorIndexType") or "hnsw", live.get("vectorIndexConfig") or {})
+        index = _index(live.get("vectorIndexType") or "hnsw", live.get("vectorIndexConfig") or {}, version)
         if index:
             entry["index"] = index
         out["vector"] = entry
@@ -209,8 +180,8 @@ def export_collection(live: dict[str, Any], aliases: list[str], version: Version
         out["vectors"] = {}
         for name, vector in vectors.items():
             (module, settings), = (vector.get("vectorizer") or {"none": {}}).items()
-            entry = _vectorizer(module, settings or {}) if module != "none" else {"vectorizer": "none"}
-            index = _index(vector.get("vectorIndexType") or "hnsw", vector.get("vectorIndexConfig") or {})
+            entry = _vectorizer(module, settings or {}, version) if module != "none" else {"vectorizer": "none"}
+            index = _index(vector.get("vectorIndexType") or "hnsw", vector.get("vectorIndexConfig") or {}, version)
             if index:
                 entry["index"] = index
             out["vectors"][name] = entry
@@ -245,7 +216,7 @@ def export_collection(live: dict[str, Any], aliases: list[str], version: Version
     inverted.pop("using_block_max_wand", None)
     if inverted:
         out["inverted_index"] = inverted
-    strategy = "TimeBasedResolution" if at_least(version, "1.36.0") else "NoAutomatedResolution"
+    strategy = defaults.deletion_strategy_default(version)
     replication = _defaults_free(live.get("replicationConfig") or {},
                                  {"factor": 1, "deletionStrategy": strategy, "asyncEnabled": False})
     replication.pop("async_enabled", None)  # derived from the factor (output-only since 1.38)

@@ -37,6 +37,7 @@ class FieldKind(StrEnum):
     IMMUTABLE = "immutable"  # the server cannot change it: forces a replace
     ALIAS = "alias"  # /v1/aliases
     REPLICAS = "replicas"  # replica copies/removals by /v1/replication/scale, then the factor by PUT
+    UNDECLARED = "undeclared"  # live only (auto-schema): drift Weaviate cannot undo in place; apply leaves it
 
 
 @dataclass
@@ -69,6 +70,10 @@ class Change:
     errors: list[str] = field(default_factory=list)  # operations this server cannot do
     desired: dict[str, Any] | None = None  # the declared REST body (create / replace)
     protect: bool = False
+    # Live-only properties, named vectors and modules (kind UNDECLARED): reported, never applied or replaced
+    # unless the collection is named with --replace.
+    drift: list[FieldChange] = field(default_factory=list)
+    ignored: list[FieldChange] = field(default_factory=list)  # differences under the collection's ignore_changes
 
     @property
     def forced_by(self) -> list[str]:
@@ -111,6 +116,11 @@ class Plan:
     def has_changes(self) -> bool:
         return any(c.action is not Action.NOOP for c in self.changes)
 
+    @property
+    def has_drift(self) -> bool:
+        """Anything weavectl compares differs: a change to apply, or live-only drift apply leaves alone."""
+        return self.has_changes or any(c.drift for c in self.changes)
+
     def counts(self) -> dict[str, int]:
         out = {a.value: 0 for a in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)}
         for change in self.changes:
@@ -131,4 +141,6 @@ class Plan:
             "warnings": self.warnings,
             "fingerprints": self.fingerprints,
             **({"cluster": self.cluster} if self.cluster is not None else {}),
+            "drift": [{"collection": c.collection, **f.to_json()} for c in self.changes for f in c.drift],
+            "ignored": [{"collection": c.collection, **f.to_json()} for c in self.changes for f in c.ignored],
         }

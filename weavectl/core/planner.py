@@ -29,9 +29,18 @@ class PlanInput:
     prune: bool = False
     environment: str | None = None
     key_errors: list[str] = field(default_factory=list)  # from resolving key sources (names, never values)
-    strict: bool = False  # also report live settings the file leaves undeclared that differ from the defaults
+    replace: list[str] = field(default_factory=list)  # --replace: plan these collections as replacements
     cluster: ClusterFacts | None = None  # members, leader, shard replicas (read before planning)
     scale_probes: dict[str, ScaleProbe] = field(default_factory=dict)  # lower-case collection -> server's scale plan
+
+
+# weavectl's own state collection (apply lock, ownership, migration checkpoints): never unmanaged, pruned or
+# exported.
+STATE_COLLECTION = "WeavectlState"
+
+
+def is_internal(name: str) -> bool:
+    return name.lower() == STATE_COLLECTION.lower()
 
 
 def fingerprint(live_class: dict[str, Any] | None) -> str:
@@ -77,6 +86,10 @@ def build_plan(inp: PlanInput) -> Plan:
     plan = Plan(server_url=inp.server_url, server_version=inp.server_version, changes=[],
                 environment=inp.environment, cluster=inp.cluster.to_json() if inp.cluster else None)
     declared: set[str] = set()
+    names = {collection_name(str(c.get("name", ""))).lower() for c in inp.collections}
+    replace = {r.lower() for r in inp.replace}
+    for unknown in sorted(replace - names):
+        plan.errors.append(f"--replace {unknown}: no such collection in the file")
     for coll in inp.collections:
         name = collection_name(str(coll["name"]))
         declared.add(name.lower())
@@ -101,21 +114,18 @@ def build_plan(inp: PlanInput) -> Plan:
             change = Change(name, Action.CREATE, desired=desired, protect=bool(coll.get("protect")))
             plan.fingerprints[name] = fingerprint(None)  # apply refuses if someone created it meanwhile
         else:
-            change = diff_collection(desired, live, version)
+            change = diff_collection(desired, live, version, ignore=list(coll.get("ignore_changes") or []),
+                                     replace=name.lower() in replace)
             change.protect = bool(coll.get("protect"))
             plan.fingerprints[change.collection] = fingerprint(live)
             _replication(change, live, version, inp, plan)
         _alias_changes(coll, change, inp.live_aliases, version, plan, set(live_by_name))
-        if inp.strict and live is not None:
-            for path, value in undeclared_settings(coll, live, version):
-                plan.warnings.append(f"{change.collection}: undeclared live setting {path} = {value!r} "
-                                     "(not the server default; declare it to manage it)")
         if change.action is Action.NOOP:
             plan.unchanged.append(change.collection)
         plan.changes.append(change)
     for live in inp.live_classes:
         lname = str(live.get("class", ""))
-        if lname.lower() in declared or (targets and lname.lower() not in targets):
+        if lname.lower() in declared or (targets and lname.lower() not in targets) or is_internal(lname):
             continue
         if inp.prune:
             plan.changes.append(Change(lname, Action.DELETE))
@@ -174,34 +184,6 @@ def _fractional_settings_rejected(name: str, coll: dict[str, Any], version: Vers
                               "of this setting over REST (a server bug: it parses them as integers); use 0 or 1, or "
                               "set it per query")
     return errors
-
-
-def undeclared_settings(coll: dict[str, Any], live: dict[str, Any], version: Version) -> list[tuple[str, Any]]:
-    """Non-default live settings (in the config's vocabulary) that the file does not declare."""
-    from weavectl.core.export import export_collection
-
-    exported = export_collection(live, [], version)
-    found: list[tuple[str, Any]] = []
-
-    def walk(value: Any, declared: Any, path: str) -> None:
-        if isinstance(value, dict):
-            for key, child in value.items():
-                if key == "name":
-                    continue
-                sub = declared.get(key) if isinstance(declared, dict) else None
-                if sub is None:
-                    found.append((f"{path}.{key}" if path else key, child))
-                else:
-                    walk(child, sub, f"{path}.{key}" if path else key)
-        elif isinstance(value, list) and path.endswith("properties"):
-            names = {str(p.get("name", "")).lower(): p for p in declared or [] if isinstance(p, dict)}
-            for prop in value:
-                match = names.get(str(prop.get("name", "")).lower())
-                if match is not None:  # a property missing from the file is already a change of its own
-                    walk(prop, match, f"{path}.{prop.get('name')}")
-
-    walk(exported, coll, "")
-    return found
 
 
 def _alias_changes(coll: dict[str, Any], change: Change, live_aliases: list[dict[str, str]], version: Version,

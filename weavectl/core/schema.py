@@ -299,6 +299,12 @@ def _collection() -> dict[str, Any]:
         "reranker": {"$ref": "#/$defs/reranker"},
         "aliases": {"type": "array", "items": {"type": "string", "pattern": COLLECTION_NAME}, "uniqueItems": True},
         "module_config": {"type": "object", "description": "raw class-level moduleConfig (REST keys)"},
+        "ignore_changes": {
+            "type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": True,
+            "description": "settings left to operations, as paths in this file's vocabulary "
+                           "(`vectors.main.index.ef`, `inverted_index.bm25`, `replication.factor`): differences "
+                           "there are listed as ignored, never applied",
+        },
         "smoke": _smoke(),
     }, required=("name",))
 

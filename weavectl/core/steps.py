@@ -237,7 +237,9 @@ def overlay(live: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
 
 def _merge(into: dict[str, Any], changes: dict[str, Any]) -> None:
     for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
+        if value is None:  # a live setting the file does not have (a generative/reranker key set by hand)
+            into.pop(key, None)
+        elif isinstance(value, dict) and isinstance(into.get(key), dict):
             _merge(into[key], value)
         else:
             into[key] = copy.deepcopy(value)

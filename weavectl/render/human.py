@@ -17,7 +17,7 @@ _HEADLINES = {
     "delete": "will be deleted, with all its data",
 }
 _FIELD_SYMBOLS = {"update": "~", "add_property": "+", "add_vector": "+", "drop_index": "-", "immutable": "~",
-                  "alias": "~", "replicas": "~"}
+                  "alias": "~", "undeclared": "!", "replicas": "~"}
 
 
 def _value(value: Any) -> str:
@@ -90,10 +90,23 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
         for error in change.get("errors", []):
             lines.append(f"  Error: {error}")
         lines.append("")
+    if data["drift"]:
+        lines.append("Drift: live, not in the file, and Weaviate cannot remove it in place (apply leaves it alone; "
+                     "`--replace COLLECTION` would recreate the collection without it):")
+        for d in data["drift"]:
+            lines.append(f"  ! {d['collection']}.{d['path']}: {_value(d['before'])}  # {d.get('reason', '')}")
+        lines.append("")
+    if data["ignored"]:
+        lines.append("Ignored (ignore_changes; not applied):")
+        for d in data["ignored"]:
+            lines.append(f"  ~ {d['collection']}.{d['path']}: {_value(d['before'])} -> {_value(d['after'])}")
+        lines.append("")
     if data["unmanaged"]:
         lines.append(f"Unmanaged (live, not in the file; left alone): {', '.join(data['unmanaged'])}")
-    if not data["changes"]:
+    if not data["changes"] and not data["drift"]:
         lines.append("No changes. The live cluster matches the file.")
+    elif not data["changes"]:
+        lines.append("No changes to apply, but the live cluster has drift the file does not describe (above).")
     for warning in data["warnings"]:
         lines.append(f"Warning: {warning}")
     for error in data["errors"]:
@@ -124,6 +137,13 @@ def render_markdown(plan: Plan) -> str:
             lines += ["</details>", ""]
     else:
         lines.append("No changes.")
+    if data["drift"]:
+        lines += ["", "**Drift** (live, not in the file; apply leaves it alone):", ""]
+        lines += [f"- `{d['collection']}.{d['path']}`: {d.get('reason', '')}" for d in data["drift"]]
+    if data["ignored"]:
+        lines += ["", "**Ignored** (ignore_changes):", ""]
+        lines += [f"- `{d['collection']}.{d['path']}`: {_value(d['before'])} -> {_value(d['after'])}"
+                  for d in data["ignored"]]
     if data["unmanaged"]:
         lines.append(f"Unmanaged: {', '.join(f'`{n}`' for n in data['unmanaged'])}")
     for error in data["errors"]:

@@ -1,0 +1,408 @@
+"""What each supported Weaviate version writes for a setting the file leaves out: the one home of defaults.
+
+Pure data and small functions over Weaviate's REST shape. The planner fills these under the declared body
+(`with_defaults`), so an undeclared setting means "this server version's default" and is compared like any
+other; export leaves out values equal to them. Each fact cites the server source it was read from (paths in
+weaviate/weaviate at the tag of that version) and is checked against real servers of every supported version
+(tests/e2e/test_truth_live.py).
+
+Defaults that depend on the server's *configuration*, not its version, are handled one by one (see
+SERVER_CONFIGURED) and listed in the README with what plan does about each.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from weavectl.core import catalog
+from weavectl.core.version import Version, at_least
+
+# -- inverted index (usecases/config/config_handler.go DefaultBM25b/k1, DefaultCleanupIntervalSeconds;
+#    usecases/schema/class.go setInvertedConfigDefaults: preset "en") -------------------------------------------------
+BM25_DEFAULTS: dict[str, float] = {"b": 0.75, "k1": 1.2}
+
+
+def inverted_defaults(version: Version) -> dict[str, Any]:
+    return {
+        "bm25": dict(BM25_DEFAULTS), "cleanupIntervalSeconds": 60,
+        "stopwords": {"preset": "en", "additions": [], "removals": []},
+        # omitempty booleans, false unless set (entities/models/inverted_index_config.go)
+        "indexTimestamps": False, "indexNullState": False, "indexPropertyLength": False,
+    }
+
+
+# -- replication (usecases/schema/class.go setNewClassDefaults) ------------------------------------------------------
+def deletion_strategy_default(version: Version) -> str:
+    # v1.32.5 / v1.35.2 class.go: NoAutomatedResolution (1.27.5-1.35); HEAD (1.36+): TimeBasedResolution.
+    return "TimeBasedResolution" if at_least(version, "1.36.0") else "NoAutomatedResolution"
+
+
+def replication_defaults(version: Version) -> dict[str, Any]:
+    out: dict[str, Any] = {"factor": 1, "deletionStrategy": deletion_strategy_default(version)}
+    if not at_least(version, "1.38.0"):
+        out["asyncEnabled"] = False  # a stored bool up to 1.37 (entities/models/replication_config.go)
+    return out
+
+
+# -- multi-tenancy, sharding (usecases/schema/class.go setNewClassDefaults; usecases/sharding/config/config.go) ------
+MULTI_TENANCY_DEFAULTS: dict[str, bool] = {"enabled": False, "autoTenantCreation": False,
+                                            "autoTenantActivation": False}
+# desiredCount is the node count at creation (server-configured, see SERVER_CONFIGURED): not a fixed default.
+SHARDING_DEFAULTS: dict[str, Any] = {"virtualPerPhysical": 128, "key": "_id", "strategy": "hash",
+                                     "function": "murmur3"}
+
+# -- vector indexes --------------------------------------------------------------------------------------------------
+# entities/vectorindex/hnsw/config.go (Default* constants), pq_config.go, bq_config.go, sq_config.go, rq_config.go,
+# multivector_config.go.
+_HNSW: dict[str, Any] = {
+    "skip": False, "cleanupIntervalSeconds": 300, "maxConnections": 32, "efConstruction": 128, "ef": -1,
+    "dynamicEfMin": 100, "dynamicEfMax": 500, "dynamicEfFactor": 8, "vectorCacheMaxObjects": 1000000000000,
+    "flatSearchCutoff": 40000, "distance": "cosine",
+}
+HNSW_QUANTIZER_DEFAULTS: dict[str, dict[str, Any]] = {
+    "pq": {"bitCompression": False, "segments": 0, "centroids": 256, "trainingLimit": 100000,
+           "encoder": {"type": "kmeans", "distribution": "log-normal"}},
+    "bq": {},
+    "sq": {"trainingLimit": 100000, "rescoreLimit": 20},
+    "rq": {"bits": 8, "rescoreLimit": 20},  # rescoreLimit 512 when bits=1 (rq_config.go DefaultBRQRescoreLimit)
+}
+# entities/vectorindex/flat/config.go: DefaultCompressionRescore -1, DefaultVectorCache false, DefaultRQBits 8.
+FLAT_QUANTIZER_DEFAULTS: dict[str, dict[str, Any]] = {
+    "pq": {"rescoreLimit": -1, "cache": False}, "bq": {"rescoreLimit": -1, "cache": False},
+    "sq": {"rescoreLimit": -1, "cache": False}, "rq": {"rescoreLimit": -1, "cache": False, "bits": 8},
+}
+MULTIVECTOR_DEFAULTS: dict[str, Any] = {"enabled": False}
+QUANTIZERS = ("pq", "bq", "sq", "rq")
+DYNAMIC_THRESHOLD = 10000  # entities/vectorindex/dynamic/config.go DefaultThreshold
+
+
+def filter_strategy_default(version: Version) -> str:
+    # hnsw/config.go DefaultFilterStrategy: FilterStrategySweeping at v1.32.5, FilterStrategyAcorn from 1.34
+    # (v1.35.2, HEAD). The server env HNSW_DEFAULT_FILTER_STRATEGY overrides it (SERVER_CONFIGURED).
+    return "acorn" if at_least(version, "1.34.0") else "sweeping"
+
+
+def rq_defaults(bits: Any) -> dict[str, Any]:
+    return {"bits": 8, "rescoreLimit": 512 if bits == 1 else 20}
+
+
+def index_defaults(itype: str, version: Version) -> dict[str, Any]:
+    """Comparable settings of an index of this type, quantizers off; {} for a type weavectl has no table for."""
+    if itype == "hnsw":
+        return {**dict(_HNSW), "filterStrategy": filter_strategy_default(version),
+                "multivector": dict(MULTIVECTOR_DEFAULTS)}
+    if itype == "flat":
+        return {"distance": "cosine", "vectorCacheMaxObjects": 1000000000000}
+    if itype == "dynamic":
+        return {"distance": "cosine", "threshold": DYNAMIC_THRESHOLD,
+                "hnsw": index_defaults("hnsw", version), "flat": index_defaults("flat", version)}
+    return {}  # hfresh (1.35+): compared as declared only
+
+
+def quantizer_defaults(itype: str, name: str, declared: dict[str, Any]) -> dict[str, Any]:
+    if itype == "flat":
+        return dict(FLAT_QUANTIZER_DEFAULTS.get(name, {}))
+    if name == "rq":
+        return rq_defaults(declared.get("bits", 8))
+    return _copy_map(HNSW_QUANTIZER_DEFAULTS.get(name, {}))
+
+
+# -- modules ---------------------------------------------------------------------------------------------------------
+# Class-level settings each vectorizer writes at create (ClassConfigDefaults in modules/<m>/config.go, values from
+# modules/<m>/ent/class_settings.go); the same on 1.32.5, 1.35.2 and 1.39.3 unless a version function says
+# otherwise. Generative and reranker modules write none (modules/generative-*/config.go).
+MODULE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "text2vec-openai": {"vectorizeClassName": True, "baseURL": "https://api.openai.com",
+                        "model": "text-embedding-3-small"},
+    "text2vec-nvidia": {"vectorizeClassName": False, "model": "nvidia/nv-embed-v1", "truncate": "NONE",
+                        "baseUrl": "https://integrate.api.nvidia.com"},
+    "text2vec-weaviate": {"model": "Snowflake/snowflake-arctic-embed-l-v2.0", "baseURL": "",
+                          "vectorizeClassName": True},
+    "text2vec-cohere": {"vectorizeClassName": True, "model": "embed-multilingual-v3.0", "truncate": "END",
+                        "baseUrl": "https://api.cohere.ai"},
+    "text2vec-aws": {"vectorizeClassName": False, "service": "bedrock"},
+    "text2vec-google": {"vectorizeClassName": False},
+    "text2vec-huggingface": {"vectorizeClassName": True, "model": "sentence-transformers/msmarco-bert-base-dot-v5",
+                             "waitForModel": False, "useGPU": False, "useCache": True},
+    "text2vec-jinaai": {"vectorizeClassName": False, "model": "jina-embeddings-v4", "baseURL": "https://api.jina.ai"},
+    "text2vec-mistral": {"vectorizeClassName": True, "baseURL": "https://api.mistral.ai/v1/embeddings",
+                         "model": "mistral-embed"},
+    "text2vec-voyageai": {"vectorizeClassName": True, "baseURL": "https://api.voyageai.com/v1", "model": "voyage-3",
+                          "truncate": True},
+    "text2vec-databricks": {"vectorizeClassName": True},
+    "text2vec-octoai": {"vectorizeClassName": True, "model": "thenlper/gte-large"},
+    "text2vec-ollama": {"vectorizeClassName": False},
+    "text2vec-transformers": {"vectorizeClassName": True, "poolingStrategy": "masked_mean"},
+    # multi2vec modules (modules/<m>/config.go ClassConfigDefaults, values in modules/<m>/ent; the same at
+    # v1.32.5, v1.35.2 and HEAD for jinaai and voyageai). These write nothing:
+    "multi2vec-clip": {}, "multi2vec-bind": {}, "multi2vec-cohere": {}, "multi2vec-google": {},
+    "multi2vec-palm": {}, "multi2vec-nvidia": {}, "multi2vec-aws": {},
+    "multi2vec-jinaai": {"baseURL": "https://api.jina.ai", "model": "jina-clip-v2", "vectorizeClassName": False},
+    "multi2vec-voyageai": {"baseURL": "https://api.voyageai.com/v1", "model": "voyage-multimodal-3",
+                           "truncate": True, "vectorizeClassName": False},
+    # Newer modules, read at HEAD (1.39).
+    "multi2vec-twelvelabs": {"baseURL": "https://api.twelvelabs.io/v1.3", "model": "marengo3.0",
+                             "vectorizeClassName": False},
+    "multi2multivec-jinaai": {"baseURL": "https://api.jina.ai", "model": "jina-embeddings-v4",
+                              "vectorizeClassName": False},
+    "multi2multivec-weaviate": {"baseURL": "", "model": "ModernVBERT/colmodernvbert", "vectorizeClassName": False},
+}
+# Versions whose defaults differ from the table above: (module, first version *without* the override) -> values.
+_MODULE_DEFAULTS_BEFORE: dict[tuple[str, str], dict[str, Any]] = {
+    # modules/text2vec-weaviate/ent/class_settings.go: DefaultBaseURL https://api.embedding.weaviate.io and
+    # DefaultTruncate "right" up to 1.34 (v1.32.5, v1.34.0); DefaultBaseURL "" and no truncate from v1.35.0.
+    ("text2vec-weaviate", "1.35.0"): {"baseURL": "https://api.embedding.weaviate.io", "truncate": "right"},
+}
+# text2vec-mistral writes skip: true into every property (1.31+, modules/text2vec-mistral/config.go
+# PropertyConfigDefaults); every other text module skip: false, vectorizePropertyName: false.
+SKIP_BY_DEFAULT = frozenset({"text2vec-mistral"})
+
+
+def module_defaults(module: str, version: Version) -> dict[str, Any]:
+    out = dict(MODULE_DEFAULTS.get(module, {}))
+    for (name, until), values in _MODULE_DEFAULTS_BEFORE.items():
+        if name == module and not at_least(version, until):
+            out.update(values)
+    return out
+
+
+def property_module_defaults(module: str) -> dict[str, bool]:
+    return {"skip": module in SKIP_BY_DEFAULT, "vectorizePropertyName": False}
+
+
+# -- properties (usecases/schema/class.go setPropertyDefaultTokenization, setPropertyDefaultIndexing,
+#    setNestedPropertyDefaultIndexing) -------------------------------------------------------------------------------
+TEXT_TYPES = frozenset({"text", "text[]", "string", "string[]"})
+
+
+def property_defaults(data_type: list[str], *, nested: bool) -> dict[str, Any]:
+    """Index flags and tokenization the server writes for a property of this type (DEFAULT_TOKENIZATION aside)."""
+    first = data_type[0] if data_type else ""
+    text = first in TEXT_TYPES
+    out: dict[str, Any] = {"description": "", "indexFilterable": not (nested and first == "blob"),
+                           "indexSearchable": text, "indexRangeFilters": False}
+    if text and first not in ("string", "string[]"):  # the server rewrites tokenization of string types
+        out["tokenization"] = "word"
+    return out
+
+
+# -- what plan never compares, and why -------------------------------------------------------------------------------
+SERVER_OWNED: dict[str, str] = {
+    "shardingConfig.actualCount": "server-owned: the shards that exist",
+    "shardingConfig.actualVirtualCount": "server-owned: derived from the shard count",
+    "shardingConfig.desiredVirtualCount": "derived: desiredCount x virtualPerPhysical",
+    "invertedIndexConfig.usingBlockMaxWAND": "server-managed: set to the server default on create and on every "
+                                             "PUT (usecases/schema/class.go setInvertedConfigDefaults)",
+    "replicationConfig.asyncEnabled": "output-only since 1.38, derived from factor > 1 "
+                                      "(adapters/handlers/rest/restcompat)",
+    "vectorIndexConfig.trackDefaultQuantization": "the server's mark that DEFAULT_QUANTIZATION chose the quantizer",
+    "properties.bucketGeneration": "internal (1.38+): set by a runtime re-index",
+    "properties.searchableBlockmax": "internal (1.39+): cleared on create, managed by the server",
+    "multiTenancyConfig / shardingConfig of a multi-tenant collection": "all zeros: one shard per tenant",
+}
+
+# Defaults that come from the server's configuration (environment), not its version: what plan does with each.
+SERVER_CONFIGURED: dict[str, str] = {
+    "shardingConfig.desiredCount": "left to the server unless declared: it is the node count at creation (or "
+                                   "DEFAULT_SHARDING_COUNT) and immutable, so a cluster that grew would show a "
+                                   "replace for every collection",
+    "DEFAULT_QUANTIZATION": "an undeclared quantizer is left to the server when the live index carries "
+                            "trackDefaultQuantization: true (the server added it); otherwise 'no quantizer' is "
+                            "compared",
+    "replicationConfig.factor": "compared with 1 when undeclared; on a cluster with REPLICATION_MINIMUM_FACTOR, "
+                                "declare the factor (per environment)",
+    "DEFAULT_VECTORIZER_MODULE": "a collection that declares neither `vector` nor `vectors` leaves the legacy "
+                                 "vectorizer (and its module settings) to the server; its index is compared",
+    "DEFAULT_VECTOR_INDEX / DEFAULT_VECTOR_DISTANCE_METRIC": "compared with hnsw / cosine when undeclared; on a "
+                                                             "server that changes them, declare the index",
+    "HNSW_DEFAULT_FILTER_STRATEGY": "compared with the version's default when undeclared; declare "
+                                    "filter_strategy on a server that changes it",
+    "DEFAULT_TOKENIZATION": "compared with word when undeclared; declare tokenization on a server that "
+                            "changes it",
+}
+
+
+# -- the fill ------------------------------------------------------------------------------------------------------
+def _copy(value: Any) -> Any:
+    """A copy of JSON data (dicts, lists, scalars): several times faster than copy.deepcopy on plan-sized input."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _copy_map(value: dict[str, Any]) -> dict[str, Any]:
+    return {k: _copy(v) for k, v in value.items()}
+
+
+def _under(defaults: dict[str, Any], declared: dict[str, Any] | None) -> dict[str, Any]:
+    """Declared values over defaults, recursively for nested mappings."""
+    out = _copy_map(defaults)
+    for key, value in (declared or {}).items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _under(out[key], value)
+        else:
+            out[key] = _copy(value)
+    return out
+
+
+def _index_config(itype: str, declared: dict[str, Any], live: dict[str, Any], version: Version) -> dict[str, Any]:
+    if itype == "dynamic":
+        out = _under({"distance": "cosine", "threshold": DYNAMIC_THRESHOLD}, {
+            k: v for k, v in declared.items() if k not in ("hnsw", "flat")})
+        for part in ("hnsw", "flat"):
+            out[part] = _index_config(part, declared.get(part) or {}, live.get(part) or {}, version)
+        return out
+    out = _under(index_defaults(itype, version), declared)
+    if itype not in ("hnsw", "flat"):
+        return out
+    chosen = [q for q in QUANTIZERS if isinstance(declared.get(q), dict) and declared[q].get("enabled")]
+    if not chosen and live.get("trackDefaultQuantization"):
+        return out  # DEFAULT_QUANTIZATION picked the live quantizer: left to the server
+    for q in QUANTIZERS:
+        if q in chosen:
+            out[q] = _under(quantizer_defaults(itype, q, declared[q]), declared[q])
+        else:
+            out[q] = {"enabled": False}
+    return out
+
+
+def with_defaults(desired: dict[str, Any], live: dict[str, Any], version: Version) -> dict[str, Any]:
+    """The declared REST body with every undeclared setting the config language expresses set to the default
+    this server version writes, so the differ compares everything. `live` is read only for the server-configured
+    cases (multi-tenancy zeros, DEFAULT_QUANTIZATION marks, the legacy vector of an unvectorized class)."""
+    d = _copy_map(desired)
+    d.setdefault("description", "")
+    inverted = inverted_defaults(version)
+    ttl = (d.get("objectTtlConfig") or {}).get("deleteOn")
+    if ttl in ("_creationTimeUnix", "_lastUpdateTimeUnix"):
+        inverted["indexTimestamps"] = True  # adapters/repos/db/ttl/config.go turns it on at create
+    d["invertedIndexConfig"] = _under(inverted, d.get("invertedIndexConfig"))
+    d["replicationConfig"] = _under(replication_defaults(version), d.get("replicationConfig"))
+    d["multiTenancyConfig"] = _under(MULTI_TENANCY_DEFAULTS, d.get("multiTenancyConfig"))
+    live_mt = bool((live.get("multiTenancyConfig") or {}).get("enabled"))
+    if not d["multiTenancyConfig"].get("enabled") and not live_mt:
+        d["shardingConfig"] = _under(SHARDING_DEFAULTS, d.get("shardingConfig"))
+    if at_least(version, "1.35.0") and "objectTtlConfig" not in d:
+        d["objectTtlConfig"] = {"enabled": False}  # adapters/repos/db/ttl/config.go: nil means off
+    modules = _text_modules(d)
+    for prop in d.get("properties") or []:
+        _fill_property(prop, modules, nested=False)
+    live_vectors = live.get("vectorConfig") or {}
+    for name, vector in (d.get("vectorConfig") or {}).items():
+        _fill_vector(vector, live_vectors.get(name) or {}, version)
+    legacy_declared = "vectorizer" in d
+    if legacy_declared or ("vectorConfig" not in d and "vectorIndexType" in live):
+        itype = d.setdefault("vectorIndexType", "hnsw")
+        d["vectorIndexConfig"] = _index_config(itype, d.get("vectorIndexConfig") or {},
+                                               live.get("vectorIndexConfig") or {}, version)
+    if legacy_declared and d["vectorizer"] != "none":
+        module_config = d.setdefault("moduleConfig", {})
+        module_config[d["vectorizer"]] = _under(_module_defaults_for(d["vectorizer"], version),
+                                                module_config.get(d["vectorizer"]))
+    return d
+
+
+def _module_defaults_for(module: str, version: Version) -> dict[str, Any]:
+    spec = catalog.lookup(module)
+    return module_defaults(spec.name if spec else module, version)
+
+
+def _text_modules(d: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+    names = [next(iter(v.get("vectorizer") or {"none": {}})) for v in (d.get("vectorConfig") or {}).values()]
+    if d.get("vectorizer"):
+        names.append(str(d["vectorizer"]))
+    for name in names:
+        spec = catalog.lookup(name)
+        if spec is not None and spec.has_property_settings and name not in found:
+            found.append(name)
+    return found
+
+
+def _fill_property(prop: dict[str, Any], modules: list[str], *, nested: bool) -> None:
+    filled = property_defaults(list(prop.get("dataType") or []), nested=nested) if prop.get("dataType") else {
+        "description": ""}
+    for key, value in filled.items():
+        prop.setdefault(key, value)
+    is_ref = any(t[:1].isupper() for t in prop.get("dataType") or [])
+    if is_ref:
+        prop.pop("tokenization", None)
+    for child in prop.get("nestedProperties") or []:
+        _fill_property(child, [], nested=True)
+    if not nested and modules:
+        config = prop.setdefault("moduleConfig", {})
+        for module in modules:
+            key = next((k for k in config if catalog.same_module(k, module)), module)
+            spec = catalog.lookup(module)
+            config[key] = _under(property_module_defaults(spec.name if spec else module), config.get(key))
+
+
+def _fill_vector(vector: dict[str, Any], live: dict[str, Any], version: Version) -> None:
+    (module, settings), = vector["vectorizer"].items()
+    if module != "none":
+        vector["vectorizer"] = {module: _under(_module_defaults_for(module, version), settings)}
+    itype = vector.setdefault("vectorIndexType", "hnsw")
+    vector["vectorIndexConfig"] = _index_config(itype, vector.get("vectorIndexConfig") or {},
+                                                (live.get("vectorIndexConfig") or {}), version)
+
+
+# -- fields weavectl knows ------------------------------------------------------------------------------------------
+# Every live field is either compared (filled above), server-owned (SERVER_OWNED) or named here; anything else is
+# a field of a newer server and is named in a warning, never silently ignored.
+KNOWN_FIELDS: dict[str, frozenset[str]] = {
+    "class": frozenset({"class", "description", "properties", "vectorizer", "moduleConfig", "vectorIndexType",
+                        "vectorIndexConfig", "vectorConfig", "invertedIndexConfig", "replicationConfig",
+                        "shardingConfig", "multiTenancyConfig", "objectTtlConfig"}),
+    "invertedIndexConfig": frozenset({"bm25", "cleanupIntervalSeconds", "stopwords", "indexTimestamps",
+                                      "indexNullState", "indexPropertyLength", "usingBlockMaxWAND",
+                                      "tokenizerUserDict", "stopwordPresets"}),
+    "replicationConfig": frozenset({"factor", "asyncEnabled", "deletionStrategy", "asyncConfig"}),
+    "multiTenancyConfig": frozenset(MULTI_TENANCY_DEFAULTS),
+    "shardingConfig": frozenset({"virtualPerPhysical", "desiredCount", "actualCount", "desiredVirtualCount",
+                                 "actualVirtualCount", "key", "strategy", "function"}),
+    "property": frozenset({"name", "dataType", "description", "tokenization", "indexFilterable", "indexSearchable",
+                           "indexRangeFilters", "indexInverted", "moduleConfig", "nestedProperties", "textAnalyzer",
+                           "bucketGeneration", "searchableBlockmax", "disableDuplicatedReferences"}),
+    "hnsw": frozenset({*_HNSW, "filterStrategy", "multivector", *QUANTIZERS, "skipDefaultQuantization",
+                       "trackDefaultQuantization"}),
+    "flat": frozenset({"distance", "vectorCacheMaxObjects", *QUANTIZERS, "skipDefaultQuantization",
+                       "trackDefaultQuantization"}),
+    "dynamic": frozenset({"distance", "threshold", "hnsw", "flat"}),
+    "vector": frozenset({"vectorizer", "vectorIndexType", "vectorIndexConfig"}),
+}
+# Known to weavectl but not expressible in the config language: named in a warning when set.
+NOT_EXPRESSIBLE = ("invertedIndexConfig.tokenizerUserDict", "invertedIndexConfig.stopwordPresets")
+
+
+def unknown_fields(live: dict[str, Any]) -> list[str]:
+    """Warnings naming live fields weavectl does not know (a newer server), or cannot express."""
+    found: list[str] = []
+
+    def check(section: str, value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            found.extend(f"{path}.{k}" if path else k for k in value if k not in KNOWN_FIELDS[section])
+
+    check("class", live, "")
+    for section in ("invertedIndexConfig", "replicationConfig", "multiTenancyConfig", "shardingConfig"):
+        check(section, live.get(section), section)
+    for prop in live.get("properties") or []:
+        check("property", prop, f"properties.{prop.get('name')}")
+    indexes = [("vectorIndexConfig", live.get("vectorIndexType"), live.get("vectorIndexConfig"))]
+    for name, vector in (live.get("vectorConfig") or {}).items():
+        check("vector", vector, f"vectorConfig.{name}")
+        indexes.append((f"vectorConfig.{name}.vectorIndexConfig", vector.get("vectorIndexType"),
+                        vector.get("vectorIndexConfig")))
+    for path, itype, config in indexes:
+        if itype in ("hnsw", "flat", "dynamic"):
+            check(str(itype), config, path)
+        if itype == "dynamic" and isinstance(config, dict):
+            check("hnsw", config.get("hnsw"), f"{path}.hnsw")
+            check("flat", config.get("flat"), f"{path}.flat")
+    out = [f"live field {p} is not known to weavectl (a newer Weaviate?): not compared" for p in found]
+    for path in NOT_EXPRESSIBLE:
+        section, key = path.split(".")
+        if (live.get(section) or {}).get(key):
+            out.append(f"live setting {path} cannot be expressed in the config: not compared")
+    return out
