@@ -73,7 +73,13 @@ def _members(nodes: list[dict[str, Any]], raft_members: list[str]) -> list[dict[
 
 def read_facts(client: WeaviateClient, *, with_shards: bool) -> ClusterFacts:
     """Members, leader, and (when asked) every shard's replica nodes as the answering nodes report them."""
-    nodes = read_nodes(client, verbose=with_shards, timeout=client.timeout)
+    try:
+        nodes = read_nodes(client, verbose=with_shards, timeout=client.timeout)
+    except WeaviateRestError as exc:
+        if exc.status is None:
+            raise
+        # An API key without cluster/nodes read permission (RBAC): plan goes on without the member list.
+        nodes, with_shards = [], False
     replicas: dict[str, dict[str, list[str]]] = {}
     if with_shards:
         for node in nodes:
