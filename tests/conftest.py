@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 
@@ -9,7 +10,9 @@ import httpx
 import pytest
 
 from tests.support.providers import LocalProviders
+from weavectl.core.version import parse_version, unsupported_reason
 from weavectl.devserver import WeaviateServer
+from weavectl.devserver.binary import resolve_version
 from weavectl.devserver.cluster import WeaviateCluster
 from weavectl.devserver.process import DEFAULT_MODULES
 
@@ -24,6 +27,12 @@ WEAVIATE_ADMIN_KEY = PROVIDER_KEYS["weaviate"]
 
 _started: list[WeaviateServer] = []
 
+# The server versions the version-matrix tests run on (`weaviate_versioned`); CI builds each one.
+TEST_VERSIONS = tuple(
+    resolve_version(v) for v in os.environ.get("WEAVECTL_TEST_VERSIONS", "1.32.5,1.35.2,1.39.3").split(",")
+    if v.strip()
+)
+
 
 @pytest.fixture(scope="session")
 def providers() -> Iterator[LocalProviders]:
@@ -32,8 +41,9 @@ def providers() -> Iterator[LocalProviders]:
     local.stop()
 
 
-def _start(providers: LocalProviders, api_keys: tuple[str, ...] = ()) -> WeaviateServer:
+def _start(providers: LocalProviders, api_keys: tuple[str, ...] = (), version: str | None = None) -> WeaviateServer:
     server = WeaviateServer(
+        version=version,
         api_keys=api_keys,
         modules=(*DEFAULT_MODULES, "text2vec-transformers"),
         # The transformers module needs its inference container at start-up: our local one.
@@ -44,17 +54,63 @@ def _start(providers: LocalProviders, api_keys: tuple[str, ...] = ()) -> Weaviat
 
 
 @pytest.fixture(scope="session")
-def weaviate(providers: LocalProviders) -> Iterator[WeaviateServer]:
-    """A real node with anonymous access."""
-    server = _start(providers)
-    yield server
-    server.stop()
+def _anonymous_by_version() -> Iterator[dict[str, WeaviateServer]]:
+    """One anonymous node per server version, started on first use and shared by `weaviate` and
+    `weaviate_versioned`; all stopped at the end of the session."""
+    pool: dict[str, WeaviateServer] = {}
+    yield pool
+    for server in pool.values():
+        server.stop()
+
+
+def _anonymous(pool: dict[str, WeaviateServer], providers: LocalProviders, version: str | None) -> WeaviateServer:
+    key = resolve_version(version) if version or not os.environ.get("WEAVIATE_BIN") else "$WEAVIATE_BIN"
+    if key not in pool:
+        pool[key] = _start(providers, version=version)
+    return pool[key]
+
+
+@pytest.fixture(scope="session")
+def weaviate(providers: LocalProviders, _anonymous_by_version: dict[str, WeaviateServer]) -> WeaviateServer:
+    """A real node with anonymous access ($WEAVIATE_BIN, else the default version)."""
+    return _anonymous(_anonymous_by_version, providers, None)
+
+
+@pytest.fixture(scope="session", params=TEST_VERSIONS, ids=lambda v: str(v))
+def weaviate_versioned(request: pytest.FixtureRequest, providers: LocalProviders,
+                       _anonymous_by_version: dict[str, WeaviateServer]) -> WeaviateServer:
+    """A real anonymous node of each version in $WEAVECTL_TEST_VERSIONS (default 1.32.5,1.35.2,1.39.3).
+
+    A test using it runs once per version; each version's node starts the first time a test needs it and is
+    shared (the default version's node is the `weaviate` one). `skip_unless(server, feature)` skips a test the
+    version cannot do, with the reason from weavectl.core.version.
+    """
+    server = _anonymous(_anonymous_by_version, providers, str(request.param))
+    if parse_version(server.version) != parse_version(str(request.param)):
+        pytest.fail(f"asked for weaviate-server {request.param}, got {server.version}")
+    return server
+
+
+def skip_unless(server: WeaviateServer, feature: str) -> None:
+    """Skip the calling test when `server`'s version cannot do `feature` (a key of core.version.MIN_VERSION)."""
+    reason = unsupported_reason(parse_version(server.version), feature)
+    if reason is not None:
+        pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
 def weaviate_async(providers: LocalProviders) -> Iterator[WeaviateServer]:
-    """A real node with ASYNC_INDEXING=true, which the dynamic vector index needs (started only if used)."""
-    server = WeaviateServer(env={"ASYNC_INDEXING": "true"}).start()
+    """A real node with ASYNC_INDEXING=true, which the dynamic vector index needs (started only if used).
+
+    Anonymous access stays on; the admin key is accepted too, for Weaviate Embeddings (it forwards the caller's
+    key to the provider), and text2vec-transformers points at the local provider.
+    """
+    server = WeaviateServer(
+        modules=(*DEFAULT_MODULES, "text2vec-transformers"),
+        env={"ASYNC_INDEXING": "true", "TRANSFORMERS_INFERENCE_API": providers["transformers"].url,
+             "AUTHENTICATION_APIKEY_ENABLED": "true", "AUTHENTICATION_APIKEY_ALLOWED_KEYS": WEAVIATE_ADMIN_KEY,
+             "AUTHENTICATION_APIKEY_USERS": "user0"},
+    ).start()
     _started.append(server)
     yield server
     server.stop()
@@ -83,14 +139,20 @@ def weaviate_cluster() -> Iterator[WeaviateCluster]:
 _clusters: list[WeaviateCluster] = []
 
 
+def delete_everywhere(name: str) -> None:
+    """Delete a collection (or alias) of this name on every server the session started."""
+    for server in _started:
+        if server.proc is not None:
+            httpx.delete(f"{server.url}/v1/aliases/{name}", headers=server.headers(), timeout=30)
+            httpx.delete(f"{server.url}/v1/schema/{name}", headers=server.headers(), timeout=30)
+
+
 @pytest.fixture
 def collection_name(request: pytest.FixtureRequest) -> Iterator[str]:
     """A unique collection name; whatever a test creates under it is deleted afterwards on every server."""
     name = f"T{uuid.uuid4().hex[:10]}"
     yield name
-    for server in _started:
-        if server.proc is not None:
-            httpx.delete(f"{server.url}/v1/schema/{name}", headers=server.headers(), timeout=30)
+    delete_everywhere(name)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -22,9 +22,9 @@ from weavectl.core.diagnostics import Diagnostics
 from weavectl.core.model import Action, Plan
 from weavectl.core.planner import PlanInput, build_plan, used_modules
 from weavectl.core.validate import validate_documents
-from weavectl.core.version import at_least, parse_version
+from weavectl.core.version import at_least, parse_version, support_problem
 from weavectl.core.yamldoc import Document
-from weavectl.errors import ConfigError, UsageError
+from weavectl.errors import ConfigError, ServerError, UsageError
 
 
 @dataclass
@@ -105,6 +105,17 @@ def resolve_keys(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict[str, 
                                base_dir=loaded.base_dir)
 
 
+def check_server_version(reported: str, url: str) -> str | None:
+    """Stop on a server older than the supported range; the warning to show for a newer or unknown one."""
+    problem = support_problem(reported)
+    if problem is None:
+        return None
+    severity, message = problem
+    if severity == "error":
+        raise ServerError(f"{url}: {message}", hint="see the supported versions in README.md")
+    return message
+
+
 @dataclass
 class Planned:
     plan: Plan
@@ -117,6 +128,7 @@ class Planned:
 def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...] = (), prune: bool = False,
               environ: Mapping[str, str], replace: tuple[str, ...] = ()) -> Planned:
     live = client.read_state()
+    version_warning = check_server_version(live.version, live.url)
     keys, key_errors = resolve_keys(loaded, environ)
     collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
     facts, probes = _cluster_facts(client, collections, live.classes, live.version, targets)
@@ -127,6 +139,8 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
         cluster=facts, scale_probes=probes,
     ))
     plan.warnings.extend(loaded.warnings)
+    if version_warning:
+        plan.warnings.insert(0, version_warning)
     declared = loaded.data.get("api_keys") or {}
     specs = [s for coll in collections for m in used_modules(coll) if (s := catalog.lookup(m)) is not None]
     primary = {c for spec in specs for c in spec.credentials}

@@ -11,8 +11,10 @@ import httpx
 import pytest
 import yaml
 
+from tests.conftest import delete_everywhere
 from tests.support.recording import RecordingTransport
 from weavectl.cli import run_cli
+from weavectl.core.version import parse_version, unsupported_reason
 from weavectl.devserver import WeaviateServer
 
 pytestmark = pytest.mark.server
@@ -57,15 +59,16 @@ def base_doc(names: dict[str, str], **extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def names(weaviate: WeaviateServer) -> Any:
+def names() -> Any:
     made = {"a": f"A{uuid.uuid4().hex[:8]}", "b": f"B{uuid.uuid4().hex[:8]}", "c": f"C{uuid.uuid4().hex[:8]}"}
     yield made
     for name in made.values():
-        httpx.delete(f"{weaviate.url}/v1/schema/{name}", timeout=30)
+        delete_everywhere(name)
 
 
-def test_each_kind_of_change_applies_and_converges(weaviate: WeaviateServer, names: dict[str, str], tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_each_kind_of_change_applies_and_converges(weaviate_versioned: WeaviateServer, names: dict[str, str],
+                                                   tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    weaviate = weaviate_versioned
     url, targets = weaviate.url, [names["a"], names["b"], names["c"]]
     tflags = [a for t in targets for a in ("--target", t)]
     doc = base_doc(names)
@@ -87,8 +90,9 @@ def test_each_kind_of_change_applies_and_converges(weaviate: WeaviateServer, nam
     doc["collections"][0]["properties"].append({"name": "summary", "data_type": "text"})  # add property
     doc["collections"][0]["vectors"]["second"] = {"vectorizer": "none"}  # add named vector
     apply()
-    doc["collections"][0]["properties"][1]["index_filterable"] = False  # drop an index
-    apply()
+    if unsupported_reason(parse_version(weaviate.version), "drop_property_index") is None:
+        doc["collections"][0]["properties"][1]["index_filterable"] = False  # drop an index
+        apply()
     doc["collections"][1]["properties"][0]["tokenization"] = "field"  # replace (immutable)
     assert "must be replaced" in apply("--allow-destroy")
     doc["collections"][1]["state"] = "absent"  # delete
@@ -230,9 +234,11 @@ def test_server_killed_mid_apply_then_restarted_converges(tmp_path: Path, capsys
         server.stop(keep_data=False)
 
 
-def test_readme_quickstart_plans_applies_and_converges(weaviate: WeaviateServer, monkeypatch: pytest.MonkeyPatch,
+def test_readme_quickstart_plans_applies_and_converges(weaviate_versioned: WeaviateServer,
+                                                       monkeypatch: pytest.MonkeyPatch,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     """The README's main job, against the test server (WEAVIATE_URL, as `devserver exec` exports it)."""
+    weaviate = weaviate_versioned
     monkeypatch.setenv("WEAVIATE_URL", weaviate.url)
     cfg = str(Path(__file__).resolve().parents[2] / "examples" / "quickstart.yaml")
     try:
@@ -276,7 +282,11 @@ def test_undeclared_settings_that_differ_from_the_defaults_are_changes(
 
 
 def test_in_place_updates_of_every_mutable_kind_apply_and_converge(
-        weaviate: WeaviateServer, names: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        weaviate_versioned: WeaviateServer, names: dict[str, str], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    weaviate = weaviate_versioned
+    # Older servers cannot change a vectorizer's settings in place: there the model stays.
+    model_in_place = unsupported_reason(parse_version(weaviate.version), "update_vectorizer_settings") is None
     name = names["c"]
     coll: dict[str, Any] = {
         "name": name, "description": "v1",
@@ -293,7 +303,8 @@ def test_in_place_updates_of_every_mutable_kind_apply_and_converge(
     assert cli(capsys, "apply", "-f", str(cfg), *flags)[0] == 0
     coll["description"] = "v2"
     coll["properties"][0]["description"] = "new"
-    coll["vectors"]["main"]["model"] = "text-embedding-3-large"  # in place for openai (with a warning)
+    if model_in_place:
+        coll["vectors"]["main"]["model"] = "text-embedding-3-large"  # in place for openai (with a warning)
     coll["vectors"]["main"]["index"] = {"ef": 128, "flat_search_cutoff": 20000, "quantizer": {"type": "rq"}}
     coll["multi_tenancy"]["auto_tenant_creation"] = True
     coll["replication"]["deletion_strategy"] = "DeleteOnConflict"
@@ -305,7 +316,8 @@ def test_in_place_updates_of_every_mutable_kind_apply_and_converge(
     assert "updated in place" in out and "must be replaced" not in out
     assert "Verified: a fresh plan shows no changes." in out
     live = httpx.get(f"{weaviate.url}/v1/schema/{name}").json()
-    assert live["vectorConfig"]["main"]["vectorizer"]["text2vec-openai"]["model"] == "text-embedding-3-large"
+    assert live["vectorConfig"]["main"]["vectorizer"]["text2vec-openai"]["model"] == (
+        "text-embedding-3-large" if model_in_place else "text-embedding-3-small")
     assert live["vectorConfig"]["main"]["vectorIndexConfig"]["rq"]["enabled"] is True
     assert live["multiTenancyConfig"]["autoTenantCreation"] is True
     assert {p["name"]: p.get("description") for p in live["properties"]}["title"] == "new"

@@ -72,8 +72,9 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 @pytest.mark.parametrize("module", ["text2vec-openai", "text2vec-nvidia", "text2vec-cohere", "text2vec-weaviate",
                                     "text2vec-ollama", "text2vec-transformers"])
 def test_export_validates_plans_clean_and_recreates_identically(
-        module: str, weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path,
+        module: str, weaviate_versioned: WeaviateServer, providers: LocalProviders, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    weaviate = weaviate_versioned
     for key, value in KEY_ENVS.items():
         monkeypatch.setenv(key, value)
     name = f"E{uuid.uuid4().hex[:8]}"

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import WEAVIATE_ADMIN_KEY
+from tests.conftest import WEAVIATE_ADMIN_KEY, skip_unless
 from tests.support.plan_helpers import (
     HERMETIC_ENV,
     PlanResult,
@@ -929,6 +929,7 @@ class Edit:
     bug: str | None = None  # a known bug: the case runs as a strict xfail
     regression: str | None = None  # a bug this case found and now guards against
     also: tuple[str, ...] = ()  # path prefixes of further (non-immutable) fields plan may report with it
+    feature: str | None = None  # a version-gated operation (weavectl.core.version) the expected plan needs
 
 
 MUTABLE: list[Edit] = [
@@ -959,19 +960,19 @@ MUTABLE: list[Edit] = [
     Edit("replication-deletion-strategy", _set("replication", "deletion_strategy", value="TimeBasedResolution"),
          "replicationConfig.deletionStrategy", "update"),
     Edit("drop-filterable-index", _set("properties", "title", "index_filterable", value=False),
-         "properties.title.indexFilterable", "drop_index"),
+         "properties.title.indexFilterable", "drop_index", feature="drop_property_index"),
     Edit("openai-model", _set("vectors", "main", "model", value="text-embedding-3-large"),
-         "vectorConfig.main.vectorizer.text2vec-openai.model", "update"),
+         "vectorConfig.main.vectorizer.text2vec-openai.model", "update", feature="update_vectorizer_settings"),
     Edit("drop-searchable-index", _set("properties", "title", "index_searchable", value=False),
-         "properties.title.indexSearchable", "drop_index"),
+         "properties.title.indexSearchable", "drop_index", feature="drop_property_index"),
     Edit("drop-range-index", _set("properties", "count", "index_range_filters", value=False),
-         "properties.count.indexRangeFilters", "drop_index"),
+         "properties.count.indexRangeFilters", "drop_index", feature="drop_property_index"),
     Edit("enable-rq-on-hnsw", _set("vectors", "main", "index", "quantizer", value={"type": "rq"}),
          "vectorConfig.main.vectorIndexConfig.rq", "update"),
     Edit("rq-rescore-limit", _set("vectors", "main", "index", "quantizer", "rescore_limit", value=64),
          "vectorConfig.main.vectorIndexConfig.rq.rescoreLimit", "update", base=rq_collection),
     Edit("openai-base-url", _set("vectors", "main", "base_url", value=FAKE_URL_2),
-         "vectorConfig.main.vectorizer.text2vec-openai.baseURL", "update"),
+         "vectorConfig.main.vectorizer.text2vec-openai.baseURL", "update", feature="update_vectorizer_settings"),
     Edit("legacy-vector-ef", _set("vector", "index", "ef", value=300), "vectorIndexConfig.ef", "update",
          base=legacy_collection),
     Edit("add-alias", _add_alias, "aliases.{name}Alias", "alias"),
@@ -1043,9 +1044,10 @@ def _edit_params(edits: list[Edit]) -> list[Any]:
 
 @pytest.mark.parametrize("base", [base_collection, mt_collection], ids=["base", "multi-tenant"])
 def test_collection_created_from_a_file_plans_no_changes(
-    base: Callable[[str], dict[str, Any]], weaviate: WeaviateServer, collection_name: str, tmp_path: Path,
+    base: Callable[[str], dict[str, Any]], weaviate_versioned: WeaviateServer, collection_name: str, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    weaviate = weaviate_versioned
     coll = base(collection_name)
     _create_from_file(weaviate, coll)
     assert_no_changes(plan_one(weaviate, tmp_path, capsys, coll, collection_name), collection_name)
@@ -1065,9 +1067,12 @@ def _plan_edit(edit: Edit, server: Server, name: str, tmp_path: Path,
 
 @pytest.mark.parametrize("edit", _edit_params(MUTABLE))
 def test_mutable_field_change_plans_an_update(
-    edit: Edit, weaviate: WeaviateServer, collection_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    edit: Edit, weaviate_versioned: WeaviateServer, collection_name: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    result = _plan_edit(edit, weaviate, collection_name, tmp_path, capsys)
+    if edit.feature is not None:
+        skip_unless(weaviate_versioned, edit.feature)
+    result = _plan_edit(edit, weaviate_versioned, collection_name, tmp_path, capsys)
     path = edit.path.format(name=collection_name)
     change = result.change(collection_name)
     assert result.code == 2 and change is not None and change["action"] == "update", result.evidence()
@@ -1084,9 +1089,12 @@ def test_mutable_field_change_plans_an_update(
 
 @pytest.mark.parametrize("edit", _edit_params(IMMUTABLE))
 def test_immutable_field_change_plans_a_replace(
-    edit: Edit, weaviate: WeaviateServer, collection_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    edit: Edit, weaviate_versioned: WeaviateServer, collection_name: str, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    result = _plan_edit(edit, weaviate, collection_name, tmp_path, capsys)
+    if edit.feature is not None:
+        skip_unless(weaviate_versioned, edit.feature)
+    result = _plan_edit(edit, weaviate_versioned, collection_name, tmp_path, capsys)
     change = result.change(collection_name)
     assert result.code == 2 and change is not None and change["action"] == "replace", result.evidence()
     assert result.field(collection_name, edit.path)["kind"] == "immutable", result.evidence()

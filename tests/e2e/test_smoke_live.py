@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import os
 import signal
 import subprocess
@@ -19,6 +21,8 @@ from tests.conftest import PROVIDER_KEYS, WEAVIATE_ADMIN_KEY
 from tests.support.providers import LocalProviders
 from tests.support.samples import DOCS as SAMPLE_DOCS
 from weavectl.cli import run_cli
+from weavectl.core.embed_text import embedded_texts, name_as_words, with_module_defaults
+from weavectl.core.rest import to_rest
 from weavectl.devserver import WeaviateServer
 
 pytestmark = pytest.mark.server
@@ -49,9 +53,9 @@ def config(name: str, module: str, urls: dict[str, str], **extra: Any) -> dict[s
     doc: dict[str, Any] = {"version": 1, "collections": [{
         "name": name,
         "properties": [{"name": "text", "data_type": "text"}],
-        "vectors": {"main": {"vectorizer": module, "vectorize_collection_name": False,
+        "vectors": {"main": {"vectorizer": module, "vectorize_collection_name": False, "index": {"type": "hnsw"},
                              **module_vector(module, urls)}},
-        "smoke": SMOKE,
+        "smoke": copy.deepcopy(SMOKE),
         **extra,
     }]}
     if provider in ("openai", "nvidia", "cohere"):
@@ -63,6 +67,18 @@ def run(capsys: pytest.CaptureFixture[str], cfg: Path, server: WeaviateServer, *
     code = run_cli(["smoke", "-f", str(cfg), "--url", server.url, "--grpc-address", server.grpc_address, *extra])
     out = capsys.readouterr()
     return code, out.out, out.err
+
+
+def count(server: WeaviateServer, name: str) -> int:
+    answer = httpx.post(f"{server.url}/v1/graphql", headers=server.headers(), json={
+        "query": f"{{ Aggregate {{ {name} {{ meta {{ count }} }} }} }}"}).json()
+    return int(answer["data"]["Aggregate"][name][0]["meta"]["count"])
+
+
+def objects_of(server: WeaviateServer, name: str) -> list[dict[str, Any]]:
+    answer = httpx.get(f"{server.url}/v1/objects", params={"class": name, "include": "vector", "limit": 100},
+                       headers=server.headers()).json()
+    return sorted(answer["objects"], key=lambda o: str(o["id"]))
 
 
 def leftovers(server: WeaviateServer) -> list[str]:
@@ -230,10 +246,190 @@ def test_in_place_smoke_reads_an_objects_file(weaviate: WeaviateServer, provider
     try:
         assert run_cli(["apply", "-f", str(cfg), "--url", weaviate.url, "--auto-approve"]) == 0
         capsys.readouterr()
+        providers["ollama"].clear()
         code, out, err = run(capsys, cfg, weaviate, "--in-place")
         assert code == 0, out + err
-        count = httpx.post(f"{weaviate.url}/v1/graphql", json={
-            "query": f"{{ Aggregate {{ {name} {{ meta {{ count }} }} }} }}"}).json()
-        assert count["data"]["Aggregate"][name][0]["meta"]["count"] == len(DOCS)  # stayed in the real collection
+        assert set(DOCS) <= {t for r in providers["ollama"].requests for t in r.texts}  # imported for real
+        assert count(weaviate, name) == 0  # and removed afterwards: smoke leaves only what was there
     finally:
         httpx.delete(f"{weaviate.url}/v1/schema/{name}")
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_smoke_waits_for_async_indexing_and_embeds_the_real_name(
+        module: str, keys: None, providers: LocalProviders, weaviate_async: WeaviateServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """ASYNC_INDEXING=true: near-text finds nothing until the vector queue drains, so smoke must wait. And the
+    copy embeds exactly what the real collection would: the provider gets the real name's words, not the copy's."""
+    if module == "text2vec-weaviate":
+        monkeypatch.setenv("WEAVIATE_API_KEY", WEAVIATE_ADMIN_KEY)
+    provider = providers[module.split("-", 1)[1]]
+    provider.clear()
+    name = f"HoldTr{uuid.uuid4().hex[:6]}"
+    doc = config(name, module, {n: p.url for n, p in providers.providers.items()})
+    doc["collections"][0]["vectors"]["main"]["vectorize_collection_name"] = True
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(doc))
+    code, out, err = run(capsys, cfg, weaviate_async, "--format", "json")
+    assert code == 0, out + err
+    report = json.loads(out)
+    assert report["ok"] and all(c["results"] for c in report["checks"] if c["check"].startswith("near_text"))
+    imported = {t for r in provider.requests if r.status == 200 for t in r.texts} - {"lazy brown fox",
+                                                                                     "tomato soup"}
+    rest_class = with_module_defaults(to_rest(doc["collections"][0]))
+    expected = {embedded_texts(rest_class, o, weaviate_async.version)["main"] for o in SMOKE["objects"]}
+    assert imported == expected
+    assert all(t.startswith(f"{name_as_words(name)} The ") or t.startswith(f"{name_as_words(name)} A ")
+               or t.startswith(f"{name_as_words(name)} Stock ") or t.startswith(f"{name_as_words(name)} Penguins ")
+               for t in imported) and name_as_words(name).startswith("Hold Tr")
+    assert "Warning" not in err and "deprecated" not in err  # third-party warnings stay out of the output
+    assert leftovers(weaviate_async) == []
+
+
+def test_indexing_that_does_not_finish_in_time_fails_clearly(
+        providers: LocalProviders, weaviate_async: WeaviateServer, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    doc = config(f"S{uuid.uuid4().hex[:8]}", "text2vec-ollama", {n: p.url for n, p in providers.providers.items()})
+    doc["collections"][0]["smoke"]["objects"] = [{"text": f"{d} number {i}"} for i in range(20) for d in DOCS]
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(doc))
+    code, out, err = run(capsys, cfg, weaviate_async, "--index-timeout", "0.1")
+    assert code == 1, out + err
+    assert "not indexed after 0.1 s (--index-timeout): node node1 shard " in out
+    assert "vector(s) queued" in out and "queries were not run" in out
+    assert "near_text" not in out  # no silently empty result
+    assert leftovers(weaviate_async) == []
+
+
+def test_unreachable_grpc_blames_weaviate_and_names_the_address(
+        weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", "text2vec-ollama",
+                                         {n: p.url for n, p in providers.providers.items()})))
+    start = time.monotonic()
+    code = run_cli(["smoke", "-f", str(cfg), "--url", weaviate.url])  # no gRPC address: the default is derived
+    out = capsys.readouterr()
+    assert code == 1 and time.monotonic() - start < 10
+    assert "Weaviate's gRPC API is not reachable at 127.0.0.1:50051" in out.err
+    assert f"the default derived from {weaviate.url}" in out.err and "--grpc-address" in out.err
+    assert "provider" not in out.err
+    assert leftovers(weaviate) == []
+
+
+def test_provider_failure_names_module_answer_and_key_source(
+        keys: None, weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    providers["openai"].clear()
+    providers["openai"].fail_with = 500
+    try:
+        cfg = tmp_path / "smoke.yaml"
+        cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", "text2vec-openai",
+                                             {n: p.url for n, p in providers.providers.items()})))
+        code, out, err = run(capsys, cfg, weaviate)
+    finally:
+        providers["openai"].clear()
+    assert code == 1
+    assert "text2vec-openai" in out and "provider failure" in out  # the provider's own answer
+    assert "openai key (environment variable T_OPENAI_KEY)" in out
+    assert PROVIDER_KEYS["openai"] not in out + err
+    assert leftovers(weaviate) == []
+
+
+def _live_collection(server: WeaviateServer, cfg: Path, name: str, capsys: pytest.CaptureFixture[str],
+                     live: list[dict[str, Any]]) -> None:
+    assert run_cli(["apply", "-f", str(cfg), "--url", server.url, "--auto-approve"]) == 0
+    capsys.readouterr()
+    resp = httpx.post(f"{server.url}/v1/batch/objects", json={"objects": [{"class": name, **o} for o in live]})
+    assert resp.status_code == 200 and not any((r.get("result") or {}).get("errors") for r in resp.json())
+
+
+def test_query_only_writes_nothing(weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    name = f"S{uuid.uuid4().hex[:8]}"
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(config(name, "text2vec-ollama", {n: p.url for n, p in providers.providers.items()})))
+    try:
+        _live_collection(weaviate, cfg, name, capsys, [{"properties": {"text": d}} for d in DOCS])
+        before, count_before = objects_of(weaviate, name), count(weaviate, name)
+        code, out, err = run(capsys, cfg, weaviate, "--query-only", "--format", "json")
+        assert code == 0, out + err
+        report = json.loads(out)
+        assert report["mode"] == "query-only"
+        assert [c["check"] for c in report["checks"]] == ['near_text "lazy brown fox"',
+                                                          'hybrid "tomato soup" alpha=0.5']
+        assert all(c["latency_ms"] > 0 for c in report["checks"])
+        assert objects_of(weaviate, name) == before and count(weaviate, name) == count_before == len(DOCS)
+        assert leftovers(weaviate) == []
+    finally:
+        httpx.delete(f"{weaviate.url}/v1/schema/{name}")
+
+
+def test_in_place_never_overwrites_an_existing_object(weaviate: WeaviateServer, providers: LocalProviders,
+                                                     tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = f"S{uuid.uuid4().hex[:8]}"
+    taken = str(uuid.uuid4())
+    doc = config(name, "text2vec-ollama", {n: p.url for n, p in providers.providers.items()})
+    doc["collections"][0]["smoke"]["objects"] = [{"id": taken, "text": DOCS[0]}, *SMOKE["objects"][1:]]
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(doc))
+    try:
+        _live_collection(weaviate, cfg, name, capsys, [{"id": taken, "properties": {"text": "the live object"}}])
+        before = objects_of(weaviate, name)
+        code, out, err = run(capsys, cfg, weaviate, "--in-place")
+        assert code == 1, out + err
+        assert f"refused: sample id(s) {taken} already exist in {name}" in out
+        assert objects_of(weaviate, name) == before and count(weaviate, name) == 1
+    finally:
+        httpx.delete(f"{weaviate.url}/v1/schema/{name}")
+
+
+def test_interrupted_in_place_smoke_removes_its_samples(weaviate: WeaviateServer, providers: LocalProviders,
+                                                        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = f"S{uuid.uuid4().hex[:8]}"
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(config(name, "text2vec-ollama", {n: p.url for n, p in providers.providers.items()})))
+    provider = providers["ollama"]
+    proc = None
+    try:
+        _live_collection(weaviate, cfg, name, capsys, [{"properties": {"text": "the live object"}}])
+        before = objects_of(weaviate, name)
+        provider.clear()
+        provider.delay_s = 1.0
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "weavectl", "smoke", "-f", str(cfg), "--url", weaviate.url, "--grpc-address",
+             weaviate.grpc_address, "--in-place"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while count(weaviate, name) < 2 and time.monotonic() < deadline:  # at least one sample landed
+            time.sleep(0.1)
+        assert count(weaviate, name) >= 2, "no sample object ever landed"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, err
+        assert "Traceback" not in err
+        assert objects_of(weaviate, name) == before
+    finally:
+        provider.delay_s = 0.0
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+        httpx.delete(f"{weaviate.url}/v1/schema/{name}")
+
+
+def test_third_party_warnings_only_with_debug(weaviate: WeaviateServer, providers: LocalProviders,
+                                              tmp_path: Path) -> None:
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", "text2vec-ollama",
+                                         {n: p.url for n, p in providers.providers.items()})))
+    outputs = {}
+    for flags in ([], ["--debug"]):  # a fresh process each: a library warns once per process, at import
+        proc = subprocess.run([sys.executable, "-m", "weavectl", *flags, "smoke", "-f", str(cfg), "--url",
+                               weaviate.url, "--grpc-address", weaviate.grpc_address],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        outputs[bool(flags)] = proc.stdout + proc.stderr
+    assert "Warning" not in outputs[False]
+    try:
+        import authlib  # noqa: F401  (the warning this guards against comes from it)
+    except ImportError:
+        return
+    assert "debug: " in outputs[True] and "Warning" in outputs[True]

@@ -108,6 +108,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.provider.delay_s:
             time.sleep(self.provider.delay_s)
         texts, model, dims = spec.parse(body)
+        model = model or self.headers.get("X-Weaviate-Embedding-Model")
         status = 200
         if self.path.rstrip("/") != spec.path:
             status, payload = 404, {"error": f"no route POST {self.path}"}
@@ -186,7 +187,9 @@ class _Cohere(_Spec):
 
 class _WeaviateEmbeddings(_Spec):
     def parse(self, body: dict[str, Any]) -> tuple[list[str], str | None, int | None]:
-        return _as_list(body.get("input")), body.get("model"), body.get("dimensions")
+        # 1.32 sends `texts` and the model in the X-Weaviate-Embedding-Model header; later versions `input`, `model`.
+        texts = body["texts"] if "texts" in body else body.get("input")
+        return _as_list(texts), body.get("model"), body.get("dimensions")
 
     def respond(self, vectors: list[list[float]], model: str | None) -> Any:
         return {"embeddings": vectors, "metadata": {"model": model, "num_embeddings_inferred": len(vectors)}}

@@ -44,3 +44,30 @@ def test_expectations_in_order_any_order_and_thresholds() -> None:
     assert not check_expectations({"min_score": 1.5}, hits("a"))[0]
     assert check_expectations({"max_distance": 0.05}, hits("a"))[0]
     assert check_expectations({}, []) == (False, "the query returned no results")
+
+
+def test_grpc_default_follows_the_clients_conventions() -> None:
+    from weavectl.core.smoke_checks import default_grpc_address
+
+    assert default_grpc_address("abc.c0.europe-west3.gcp.weaviate.cloud", True)[:2] == (
+        "grpc-abc.c0.europe-west3.gcp.weaviate.cloud", 443)
+    assert default_grpc_address("abc.weaviate.network", True)[:2] == ("abc.grpc.weaviate.network", 443)
+    assert default_grpc_address("weaviate.internal", False)[:2] == ("weaviate.internal", 50051)
+
+
+def test_indexing_pending_covers_every_node_and_only_this_collection() -> None:
+    from weavectl.core.smoke_checks import describe_pending, indexing_pending
+
+    answer = {"nodes": [
+        {"name": "node1", "shards": [{"class": "Docs", "name": "s1", "vectorQueueLength": 0,
+                                      "vectorIndexingStatus": "READY"},
+                                     {"class": "Other", "name": "s9", "vectorQueueLength": 50,
+                                      "vectorIndexingStatus": "INDEXING"}]},
+        {"name": "node2", "shards": [{"class": "Docs", "name": "s2", "vectorQueueLength": 7,
+                                      "vectorIndexingStatus": "INDEXING"}]},
+        {"name": "node3", "shards": None},
+    ]}
+    pending, seen = indexing_pending(answer, "Docs")
+    assert seen == 2
+    assert describe_pending(pending) == "node node2 shard s2: 7 vector(s) queued, status INDEXING"
+    assert indexing_pending(answer, "Docs", tenant="s1") == ([], 1)

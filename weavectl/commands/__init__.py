@@ -15,4 +15,5 @@ COMMANDS: dict[str, str] = {
     "smoke": "weavectl.commands.smoke_cmd:smoke",
     "export": "weavectl.commands.export_cmd:export",
     "diff": "weavectl.commands.export_cmd:diff",
+    "explain": "weavectl.commands.explain_cmd:explain",
 }

@@ -20,7 +20,7 @@ from weavectl.core.yamldoc import Document
 from weavectl.errors import ExitCode, UsageError
 from weavectl.render.human import render_markdown, render_text
 from weavectl.render.jsonplan import render_json
-from weavectl.run import Loaded, connect, injected_transport, load_config, make_plan
+from weavectl.run import Loaded, check_server_version, connect, injected_transport, load_config, make_plan
 
 HEADER = ("# Exported by weavectl from {url} (Weaviate {version}). Key sources are placeholders: point them at\n"
           "# your secrets. For editor completion add: # yaml-language-server: $schema=<`weavectl schema --path`>\n")
@@ -39,6 +39,11 @@ def _dump(doc: dict[str, Any], url: str, version: str) -> str:
                                                                     width=120)
 
 
+def _warn(message: str | None) -> None:
+    if message:
+        click.echo(f"Warning: {message}", err=True)
+
+
 @click.command(name="export")
 @config_options
 @click.option("-o", "--output", help="Write to this file instead of standard output.")
@@ -53,6 +58,7 @@ def export(files: tuple[str, ...], env_name: str | None, url: str | None, output
         live = client.read_state()
     finally:
         client.close()
+    _warn(check_server_version(live.version, live.url))
     doc = export_document(live.classes, live.aliases, parse_version(live.version), list(only) or None)
     missing = {n.lower() for n in only} - {str(c["name"]).lower() for c in doc["collections"]}
     if missing:
@@ -95,6 +101,8 @@ def diff(files: tuple[str, ...], side_a: str, side_b: str, fmt: str, detailed_ex
     finally:
         client_a.close()
         client_b.close()
+    for live in (live_a, live_b):
+        _warn(check_server_version(live.version, live.url))
     found = compare(export_document(live_a.classes, live_a.aliases, parse_version(live_a.version))["collections"],
                     export_document(live_b.classes, live_b.aliases, parse_version(live_b.version))["collections"])
     if files:

@@ -23,7 +23,11 @@ HNSW_DEFAULTS: dict[str, Any] = {**defaults.index_defaults("hnsw", (1, 39, 3)),
 HNSW_DEFAULTS.pop("multivector")
 FLAT_DEFAULTS: dict[str, Any] = {**defaults.index_defaults("flat", (1, 39, 3)),
                                  "skipDefaultQuantization": False, "trackDefaultQuantization": False}
-QUANTIZER_DEFAULTS = defaults.HNSW_QUANTIZER_DEFAULTS
+# rq centering and trainingLimit arrived in 1.39 (v1.39.3 entities/vectorindex/hnsw/rq_config.go
+# DefaultRQCentering false, DefaultRQTrainingLimit 10000); older servers never write them, so leaving them out at
+# these values is right on every version. (They belong in core/defaults.py's table.)
+QUANTIZER_DEFAULTS = {**defaults.HNSW_QUANTIZER_DEFAULTS,
+                      "rq": {**defaults.HNSW_QUANTIZER_DEFAULTS["rq"], "centering": False, "trainingLimit": 10000}}
 FLAT_QUANTIZER_DEFAULTS: dict[str, Any] = {"rescoreLimit": -1, "cache": False, "bits": 8}
 
 

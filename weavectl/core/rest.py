@@ -131,12 +131,21 @@ def _property_modules(coll: dict[str, Any]) -> list[str]:
     return found
 
 
-def _index_fields(vector: dict[str, Any]) -> dict[str, Any]:
-    """vectorIndexType and vectorIndexConfig, each only when the file declares it (same keys, legacy or named)."""
+# The index type a named vector gets when the file names none. 1.39 fills it in itself, but 1.32.5 and 1.35.2
+# refuse a named vector without one (422 `unrecognized or unsupported vectorIndexType ""`: v1.35.2
+# usecases/schema/class.go validateVectorIndexType; facts section 11), so it is always sent.
+DEFAULT_INDEX_TYPE = "hnsw"
+
+
+def _index_fields(vector: dict[str, Any], *, named: bool) -> dict[str, Any]:
+    """vectorIndexType and vectorIndexConfig (same keys, legacy or named); the config only when declared, the
+    type always for a named vector."""
     index = vector.get("index") or {}
     out: dict[str, Any] = {}
     if "type" in index:
         out["vectorIndexType"] = index["type"]
+    elif named:
+        out["vectorIndexType"] = DEFAULT_INDEX_TYPE
     config = vector_index_config(index)
     if config:
         out["vectorIndexConfig"] = config
@@ -157,12 +166,12 @@ def to_rest(coll: dict[str, Any]) -> dict[str, Any]:
         body["vectorizer"] = module
         if module != "none" and settings:
             module_config[module] = settings
-        body.update(_index_fields(legacy))
+        body.update(_index_fields(legacy, named=False))
     if coll.get("vectors"):
         body["vectorConfig"] = {}
         for vname, vector in coll["vectors"].items():
             module, settings = vectorizer_settings(vector)
-            body["vectorConfig"][vname] = {"vectorizer": {module: settings}, **_index_fields(vector)}
+            body["vectorConfig"][vname] = {"vectorizer": {module: settings}, **_index_fields(vector, named=True)}
     for kind in ("generative", "reranker"):
         if coll.get(kind):
             name, settings = module_ref(coll[kind])

@@ -119,11 +119,13 @@ def _quantizer() -> dict[str, Any]:
         "type": {"enum": list(QUANTIZERS)},
         "segments": _int("pq: number of segments (0 = derived from dimensions)", 0),
         "centroids": _int("pq: centroids per segment", 1),
-        "training_limit": _int("pq/sq: objects used to train", 1),
+        "training_limit": _int("pq/sq/rq: objects used to train", 1),
         "bit_compression": _bool("pq: legacy bit compression"),
         "encoder": _obj({"type": {"enum": ["kmeans", "tile"]},
                          "distribution": {"enum": ["log-normal", "normal"]}}),
-        "bits": {"enum": [1, 8], "description": "rq: bits per dimension"},
+        # v1.39.3 entities/vectorindex/hnsw/rq_config.go: 8, 4 or 1 (1.35: 8 or 1; 1.32: 8; semantic.py warns).
+        "bits": {"enum": [1, 4, 8], "description": "rq: bits per dimension (4 needs 1.39+, 1 needs 1.35+)"},
+        "centering": _bool("rq (1.39+): centered 4-bit quantization; needs bits: 4"),
         "rescore_limit": _int("sq/rq/flat: candidates rescored with full vectors"),
         "cache": _bool("flat: keep compressed vectors in memory"),
     }, required=("type",), description="vector compression")
@@ -133,8 +135,10 @@ def _vector_index(nested: bool = False) -> dict[str, Any]:
     props: dict[str, Any] = {
         "distance": {"enum": list(DISTANCES)},
         "ef": _int("hnsw: query-time list size (-1 = dynamic)"),
-        "ef_construction": _int("hnsw: build-time list size (immutable)", 1),
-        "max_connections": _int("hnsw: graph degree (immutable)", 1),
+        # The server refuses values outside these (v1.39.3 entities/vectorindex/hnsw/config.go validate; the
+        # same bounds in 1.32.5 and 1.35.2).
+        "ef_construction": _int("hnsw: build-time list size (immutable)", 4),
+        "max_connections": {**_int("hnsw: graph degree (immutable)", 4), "maximum": 2047},
         "dynamic_ef_min": _int("hnsw"),
         "dynamic_ef_max": _int("hnsw"),
         "dynamic_ef_factor": _int("hnsw"),
@@ -148,7 +152,7 @@ def _vector_index(nested: bool = False) -> dict[str, Any]:
         "multivector": _obj({
             "enabled": _bool("multi-vector (late interaction) embeddings"),
             "aggregation": {"enum": ["maxSim"]},
-            "muvera": _obj({"enabled": {"type": "boolean"}, "ksim": {"type": "integer"},
+            "muvera": _obj({"enabled": {"type": "boolean"}, "ksim": {"type": "integer", "maximum": 10},
                             "dprojections": {"type": "integer"}, "repetitions": {"type": "integer"}}),
         }),
         "threshold": _int("dynamic: object count at which flat switches to hnsw", 0),

@@ -22,6 +22,21 @@ VECTOR_COMMON_KEYS = frozenset({"vectorizer", "source_properties", "vectorize_co
                                 "index"})
 MODULE_REF_COMMON_KEYS = frozenset({"module", "module_config"})
 VECTORIZER_KINDS = frozenset({"text2vec", "multi2vec", "text2multivec", "multi2multivec"})
+# text2vec-openai against OpenAI's own endpoint (v1.39.3 modules/text2vec-openai/ent/class_settings.go).
+OPENAI_DEFAULT_MODEL = "text-embedding-3-small"
+OPENAI_V3_DIMENSIONS = {"text-embedding-3-small": (512, 1536), "text-embedding-3-large": (256, 1024, 3072)}
+OPENAI_MODELS = ("ada", "babbage", "curie", "davinci", *OPENAI_V3_DIMENSIONS)
+
+# Numbers the server would store as something else. Vector index and module settings arrive as untyped JSON
+# and are read through a 64-bit float (v1.39.3 entities/vectorindex/common/config.go OptionalIntFromMap,
+# usecases/modulecomponents/settings/class_settings_property_helper.go), so integers are exact only within
+# +-2^53 and wrap past 2^63 (ef 1e29 is stored as -9223372036854775808). Typed fields are int64 (refused
+# beyond that) and BM25 b/k1 are float32 (entities/models/b_m25_config.go). JSON has no NaN or infinity.
+FLOAT64_EXACT = 2**53
+INT64 = (-(2**63), 2**63 - 1)
+FLOAT32_MAX = 3.4028234663852886e38
+# Collection keys whose settings reach the server as untyped JSON (vectorIndexConfig, moduleConfig, shardingConfig).
+UNTYPED_SECTIONS = frozenset({"vectors", "vector", "generative", "reranker", "module_config", "sharding"})
 
 
 class _Checker:
@@ -117,6 +132,29 @@ class _Checker:
             self.error("a collection cannot be both `protect: true` and `state: absent`", (*path, "state"))
         if isinstance(coll.get("smoke"), dict):
             self.smoke(coll["smoke"], (*path, "smoke"), types, vectors)
+        for key, value in coll.items():
+            if key != "smoke":
+                self.numbers(value, (*path, key), untyped=key in UNTYPED_SECTIONS)
+
+    def numbers(self, value: Any, path: Path, *, untyped: bool) -> None:
+        """Every number the server would store differently from the file: an error with the allowed range."""
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self.numbers(item, (*path, key), untyped=untyped or key == "module_config")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                self.numbers(item, (*path, i), untyped=untyped)
+        elif isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+            self.error(f"{value} is not a number Weaviate can store (JSON has no NaN or infinity)", path)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            low, high = (-FLOAT64_EXACT, FLOAT64_EXACT) if untyped else INT64
+            if not low <= value <= high:
+                why = ("the server reads this setting through a 64-bit float, so it would store another number"
+                       if untyped else "the server holds it as a 64-bit integer and refuses it")
+                self.error(f"{value} is out of range: {why}; allowed {low} to {high}", path)
+        elif isinstance(value, float) and path[-2:-1] == ("bm25",) and abs(value) > FLOAT32_MAX:
+            self.error(f"{value} is out of range: Weaviate holds BM25 settings as 32-bit floats; allowed up to "
+                       f"{FLOAT32_MAX:g}", path)
 
     def property(self, prop: dict[str, Any], path: Path, all_names: list[str]) -> str:
         dtype = prop.get("data_type")
@@ -193,8 +231,11 @@ class _Checker:
         for i, source in enumerate(vector.get("source_properties") or []):
             spath = (*path, "source_properties", i)
             if source not in types:
-                self.error(f"source property '{source}' is not a property of this collection", spath,
-                           did_you_mean(str(source), list(types)))
+                # The server accepts it: auto-schema adds the property on the first insert that sets it.
+                self.warning(f"source property '{source}' is not declared in this collection: Weaviate accepts "
+                             "that and creates it (as text) on the first insert that sets it, but until then "
+                             "the vector embeds nothing from it", spath,
+                             did_you_mean(str(source), list(types)) or f"declare '{source}' under properties")
             elif types[source] == "reference" or types[source].startswith("blob"):
                 self.error(f"source property '{source}' is a {types[source]}, which is never embedded", spath)
             elif types[source] not in TEXT_TYPES:
@@ -202,7 +243,14 @@ class _Checker:
                              "it as text, older servers ignore it", spath)
         index = vector.get("index") or {}
         if index.get("type") == "dynamic":
-            self.warning("a dynamic index needs ASYNC_INDEXING=true on the server", (*path, "index", "type"))
+            # Refused at create otherwise (v1.39.3 usecases/schema/class.go validateVectorIndexType); whether the
+            # server has it on is not visible to a client (/v1/meta does not say), so only a warning here.
+            self.warning("a dynamic index needs ASYNC_INDEXING=true on the server, which refuses to create it "
+                         "otherwise; weavectl cannot see that setting, so check the server's environment",
+                         (*path, "index", "type"))
+        self.quantizers(index, (*path, "index"))
+        if module in ("text2vec-openai", "text2vec-azure-openai"):
+            self.openai_dimensions(vector, path)
         flat_parts: list[tuple[dict[str, Any], Path]] = []
         if index.get("type") == "flat":
             flat_parts.append((index, (*path, "index")))
@@ -213,6 +261,50 @@ class _Checker:
                 self.error("the flat index does not support pq; use bq, sq or rq", (*ipath, "quantizer", "type"))
         if module != "none":
             self.multimodal_fields(vector, path, types)
+
+    def quantizers(self, index: dict[str, Any], path: Path) -> None:
+        parts = [(index, path)] + [(index[k], (*path, k)) for k in ("hnsw", "flat") if isinstance(index.get(k), dict)]
+        for part, ipath in parts:
+            quantizer = part.get("quantizer")
+            if not isinstance(quantizer, dict) or quantizer.get("type") != "rq":
+                continue
+            qpath = (*ipath, "quantizer")
+            # v1.39.3 entities/vectorindex/hnsw/rq_config.go ValidateRQConfig; 1.35.2: bits 8 or 1; 1.32.5: 8.
+            bits = quantizer.get("bits", 8)
+            if quantizer.get("centering") and bits != 4:
+                self.error(f"rq centering needs bits: 4 (found bits: {bits}); the server refuses it otherwise",
+                           (*qpath, "centering"))
+            if quantizer.get("centering") and quantizer.get("training_limit", 1) <= 0:
+                self.error("rq centering needs a positive training_limit", (*qpath, "training_limit"))
+            if bits == 4 or "centering" in quantizer or "training_limit" in quantizer:
+                self.warning("rq bits: 4, centering and training_limit need Weaviate 1.39 or later (older servers "
+                             "refuse bits: 4 and drop the other two)", qpath)
+            elif bits == 1:
+                self.warning("rq bits: 1 needs Weaviate 1.35 or later (1.32 refuses it)", (*qpath, "bits"))
+
+    def openai_dimensions(self, vector: dict[str, Any], path: Path) -> None:
+        """The model/dimensions pairs OpenAI's own endpoint takes; the server refuses others at create
+        (v1.39.3 modules/text2vec-openai/ent/class_settings.go Validate). Not checked for other endpoints."""
+        base_url = str(vector.get("base_url", "https://api.openai.com"))
+        azure = bool(vector.get("is_azure")) or bool(vector.get("resource_name") and vector.get("deployment_id"))
+        if ("api.openai.com" not in base_url and not azure) or "model_version" in vector:
+            return
+        model = str(vector.get("model", OPENAI_DEFAULT_MODEL))
+        if not azure and model not in OPENAI_MODELS:
+            self.error(f"text2vec-openai model '{model}' is refused by the server for OpenAI's endpoint",
+                       (*path, "model"), did_you_mean(model, OPENAI_MODELS)
+                       or f"one of {', '.join(OPENAI_MODELS)} (or set base_url for another provider)")
+            return
+        dims = vector.get("dimensions")
+        if dims is None:
+            return
+        allowed = OPENAI_V3_DIMENSIONS.get(model)
+        if allowed is None:
+            self.error(f"dimensions applies only to {', '.join(OPENAI_V3_DIMENSIONS)}; the server refuses it "
+                       f"with model '{model}'", (*path, "dimensions"))
+        elif dims not in allowed:
+            self.error(f"{model} takes dimensions {' or '.join(map(str, allowed))}, found {dims}; the server "
+                       "refuses other values", (*path, "dimensions"))
 
     def multimodal_fields(self, vector: dict[str, Any], path: Path, types: dict[str, str]) -> None:
         for key in MULTIMODAL_FIELD_PARAMS:
@@ -259,7 +351,13 @@ class _Checker:
                            did_you_mean(key, allowed) or f"its settings: {', '.join(sorted(allowed)) or 'none'}")
                 continue
             param = allowed[key]
-            if param.enum is not None and holder[key] not in param.enum:
+            if param.enum is not None and param.type == "string" and not isinstance(holder[key], str):
+                # The modules read such a setting as a string and fall back to their default for any other
+                # value, storing it as sent (v1.39.3 usecases/modulecomponents/settings/
+                # class_settings_property_helper.go GetPropertyAsString): accepted, but it does nothing.
+                self.warning(f"{spec.name} {key} is {holder[key]!r}, not one of {', '.join(param.enum)}: the "
+                             "server stores it as given but uses its default instead", (*path, key))
+            elif param.enum is not None and holder[key] not in param.enum:
                 self.error(f"{spec.name} {key} must be one of {', '.join(param.enum)}, found {holder[key]!r}",
                            (*path, key), did_you_mean(str(holder[key]), param.enum))
         for key in spec.required:

@@ -136,3 +136,55 @@ def _show_hit(hit: Result, like: dict[str, Any]) -> str:
     keys = [k for k in like if k not in ("id", "_id")]
     shown = {k: hit.properties.get(k) for k in keys} if keys else {"id": hit.id}
     return _show(shown)
+
+
+# ---- gRPC address (the official Python client's conventions, weaviate/connect/helpers.py) ----
+
+GRPC_DEFAULT_PORT = 50051
+
+
+def default_grpc_address(host: str, secure: bool) -> tuple[str, int, str]:
+    """(host, port, why) Weaviate's clients use when only the REST URL is known."""
+    if host.endswith(".weaviate.network"):
+        ident, domain = host.split(".", 1)
+        return f"{ident}.grpc.{domain}", 443, "Weaviate Cloud: the cluster's grpc host on port 443"
+    if host.endswith(".weaviate.cloud"):
+        return f"grpc-{host}", 443, "Weaviate Cloud: grpc-<cluster host> on port 443"
+    return host, GRPC_DEFAULT_PORT, f"the URL's host on port {GRPC_DEFAULT_PORT}" + (" (TLS)" if secure else "")
+
+
+# ---- waiting for asynchronous indexing (/v1/nodes?output=verbose) ----
+
+@dataclass
+class Pending:
+    node: str
+    shard: str
+    queue: int
+    status: str
+
+
+def indexing_pending(nodes_answer: Any, class_name: str, tenant: str | None = None) -> tuple[list[Pending], int]:
+    """Shards of `class_name` (one tenant's, if given) that still index, and how many shards were seen.
+
+    Fields per shard: `vectorQueueLength` (the sum over the shard's vector queues) and `vectorIndexingStatus`
+    (READY, INDEXING, READONLY): adapters/repos/db/nodes.go, entities/models/node_shard_status.go (1.32-1.39).
+    """
+    pending: list[Pending] = []
+    seen = 0
+    for node in (nodes_answer or {}).get("nodes") or []:
+        for shard in node.get("shards") or []:
+            if str(shard.get("class", "")).lower() != class_name.lower():
+                continue
+            if tenant is not None and shard.get("name") != tenant:
+                continue
+            seen += 1
+            queue = int(shard.get("vectorQueueLength") or 0)
+            status = str(shard.get("vectorIndexingStatus") or "")
+            if queue > 0 or status not in ("READY", ""):
+                pending.append(Pending(str(node.get("name", "?")), str(shard.get("name", "?")), queue, status))
+    return pending, seen
+
+
+def describe_pending(pending: list[Pending]) -> str:
+    return "; ".join(f"node {p.node} shard {p.shard}: {p.queue} vector(s) queued, status {p.status or '?'}"
+                     for p in pending)

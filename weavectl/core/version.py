@@ -1,4 +1,4 @@
-"""Weaviate version numbers, and the first version that can do each operation weavectl plans."""
+"""Weaviate version numbers: the range weavectl supports, and the first version that can do each operation."""
 
 from __future__ import annotations
 
@@ -19,7 +19,47 @@ def at_least(version: Version, minimum: str) -> bool:
     return version >= parse_version(minimum)
 
 
-# Operations gated by server version (facts, section 9).
+def format_version(version: Version) -> str:
+    return ".".join(str(part) for part in version)
+
+
+# The Weaviate releases weavectl supports: from 1.32.5 (the oldest release tested; 1.32 brought RQ and aliases,
+# which export writes and plan reads) up to, not including, 1.40.0. CI runs the real-server suites on each
+# release in TESTED_VERSIONS. Older servers are refused (plan, apply and export would be wrong on them:
+# see MIN_VERSION below and facts section 9); newer ones get a warning, since their schema may hold settings
+# weavectl does not know yet.
+MIN_SUPPORTED = (1, 32, 5)
+BEYOND_SUPPORTED = (1, 40, 0)
+TESTED_VERSIONS = ("1.32.5", "1.35.2", "1.39.3")
+SUPPORTED_RANGE = f"{format_version(MIN_SUPPORTED)} to 1.39.x"
+
+
+def support_problem(reported: str) -> tuple[str, str] | None:
+    """None when the server's reported version (/v1/meta `version`) is supported; else ("error" | "warning",
+    message)."""
+    if not re.match(r"v?\d+\.\d+", reported or ""):
+        return ("warning", f"the server reported no Weaviate version ({reported!r} in /v1/meta); weavectl "
+                           f"supports {SUPPORTED_RANGE} and plans as for the newest of those")
+    version = parse_version(reported)
+    shown = format_version(version)
+    if version < MIN_SUPPORTED:
+        return ("error", f"Weaviate {shown} is older than weavectl supports ({SUPPORTED_RANGE}); "
+                         f"upgrade the server to {format_version(MIN_SUPPORTED)} or later")
+    if version >= BEYOND_SUPPORTED:
+        return ("warning", f"Weaviate {shown} is newer than weavectl is tested with ({SUPPORTED_RANGE}); "
+                           "settings it added may be missing from plans and exports")
+    return None
+
+
+# Operations gated by server version (facts, section 9). Labels say what each is, for messages.
+FEATURE_LABELS = {
+    "update_generative_reranker": "changing the generative or reranker module in place",
+    "update_property_description": "changing a property description in place",
+    "add_named_vector": "adding a named vector to an existing collection",
+    "drop_property_index": "dropping a property index",
+    "aliases": "aliases",
+    "object_ttl": "object TTL (objectTtlConfig)",
+}
 MIN_VERSION = {
     "update_generative_reranker": "1.28.0",
     "update_property_description": "1.30.0",
@@ -28,6 +68,22 @@ MIN_VERSION = {
     "aliases": "1.32.0",
     "object_ttl": "1.35.0",
 }
+
+
+
+def unsupported_reason(version: Version, feature: str) -> str | None:
+    """Why `version` cannot do `feature` (a key of MIN_VERSION, or "update_vectorizer_settings"), or None when
+    it can."""
+    if feature == "update_vectorizer_settings":
+        if vectorizer_settings_mutable(version):
+            return None
+        return ("changing vectorizer settings in place needs Weaviate 1.33.12, 1.34.8, 1.35.3 or later; this "
+                f"server is {format_version(version)}")
+    minimum = MIN_VERSION[feature]
+    if at_least(version, minimum):
+        return None
+    return f"{FEATURE_LABELS[feature]} needs Weaviate >= {minimum}; this server is {format_version(version)}"
+
 
 # Vectorizers whose settings a PUT may change (Weaviate's settings-migration path), from these versions on.
 MIGRATABLE_VECTORIZERS = frozenset({"text2vec-openai", "text2vec-cohere", "text2vec-voyageai", "text2vec-jinaai",

@@ -9,26 +9,26 @@ import time
 
 import click
 
-from weavectl.devserver.binary import ensure_binary
+from weavectl.devserver.binary import VERSION_ENV, WEAVIATE_VERSION, ensure_binary
 from weavectl.devserver.cluster import WeaviateCluster
 from weavectl.devserver.process import DEFAULT_MODULES, WeaviateServer
 from weavectl.errors import ExitCode, WeavectlError
 
 _MODULES_HELP = "Comma-separated extra modules to enable (API-based ones are on by default)."
-
-
+_VERSION_HELP = (f"Weaviate release to run, e.g. 1.35.2 (default: $WEAVIATE_BIN, else ${VERSION_ENV}, else "
+                 f"{WEAVIATE_VERSION}).")
 _NODES_HELP = "Start a cluster of this many nodes on loopback (each with its own ports and data directory)."
 _MOVEMENT_HELP = "With --nodes: REPLICA_MOVEMENT_ENABLED=true, for replica scaling (1.35+)."
 
 
-def _server(api_key: str | None, modules: str, nodes: int = 1,
+def _server(api_key: str | None, modules: str, version: str | None, nodes: int = 1,
             replica_movement: bool = False) -> WeaviateServer | WeaviateCluster:
     extra = tuple(m for m in modules.split(",") if m)
     keys = (api_key,) if api_key else ()
     if nodes > 1:
-        return WeaviateCluster(nodes, api_keys=keys, modules=DEFAULT_MODULES + extra,
+        return WeaviateCluster(nodes, api_keys=keys, modules=DEFAULT_MODULES + extra, version=version,
                                replica_movement=replica_movement)
-    return WeaviateServer(api_keys=keys, modules=DEFAULT_MODULES + extra)
+    return WeaviateServer(api_keys=keys, modules=DEFAULT_MODULES + extra, version=version)
 
 
 def _running(server: WeaviateServer | WeaviateCluster) -> bool:
@@ -50,19 +50,24 @@ def main() -> None:
 
 
 @main.command()
-def build() -> None:
-    """Build (once) and print the path of the cached weaviate-server binary."""
-    click.echo(ensure_binary())
+@click.option("--version", "versions", multiple=True,
+              help=f"Weaviate release to build, e.g. 1.32.5 (repeatable; default ${VERSION_ENV}, else "
+                   f"{WEAVIATE_VERSION}).")
+def build(versions: tuple[str, ...]) -> None:
+    """Build (once per version) and print the path of each cached weaviate-server binary."""
+    for version in versions or (None,):
+        click.echo(ensure_binary(version))
 
 
 @main.command()
 @click.option("--api-key", help="Run in API-key mode with this admin key (default: anonymous access).")
 @click.option("--modules", default="", help=_MODULES_HELP)
+@click.option("--version", default=None, help=_VERSION_HELP)
 @click.option("--nodes", type=click.IntRange(1, 9), default=1, show_default=True, help=_NODES_HELP)
 @click.option("--replica-movement", is_flag=True, help=_MOVEMENT_HELP)
-def run(api_key: str | None, modules: str, nodes: int, replica_movement: bool) -> None:
+def run(api_key: str | None, modules: str, version: str | None, nodes: int, replica_movement: bool) -> None:
     """Start a node (or a cluster) and keep it running until Ctrl-C."""
-    with _server(api_key, modules, nodes, replica_movement) as server:
+    with _server(api_key, modules, version, nodes, replica_movement) as server:
         click.echo(_describe(server))
         try:
             while _running(server):
@@ -74,13 +79,15 @@ def run(api_key: str | None, modules: str, nodes: int, replica_movement: bool) -
 @main.command(name="exec", context_settings={"ignore_unknown_options": True})
 @click.option("--api-key", help="Run in API-key mode with this admin key (exported as WEAVIATE_API_KEY).")
 @click.option("--modules", default="", help=_MODULES_HELP)
+@click.option("--version", default=None, help=_VERSION_HELP)
 @click.option("--nodes", type=click.IntRange(1, 9), default=1, show_default=True, help=_NODES_HELP)
 @click.option("--replica-movement", is_flag=True, help=_MOVEMENT_HELP)
 @click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
-def exec_(api_key: str | None, modules: str, nodes: int, replica_movement: bool, command: tuple[str, ...]) -> None:
+def exec_(api_key: str | None, modules: str, version: str | None, nodes: int, replica_movement: bool,
+          command: tuple[str, ...]) -> None:
     """Start a node (or a cluster), run COMMAND with WEAVIATE_URL pointing at it (node 1; WEAVIATE_URLS lists
     every node), stop it, exit with COMMAND's code."""
-    with _server(api_key, modules, nodes, replica_movement) as server:
+    with _server(api_key, modules, version, nodes, replica_movement) as server:
         click.echo(_describe(server), err=True)
         env = {**os.environ, "WEAVIATE_URL": server.url, "WEAVIATE_GRPC_ADDRESS": server.grpc_address}
         if isinstance(server, WeaviateCluster):

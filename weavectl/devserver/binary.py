@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,19 @@ from weavectl.errors import DevServerError
 # github.com/weaviate/sroar version the proxy refuses (facts, section 7).
 WEAVIATE_VERSION = "v1.39.3"
 WEAVIATE_PACKAGE = "github.com/weaviate/weaviate/cmd/weaviate-server"
+VERSION_ENV = "WEAVECTL_SERVER_VERSION"
+_TAG = re.compile(r"v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?)")
+
+
+def resolve_version(version: str | None = None) -> str:
+    """The release tag to run: `version`, else $WEAVECTL_SERVER_VERSION, else WEAVIATE_VERSION ('1.35.2' ->
+    'v1.35.2')."""
+    text = (version or os.environ.get(VERSION_ENV) or WEAVIATE_VERSION).strip()
+    match = _TAG.fullmatch(text)
+    if match is None:
+        raise DevServerError(f"{text!r} is not a Weaviate release version",
+                             hint="give one such as 1.35.2 or v1.39.3")
+    return f"v{match.group(1)}"
 
 
 def cache_root() -> Path:
@@ -26,13 +40,19 @@ def cache_root() -> Path:
     return Path(base) / "weavectl"
 
 
-def cached_binary_path(version: str = WEAVIATE_VERSION) -> Path:
-    return cache_root() / f"weaviate-{version}" / "weaviate-server"
+def cached_binary_path(version: str | None = None) -> Path:
+    return cache_root() / f"weaviate-{resolve_version(version)}" / "weaviate-server"
 
 
-def ensure_binary(version: str = WEAVIATE_VERSION, *, log: bool = True) -> Path:
-    """`$WEAVIATE_BIN` when set, else the cached build, else build it now (once, under a file lock)."""
-    explicit = os.environ.get("WEAVIATE_BIN")
+def ensure_binary(version: str | None = None, *, log: bool = True) -> Path:
+    """The weaviate-server to run.
+
+    An explicit `version` is always that version's cached build (built now, once, under a file lock, when
+    missing). Without one, `$WEAVIATE_BIN` when set, else the build of $WEAVECTL_SERVER_VERSION or
+    WEAVIATE_VERSION.
+    """
+    explicit = os.environ.get("WEAVIATE_BIN") if version is None else None
+    version = resolve_version(version)
     if explicit:
         path = Path(explicit)
         if not (path.is_file() and os.access(path, os.X_OK)):

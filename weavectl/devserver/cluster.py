@@ -126,6 +126,7 @@ class WeaviateCluster:
     """`nodes` real members on loopback; a context manager, or `start()` / `stop()`.
 
     replica_movement: sets `REPLICA_MOVEMENT_ENABLED=true` on every node (1.35+: /v1/replication/scale).
+    version: the Weaviate release every node runs (as for `WeaviateServer`).
     """
 
     def __init__(
@@ -136,6 +137,7 @@ class WeaviateCluster:
         modules: tuple[str, ...] = DEFAULT_MODULES,
         env: Mapping[str, str] | None = None,
         binary: Path | None = None,
+        version: str | None = None,
         replica_movement: bool = False,
     ) -> None:
         if nodes < 1:
@@ -147,6 +149,7 @@ class WeaviateCluster:
         self._modules = modules
         self._env = dict(env or {})
         self._binary = binary
+        self._version = version
         self.replica_movement = replica_movement
 
     # -- addressing -------------------------------------------------------------------------------------
@@ -208,7 +211,7 @@ class WeaviateCluster:
         for i, p in enumerate(ports):
             node = ClusterNode(f"node{i + 1}", defer_ready=True, api_keys=self._api_keys, modules=self._modules,
                                env=self._node_env(i, ports), data_dir=self.root / f"node{i + 1}",
-                               binary=self._binary)
+                               binary=self._binary, version=self._version)
             node.http_port = p.http
             self.nodes.append(node)
         try:

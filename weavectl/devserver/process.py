@@ -15,7 +15,8 @@ from types import TracebackType
 
 import httpx
 
-from weavectl.devserver.binary import ensure_binary
+from weavectl.core.version import parse_version
+from weavectl.devserver.binary import ensure_binary, resolve_version
 from weavectl.devserver.tiktoken import ensure_tiktoken_cache
 from weavectl.errors import DevServerError
 
@@ -37,6 +38,8 @@ class WeaviateServer:
     api_keys: when given, the server runs in API-key mode (needed by Weaviate Embeddings, which forwards the
     caller's own key) and each key is an admin; otherwise anonymous access.
     data_dir: reuse a directory across restarts (benchmarks); by default a temporary one, removed on stop.
+    version: the Weaviate release to run (its cached build); by default $WEAVIATE_BIN, else
+    $WEAVECTL_SERVER_VERSION, else WEAVIATE_VERSION (see `ensure_binary`).
     """
 
     def __init__(
@@ -47,7 +50,9 @@ class WeaviateServer:
         env: Mapping[str, str] | None = None,
         data_dir: Path | None = None,
         binary: Path | None = None,
+        version: str | None = None,
     ) -> None:
+        self.requested_version = resolve_version(version) if version else None
         self.api_keys = api_keys
         self.modules = modules
         self.extra_env = dict(env or {})
@@ -98,6 +103,7 @@ class WeaviateServer:
             "LOG_LEVEL": "info",
             "QUERY_DEFAULTS_LIMIT": "25",
         }
+        env.update(_version_env(self.requested_version))
         if self.api_keys:
             env.update({
                 "AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED": "false",
@@ -114,7 +120,7 @@ class WeaviateServer:
         return env
 
     def start(self) -> WeaviateServer:
-        binary = self.binary or ensure_binary()
+        binary = self.binary or ensure_binary(self.requested_version)
         if self.data_dir is None:
             self.data_dir = Path(tempfile.mkdtemp(prefix="weavectl-weaviate-"))
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -189,8 +195,22 @@ class WeaviateServer:
         self.stop()
 
 
+def _version_env(version: str | None) -> dict[str, str]:
+    """Settings a release needs to offer what later releases offer by default.
+
+    Before 1.33 the API-based modules (openai, cohere, ... generative and reranker ones too) are registered only
+    when listed in ENABLE_MODULES or when ENABLE_API_BASED_MODULES is on (v1.32.5
+    adapters/handlers/rest/configure_api.go, registerModules); from 1.33 they are on by default and the
+    variable is ignored, so it is also set when the version is unknown ($WEAVIATE_BIN).
+    """
+    if version is not None and parse_version(version) >= (1, 33, 0):
+        return {}
+    return {"ENABLE_API_BASED_MODULES": "true"}
+
+
 _WEAVIATE_ENV_PREFIXES = (
     "AUTHENTICATION_", "AUTHORIZATION_", "CLUSTER_", "RAFT_", "PERSISTENCE_", "DEFAULT_", "ENABLE_MODULES",
+    "ENABLE_API_BASED_MODULES",
     "QUERY_", "ASYNC_", "REPLICATION_", "TRANSFORMERS_", "MODULES_", "API_BASED_MODULES", "HNSW_",
     "USE_INVERTED_SEARCHABLE", "OPENAI_", "COHERE_", "NVIDIA_", "AZURE_", "GOOGLE_", "AWS_", "PALM_",
 )
