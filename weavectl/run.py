@@ -15,16 +15,18 @@ from weavectl.adapters import secrets
 from weavectl.adapters.cluster import probe_scale, read_facts
 from weavectl.adapters.files import config_paths, load_documents
 from weavectl.adapters.schemas import config_validator
+from weavectl.adapters.state import StateStore
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.core import catalog
 from weavectl.core.cluster import SCALE_MIN_VERSION, ClusterFacts, ScaleProbe, declared_factor, factor_changes
 from weavectl.core.diagnostics import Diagnostics
 from weavectl.core.model import Action, Plan
+from weavectl.core.ownership import DEFAULT_OWNER, OWNER_KIND, hide_state_collection, restrict_prune
 from weavectl.core.planner import PlanInput, build_plan, used_modules
 from weavectl.core.validate import validate_documents
 from weavectl.core.version import at_least, parse_version, support_problem
 from weavectl.core.yamldoc import Document
-from weavectl.errors import ConfigError, ServerError, UsageError
+from weavectl.errors import ConfigError, KeySourceError, ServerError, UsageError
 
 
 @dataclass
@@ -105,6 +107,40 @@ def resolve_keys(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict[str, 
                                base_dir=loaded.base_dir)
 
 
+KEY_USERS = "smoke, apply --smoke, and imports and queries that embed"
+
+
+def key_sources_status(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Resolve every declared key source the file's modules use: (values, one status record per source).
+
+    Records name the source and the collections that need it, never a value. Plan and apply write only schema,
+    so they do not need provider keys; an unresolved source is reported, and fails only what embeds.
+    """
+    sources = loaded.data.get("api_keys") or {}
+    users: dict[str, list[str]] = {}
+    for coll in loaded.data.get("collections") or []:
+        if not isinstance(coll, dict) or coll.get("state") == "absent":
+            continue
+        for module in used_modules(coll):
+            spec = catalog.lookup(module)
+            for cred in spec.all_credentials if spec else ():
+                if cred in sources and str(coll.get("name")) not in users.setdefault(cred, []):
+                    users[cred].append(str(coll.get("name")))
+    values: dict[str, str] = {}
+    status: list[dict[str, Any]] = []
+    for name in sorted(users):
+        record: dict[str, Any] = {"name": name, "source": secrets.describe(sources[name]),
+                                  "collections": sorted(users[name]), "needed_by": KEY_USERS}
+        try:
+            values[name] = secrets.resolve(sources[name], environ=environ, base_dir=loaded.base_dir)
+            record["resolved"] = True
+        except KeySourceError as exc:
+            record["resolved"] = False
+            record["problem"] = exc.message
+        status.append(record)
+    return values, status
+
+
 def check_server_version(reported: str, url: str) -> str | None:
     """Stop on a server older than the supported range; the warning to show for a newer or unknown one."""
     problem = support_problem(reported)
@@ -129,15 +165,22 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
               environ: Mapping[str, str], replace: tuple[str, ...] = ()) -> Planned:
     live = client.read_state()
     version_warning = check_server_version(live.version, live.url)
-    keys, key_errors = resolve_keys(loaded, environ)
+    keys, key_status = key_sources_status(loaded, environ)
     collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
     facts, probes = _cluster_facts(client, collections, live.classes, live.version, targets)
     plan = build_plan(PlanInput(
         collections=collections, live_classes=live.classes, live_aliases=live.aliases,
         live_modules=live.modules, server_url=live.url, server_version=live.version, targets=list(targets),
-        prune=prune, environment=loaded.env_name, key_errors=key_errors, replace=list(replace),
+        prune=prune, environment=loaded.env_name, replace=list(replace),
         cluster=facts, scale_probes=probes,
     ))
+    plan.key_sources = key_status
+    apply_external(plan, loaded.data.get("external") or [], collections, live.classes)
+    hide_state_collection(plan)
+    if prune:
+        records = {key: data for key, data in StateStore(client).list(OWNER_KIND)}
+        absent = {str(c.get("name", "")).lower() for c in collections if c.get("state") == "absent"}
+        restrict_prune(plan, owner(loaded), records, absent)
     plan.warnings.extend(loaded.warnings)
     if version_warning:
         plan.warnings.insert(0, version_warning)
@@ -171,6 +214,49 @@ def _cluster_facts(client: WeaviateClient, collections: list[dict[str, Any]], li
             if not wanted or name.lower() in wanted:
                 probes[name.lower()] = probe_scale(client, name, factor)
     return facts, probes
+
+
+def owner(loaded: Loaded) -> str:
+    return str(loaded.data.get("owner") or DEFAULT_OWNER)
+
+
+def record_ownership(loaded: Loaded, client: WeaviateClient, plan: Plan) -> None:
+    """After a successful apply: the collections it converged are this configuration's (recorded in the
+    cluster); the ones it deleted are no one's."""
+    store = StateStore(client)
+    me = owner(loaded)
+    converged = [c.collection for c in plan.changes if c.action is not Action.DELETE] + list(plan.unchanged)
+    for name in sorted(set(converged)):
+        store.put(OWNER_KIND, name.lower(), {"owner": me, "collection": name})
+    for change in plan.changes:
+        if change.action is Action.DELETE:
+            store.delete(OWNER_KIND, change.collection.lower())
+
+
+def apply_external(plan: Plan, external: list[str], collections: list[dict[str, Any]],
+              live_classes: list[dict[str, Any]]) -> None:
+    """Collections the file lists under `external:` are someone else's: never unmanaged, never pruned; a
+    reference to one that does not exist (yet) is an error, since Weaviate refuses such a property."""
+    wanted = {str(n).lower() for n in external}
+    if not wanted:
+        return
+    declared = {str(c.get("name", "")).lower() for c in collections}
+    wanted -= declared  # also declared in these files (a folder holding both): ours after all
+    live = {str(c.get("class", "")).lower(): str(c.get("class")) for c in live_classes}
+    plan.external = sorted(live[n] for n in wanted if n in live)
+    plan.unmanaged = [n for n in plan.unmanaged if n.lower() not in wanted]
+    pruned = [c for c in plan.changes if c.action is Action.DELETE and c.collection.lower() in wanted
+              and c.collection.lower() not in declared]
+    for change in pruned:
+        plan.changes.remove(change)
+        plan.fingerprints.pop(change.collection, None)
+    for coll in collections:
+        for prop in coll.get("properties") or []:
+            targets = prop.get("target_collection") if isinstance(prop, dict) else None
+            for target in [targets] if isinstance(targets, str) else targets or []:
+                if str(target).lower() in wanted and str(target).lower() not in live:
+                    plan.errors.append(f"{coll.get('name')}: property {prop.get('name')} references {target}, "
+                                       "listed as external, which does not exist on the server: create it first")
 
 
 def _check_hidden_collections(plan: Plan, client: WeaviateClient) -> None:

@@ -101,8 +101,17 @@ def test_each_kind_of_change_applies_and_converges(weaviate_versioned: WeaviateS
     httpx.delete(f"{url}/v1/schema/{names['a']}", timeout=30)  # the reference's target changes: start over
     apply("--allow-destroy")
     assert httpx.get(f"{url}/v1/schema/{names['b']}").status_code == 404
-    httpx.post(f"{url}/v1/schema", json={"class": names["c"]}).raise_for_status()  # prune an unmanaged one
-    apply("--allow-destroy", "--prune")
+    httpx.post(f"{url}/v1/schema", json={"class": names["c"]}).raise_for_status()  # made by hand: not ours
+    code, out, err = cli(capsys, "apply", "-f", str(write(tmp_path, doc)), "--url", url, "--auto-approve",
+                         "--allow-destroy", "--prune", *tflags)
+    assert code == 0, out + err
+    assert f"--prune leaves alone (not known to be this configuration's): {names['c']} (no ownership record" in out
+    assert httpx.get(f"{url}/v1/schema/{names['c']}").status_code == 200
+    doc["collections"].append({"name": names["c"]})  # adopted: apply records this configuration as its owner
+    code, out, err = cli(capsys, "apply", "-f", str(write(tmp_path, doc)), "--url", url, "--auto-approve", *tflags)
+    assert code == 0 and "No changes" in out, out + err
+    doc["collections"].pop()  # dropped from the file: now prune deletes it
+    assert "Apply complete: 0 created, 0 updated, 0 replaced, 1 deleted" in apply("--allow-destroy", "--prune")
     assert httpx.get(f"{url}/v1/schema/{names['c']}").status_code == 404
 
 
@@ -273,7 +282,7 @@ def test_undeclared_settings_that_differ_from_the_defaults_are_changes(
         fields = {f["path"]: (f["before"], f["after"], f["kind"]) for f in change["fields"]}
         assert fields == {"description": ("made by hand", "", "update"),
                           "properties.title.tokenization": ("field", "word", "immutable"),
-                          "invertedIndexConfig.bm25.b": (0.5, 0.75, "update")}, fields
+                          "inverted_index.bm25.b": (0.5, 0.75, "update")}, fields
         # --strict is kept only so old scripts run: it changes nothing.
         assert cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--target", name, "--strict",
                    "--detailed-exitcode")[0] == 2

@@ -165,3 +165,31 @@ def test_environment_overrides_yield_each_environments_values(
     assert prod_plan["description"] == "prod copy"
     assert prod_plan["vectorConfig"]["v"]["vectorizer"]["text2vec-openai"]["baseURL"] == "http://base.local"
     assert prod_plan["replicationConfig"] == {"deletionStrategy": "DeleteOnConflict"}
+
+
+def test_export_of_one_collection_names_what_it_references_as_external(
+        weaviate: WeaviateServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tag = uuid.uuid4().hex[:6]
+    product, review = f"Product{tag}", f"Review{tag}"
+    none = {"vectorConfig": {"v": {"vectorizer": {"none": {}}, "vectorIndexType": "hnsw"}}}
+    httpx.post(f"{weaviate.url}/v1/schema", json={"class": product, "properties": [
+        {"name": "name", "dataType": ["text"]}], **none}).raise_for_status()
+    httpx.post(f"{weaviate.url}/v1/schema", json={"class": review, "properties": [
+        {"name": "text", "dataType": ["text"]}, {"name": "about", "dataType": [product]}], **none}).raise_for_status()
+    out_file = tmp_path / "review.yaml"
+    try:
+        code, _, err = cli(capsys, "export", "--url", weaviate.url, "--collection", review, "-o", str(out_file))
+        assert code == 0, err
+        assert yaml.safe_load(out_file.read_text())["external"] == [product]
+        code, out, err = cli(capsys, "validate", "-f", str(out_file))
+        assert code == 0, out + err
+        code, out, err = cli(capsys, "plan", "-f", str(out_file), "--url", weaviate.url, "--format", "json",
+                             "--detailed-exitcode", "--prune", "--target", review, "--target", product)
+        assert code == 0, out + err  # nothing to change, and the external collection is not pruned
+        import json
+
+        data = json.loads(out)
+        assert data["external"] == [product] and product not in data["unmanaged"] and data["changes"] == []
+    finally:
+        for cls in (review, product):
+            httpx.delete(f"{weaviate.url}/v1/schema/{cls}")

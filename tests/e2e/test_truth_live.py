@@ -218,7 +218,8 @@ def test_out_of_band_change_is_drift_with_the_right_action(server: WeaviateServe
     assert result.code == 2, result.evidence()
     change = result.change(name)
     assert change is not None and change["action"] == action, result.evidence()
-    assert any(f["path"] == path or f["path"].startswith(path + ".") for f in change["fields"]), result.evidence()
+    assert any(f["rest_path"] == path or f["rest_path"].startswith(path + ".") for f in change["fields"]), \
+        result.evidence()
 
 
 def test_auto_schema_properties_are_drift_and_an_unrelated_change_applies(
@@ -236,7 +237,7 @@ def test_auto_schema_properties_are_drift_and_an_unrelated_change_applies(
     result = run_plan(server, cfg, capsys, [name])
     assert result.code == 2, result.evidence()
     assert result.change(name) is None, result.evidence()  # nothing to apply, and never a replace
-    drift = {d["path"] for d in result.data["drift"]}
+    drift = {d["rest_path"] for d in result.data["drift"]}
     assert drift == {"properties.color", "properties.rating"}, result.data
     assert all("export" in d["reason"] for d in result.data["drift"])
     coll["description"] = "now described"
@@ -316,7 +317,7 @@ def test_diff_is_symmetric_and_overrides_are_expected(server: WeaviateServer, se
         result = run_plan(second, cfg, capsys, [shared], "--env", "prod")
         change = result.change(shared)
         assert result.code == 2 and change is not None and change["action"] == "replace", result.evidence()
-        assert not any(f["path"].startswith("replicationConfig") for f in result.fields(shared))
+        assert not any(f["rest_path"].startswith("replicationConfig") for f in result.fields(shared))
     finally:
         for node in (server, second):
             for cls in (shared, only_b):

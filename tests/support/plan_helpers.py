@@ -78,7 +78,7 @@ class PlanResult:
 
     def field(self, collection: str, path: str) -> dict[str, Any]:
         for item in self.fields(collection):
-            if item["path"] == path:
+            if path in (item["rest_path"], item["path"]):  # REST path, or the config's own
                 return dict(item)
         raise AssertionError(f"no field change at {path!r}\n{self.evidence()}")
 
@@ -93,7 +93,7 @@ class PlanResult:
             for change in data.get("changes", []):
                 lines.append(f"{change['collection']}: {change['action']}")
                 for item in change.get("fields", []):
-                    lines.append(f"  {item['kind']:<12} {item['path']}: {_short(item.get('before'))} -> "
+                    lines.append(f"  {item['kind']:<12} {item['rest_path']}: {_short(item.get('before'))} -> "
                                  f"{_short(item.get('after'))}" + (f"  ({item['reason']})" if item.get("reason")
                                                                    else ""))
                 lines += [f"  warning: {w}" for w in change.get("warnings", [])]

@@ -193,5 +193,5 @@ def test_drift_and_ignored_render_and_match_the_plan_schema() -> None:
     jsonschema.validate(plan_json(plan), schema)
     text = render_text(plan)
     assert "Drift:" in text and ".properties.auto" in text and "weavectl export" in text
-    assert "Ignored (ignore_changes" in text and "vectorIndexConfig.ef: 99 -> -1" in text
+    assert "Ignored (ignore_changes" in text and "vectors.v.index.ef: 99 -> -1" in text
     assert "No changes to apply, but the live cluster has drift" in text

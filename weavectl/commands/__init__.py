@@ -16,4 +16,5 @@ COMMANDS: dict[str, str] = {
     "export": "weavectl.commands.export_cmd:export",
     "diff": "weavectl.commands.export_cmd:diff",
     "explain": "weavectl.commands.explain_cmd:explain",
+    "fmt": "weavectl.commands.fmt_cmd:fmt",
 }

@@ -22,7 +22,7 @@ from weavectl.errors import ConfigError, ExitCode, UsageError, WeavectlError
 from weavectl.execute import changed_paths, execute
 from weavectl.render.human import render_text
 from weavectl.render.jsonplan import plan_json
-from weavectl.run import Loaded, Planned, connect, injected_transport, load_config, make_plan
+from weavectl.run import Loaded, Planned, connect, injected_transport, load_config, make_plan, record_ownership
 
 
 class StalePlan(WeavectlError):
@@ -129,6 +129,7 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
         if errors:
             raise WeavectlError("the plan has errors (above); nothing was written")
         if not plan.has_changes:
+            record_ownership(loaded, client, plan)  # adopts collections that already match the file
             return _smoke_after(loaded, client, run_smoke, grpc_address, targets)
         blocked = policy(plan, allow_destroy=allow_destroy)
         if blocked.reasons:
@@ -140,7 +141,9 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
         if report.failed is not None:
             click.echo(report.render(), err=True)
             return ExitCode.ERROR
-        click.echo(f"Apply complete: {len(report.done)} step(s).")
+        counts = plan.counts()
+        click.echo(f"Apply complete: {counts['create']} created, {counts['update']} updated, {counts['replace']} "
+                   f"replaced, {counts['delete']} deleted ({len(report.done)} step(s)).")
         after = make_plan(loaded, client, targets=targets, prune=prune, environ=environ).plan
         remaining = [c for c in after.changes if c.action is not Action.NOOP]
         if remaining:
@@ -148,6 +151,7 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
             raise WeavectlError("apply finished, but a fresh plan still shows the changes above: weavectl's view "
                                 "of the server differs from what the server stored (please report this)")
         click.echo("Verified: a fresh plan shows no changes.")
+        record_ownership(loaded, client, plan)
         return _smoke_after(loaded, client, run_smoke, grpc_address, targets)
     finally:
         client.close()

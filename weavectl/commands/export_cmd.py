@@ -18,12 +18,19 @@ from weavectl.core.export import export_document
 from weavectl.core.version import parse_version
 from weavectl.core.yamldoc import Document
 from weavectl.errors import ExitCode, UsageError
-from weavectl.render.human import render_markdown, render_text
+from weavectl.render.human import render_text
 from weavectl.render.jsonplan import render_json
+from weavectl.render.markdown import render_markdown
+from weavectl.render.values import Wording
 from weavectl.run import Loaded, check_server_version, connect, injected_transport, load_config, make_plan
 
-HEADER = ("# Exported by weavectl from {url} (Weaviate {version}). Key sources are placeholders: point them at\n"
-          "# your secrets. For editor completion add: # yaml-language-server: $schema=<`weavectl schema --path`>\n")
+HEADER = ("# Exported by weavectl from {url} (Weaviate {version}).\n"
+          "# For editor completion add: # yaml-language-server: $schema=<`weavectl schema --path`>\n")
+KEYS_NOTE = ("# Key sources (placeholders): each says where weavectl reads a provider key, never the key itself.\n"
+             "# As exported, each reads the environment variable shown: set it (export OPENAI_APIKEY=...)\n"
+             "# where smoke runs, or point it elsewhere: {{ file: ~/.secrets/openai }} or\n"
+             "# {{ command: \"vault kv get -field=key ...\" }}. plan and apply do not need provider keys;\n"
+             "# smoke and embedding imports/queries do.\n")
 
 
 def _client_for(files: tuple[str, ...], env_name: str | None, url: str | None) -> tuple[WeaviateClient, Loaded]:
@@ -35,8 +42,10 @@ def _client_for(files: tuple[str, ...], env_name: str | None, url: str | None) -
 
 
 def _dump(doc: dict[str, Any], url: str, version: str) -> str:
-    return HEADER.format(url=url, version=version) + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True,
-                                                                    width=120)
+    text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=120)
+    if "\napi_keys:" in text:
+        text = text.replace("\napi_keys:", "\n" + KEYS_NOTE.format() + "api_keys:", 1)
+    return HEADER.format(url=url, version=version) + text
 
 
 def _warn(message: str | None) -> None:
@@ -73,13 +82,17 @@ def export(files: tuple[str, ...], env_name: str | None, url: str | None, output
 
 @click.command(name="diff")
 @click.option("-f", "--file", "files", multiple=True, help="Config file or folder (repeatable).")
-@click.option("--from", "side_a", required=True, help="An environment of the file, or `file`.")
-@click.option("--to", "side_b", required=True, help="An environment of the file, or `file`.")
+@click.option("--from", "side_a", required=True, help="Whose definitions: an environment of the file, or `file`.")
+@click.option("--to", "side_b", required=True, help="Compared with: an environment of the file, or `file`.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.option("--detailed-exitcode", is_flag=True,
               help="Exit 0 with no differences (or only those the file's overrides predict), 2 otherwise.")
 def diff(files: tuple[str, ...], side_a: str, side_b: str, fmt: str, detailed_exitcode: bool) -> int:
-    """Compare two live clusters (dev against prod), or the file against one: what differs from A to B."""
+    """Compare, read-only: what applying A's definitions (--from) to B (--to) would change.
+
+    A and B are environments of the file (their live clusters) or `file`. Nothing is written; differences the
+    file's per-environment overrides explain are marked as intended.
+    """
     if side_a == side_b:
         raise UsageError("--from and --to name the same side")
     if "file" in (side_a, side_b):
@@ -90,9 +103,13 @@ def diff(files: tuple[str, ...], side_a: str, side_b: str, fmt: str, detailed_ex
             plan = make_plan(loaded, client, environ=os.environ).plan
         finally:
             client.close()
-        plan.warnings.insert(0, f"comparing the file ({env_name} overrides) with environment {env_name}'s cluster")
-        click.echo(render_json(plan) if fmt == "json" else render_markdown(plan) if fmt == "markdown"
-                   else render_text(plan, colour=sys.stdout.isatty()))
+        lead = (f"Applying the file's definitions (with {env_name}'s overrides) to {env_name}'s cluster would:"
+                if side_a == "file" else
+                f"{env_name}'s cluster differs from the file (with {env_name}'s overrides); applying the file "
+                f"to {env_name} would:")
+        wording = Wording(lead=lead, read_only=True, title=f"weavectl diff {side_a} -> {side_b}")
+        click.echo(render_json(plan) if fmt == "json" else render_markdown(plan, wording=wording)
+                   if fmt == "markdown" else render_text(plan, colour=sys.stdout.isatty(), wording=wording))
         return ExitCode.CHANGES_PRESENT if detailed_exitcode and plan.has_drift else ExitCode.OK
     client_a, loaded_a = _client_for(files, side_a, None)
     client_b, loaded_b = _client_for(files, side_b, None)
@@ -122,18 +139,20 @@ def render_differences(sides: dict[str, dict[str, str]], found: list[Difference]
                                        "expected": sum(d.expected for d in found)}}, indent=2, default=str)
     a, b = sides["a"], sides["b"]
     lines = [f"{a['name']} ({a['url']}, Weaviate {a['version']}) -> {b['name']} ({b['url']}, Weaviate "
-             f"{b['version']})", ""]
+             f"{b['version']})", "",
+             f"Read-only. Applying {a['name']}'s definitions to {b['name']} would change (each line: "
+             f"{a['name']}'s value -> {b['name']}'s value now):", ""]
     current = None
     for d in found:
         if d.collection != current:
             current = d.collection
             lines.append(f"  {d.collection}")
         what = d.path or "collection"
-        note = "   # expected: the file's per-environment overrides differ here" if d.expected else ""
+        note = "   # intended: the file's per-environment overrides differ here" if d.expected else ""
         lines.append(f"    {'=' if d.expected else '~'} {what}: {_short(d.a)} -> {_short(d.b)}{note}")
     expected = sum(d.expected for d in found)
-    lines += ["", f"{len(found)} difference(s), {expected} expected from per-environment overrides."
-              if found else "No differences."]
+    lines += ["", f"{len(found)} difference(s), {expected} intended by per-environment overrides. Nothing was "
+              "changed." if found else "No differences."]
     text = "\n".join(lines)
     return f"```diff\n{text}\n```" if fmt == "markdown" else text
 

@@ -12,8 +12,9 @@ import click
 
 from weavectl.core.redact import REDACTOR
 from weavectl.errors import ExitCode
-from weavectl.render.human import render_markdown, render_text
+from weavectl.render.human import render_text
 from weavectl.render.jsonplan import plan_json, render_json
+from weavectl.render.markdown import render_markdown
 from weavectl.run import Planned, connect, injected_transport, load_config, make_plan
 
 PLAN_FILE_KIND = "weavectl-plan"

@@ -35,6 +35,8 @@ def merge_documents(docs: list[Document], diags: Diagnostics) -> Document:
                     if path[:1] == ("collections",) and len(path) >= 2 and isinstance(path[1], int):
                         positions[("collections", path[1] + offset, *path[2:])] = pos
                 positions.setdefault(("collections",), doc.positions.get(("collections",), Position(doc.file, 1, 1)))
+            elif key == "external" and isinstance(value, list):
+                merged.setdefault("external", []).extend(v for v in value if v not in merged.get("external", []))
             elif key in _MAP_SECTIONS and isinstance(value, dict):
                 section = merged.setdefault(key, {})
                 for name, item in value.items():

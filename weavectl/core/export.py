@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from weavectl.core import catalog, defaults
+from weavectl.core.ownership import STATE_COLLECTION
 from weavectl.core.version import Version
 
 # The defaults live in one place (core/defaults.py); these names stay for existing callers.
@@ -251,7 +252,7 @@ def export_document(classes: list[dict[str, Any]], aliases: list[dict[str, str]]
         by_class.setdefault(str(alias.get("class")), []).append(str(alias.get("alias")))
     collections = [export_collection(c, by_class.get(str(c["class"]), []), version) for c in
                    sorted(classes, key=lambda c: str(c.get("class")))
-                   if not wanted or str(c.get("class")).lower() in wanted]
+                   if (not wanted or str(c.get("class")).lower() in wanted) and c.get("class") != STATE_COLLECTION]
     api_keys: dict[str, Any] = {}
     for coll in collections:
         modules = [v.get("vectorizer") for v in (coll.get("vectors") or {}).values()]
@@ -266,5 +267,12 @@ def export_document(classes: list[dict[str, Any]], aliases: list[dict[str, str]]
     doc: dict[str, Any] = {"version": 1}
     if api_keys:
         doc["api_keys"] = dict(sorted(api_keys.items()))
+    # Referenced but not exported (--collection): owned elsewhere, so the file still validates on its own.
+    exported = {str(c["name"]).lower() for c in collections}
+    external = sorted({str(t) for c in collections for p in c.get("properties") or []
+                       for t in ([p["target_collection"]] if isinstance(p.get("target_collection"), str)
+                                 else p.get("target_collection") or []) if str(t).lower() not in exported})
+    if external:
+        doc["external"] = external
     doc["collections"] = collections
     return doc

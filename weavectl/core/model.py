@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-PLAN_FORMAT_VERSION = "1"
+from weavectl.core.paths import collection_value, config_path, config_text, config_value
+
+# 2: field paths in the config's vocabulary (`path`), the REST path beside them (`rest_path`), values as the
+# file writes them, and each create/replace's `definition` in the config's vocabulary.
+PLAN_FORMAT_VERSION = "2"
 
 
 class Action(StrEnum):
@@ -55,7 +59,13 @@ class FieldChange:
                 and isinstance(self.after, int) and self.after < self.before)
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"path": self.path, "before": self.before, "after": self.after, "kind": self.kind.value}
+        out: dict[str, Any] = {
+            "path": config_path(self.path, value=self.after if self.after is not None else self.before),
+            "rest_path": self.path,
+            "before": config_value(self.path, self.before),
+            "after": config_value(self.path, self.after),
+            "kind": self.kind.value,
+        }
         if self.reason:
             out["reason"] = self.reason
         return out
@@ -79,6 +89,10 @@ class Change:
     def forced_by(self) -> list[str]:
         return [f.path for f in self.fields if f.kind is FieldKind.IMMUTABLE]
 
+    def to_json_forced_by(self) -> list[str]:
+        return [config_path(f.path, value=f.after if f.after is not None else f.before) for f in self.fields
+                if f.kind is FieldKind.IMMUTABLE]
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "collection": self.collection,
@@ -87,12 +101,13 @@ class Change:
             "fields": [f.to_json() for f in self.fields],
         }
         if self.action is Action.REPLACE:
-            out["forced_by"] = self.forced_by
+            out["forced_by"] = self.to_json_forced_by()
         if self.warnings:
-            out["warnings"] = self.warnings
+            out["warnings"] = [config_text(w) for w in self.warnings]
         if self.errors:
             out["errors"] = self.errors
         if self.desired is not None:
+            out["definition"] = collection_value(self.desired)
             out["desired"] = self.desired
         if self.protect:
             out["protect"] = True
@@ -106,11 +121,16 @@ class Plan:
     changes: list[Change]
     unchanged: list[str] = field(default_factory=list)
     unmanaged: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)  # declared elsewhere (`external:`): never touched
+    left_alone: list[str] = field(default_factory=list)  # --prune: live, not this configuration's, with why
     errors: list[str] = field(default_factory=list)  # preflight and version problems, reported together
     warnings: list[str] = field(default_factory=list)
     environment: str | None = None
     fingerprints: dict[str, str] = field(default_factory=dict)  # live definition hash per touched collection
     cluster: dict[str, Any] | None = None  # how the live state was read: leader-consistent, via which node
+    # Where each provider key the file's modules send comes from, whether it resolved here, and who needs it.
+    # An unresolved source is not a plan error: only smoke (and imports/queries) need the key.
+    key_sources: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
@@ -137,10 +157,13 @@ class Plan:
             "changes": [c.to_json() for c in self.changes if c.action is not Action.NOOP],
             "unchanged": self.unchanged,
             "unmanaged": self.unmanaged,
+            "external": self.external,
+            "left_alone": self.left_alone,
             "errors": self.errors + [f"{c.collection}: {e}" for c in self.changes for e in c.errors],
             "warnings": self.warnings,
             "fingerprints": self.fingerprints,
             **({"cluster": self.cluster} if self.cluster is not None else {}),
+            "key_sources": self.key_sources,
             "drift": [{"collection": c.collection, **f.to_json()} for c in self.changes for f in c.drift],
             "ignored": [{"collection": c.collection, **f.to_json()} for c in self.changes for f in c.ignored],
         }

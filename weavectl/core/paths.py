@@ -1,7 +1,11 @@
-"""Paths in the config's own vocabulary (`vectors.main.index.ef`, `inverted_index.bm25`), for `ignore_changes`.
+"""Plan paths and values in the config's vocabulary: REST path <-> config path, REST value -> config value;
+and the `ignore_changes` paths a file names, checked against the config's JSON Schema.
 
-Pure. `config_path` turns a differ path (Weaviate's REST shape) into the config path a user writes;
-`check_ignore_changes` validates the paths a file lists against the config's JSON Schema, with "did you mean".
+Pure. The differ works in Weaviate's REST shape (`invertedIndexConfig.bm25.b`,
+`vectorConfig.main.vectorizer.text2vec-openai.model`); people read the file's words (`inverted_index.bm25.b`,
+`vectors.main.model`). The vocabulary is the one `core.rest.to_rest` writes with (its SECTIONS, PROPERTY_KEYS,
+PROPERTY_MODULE_FLAGS, VECTOR_KEYS tables and `camel`) and the module catalogue's parameter names, read here in
+reverse, so the two directions cannot drift.
 """
 
 from __future__ import annotations
@@ -11,84 +15,371 @@ from typing import Any
 
 from weavectl.core import catalog
 from weavectl.core.diagnostics import Diagnostics
+from weavectl.core.rest import (
+    PROPERTY_KEYS,
+    PROPERTY_MODULE_FLAGS,
+    QUANTIZER_TYPES,
+    SECTIONS,
+    VECTOR_KEYS,
+    camel,
+)
 from weavectl.core.suggest import did_you_mean
 from weavectl.core.yamldoc import Document
 
-_SECTIONS = {"invertedIndexConfig": "inverted_index", "replicationConfig": "replication",
-             "shardingConfig": "sharding", "multiTenancyConfig": "multi_tenancy", "objectTtlConfig": "object_ttl"}
-_PROPERTY_KEYS = {"dataType": "data_type", "nestedProperties": "nested_properties"}
-_PROPERTY_MODULE_KEYS = {"skip": "skip_vectorization", "vectorizePropertyName": "vectorize_property_name"}
+_SECTION_BY_REST = {rest: key for key, rest in SECTIONS}
+_SECTION_BY_CONFIG = dict(SECTIONS)
+_PROPERTY_BY_REST = {camel(k): k for k in PROPERTY_KEYS}
+_PROPERTY_FLAG_BY_REST = {rest: key for key, rest in PROPERTY_MODULE_FLAGS}
+_PROPERTY_FLAG_BY_CONFIG = dict(PROPERTY_MODULE_FLAGS)
+_VECTOR_KEY_BY_REST = {rest: key for key, rest in VECTOR_KEYS}
+_VECTOR_KEY_BY_CONFIG = dict(VECTOR_KEYS)
+_VECTOR_MODULE_KINDS = ("text2vec", "multi2vec", "text2multivec", "multi2multivec")
 
 
 def snake(key: str) -> str:
+    """camelCase -> snake_case, the inverse of `rest.camel` on the keys weavectl writes."""
     return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "_" + m.group(1).lower(), key)
-
-
-def _module_key(module: str, key: str) -> str:
-    if key == "vectorizeClassName":
-        return "vectorize_collection_name"
-    if key == "properties":
-        return "source_properties"
-    spec = catalog.lookup(module)
-    by_rest = {p.rest_key: p.name for p in spec.params} if spec else {}
-    return by_rest.get(key, f"module_config.{key}")
-
-
-def _index(parts: list[str]) -> str:
-    out: list[str] = []
-    for i, part in enumerate(parts):
-        if part in ("pq", "bq", "sq", "rq"):
-            rest = [snake(p) for p in parts[i + 1:] if p != "enabled"]
-            return ".".join([*out, "quantizer", *rest])
-        out.append(part if part in ("hnsw", "flat") else snake(part))
-    return ".".join(out)
-
-
-def _vector(parts: list[str]) -> str:
-    if not parts:
-        return ""
-    head, *rest = parts
-    if head == "vectorizer":
-        return "vectorizer" if len(rest) < 2 else _module_key(rest[0], rest[1])
-    if head == "vectorIndexType":
-        return "index.type"
-    if head == "vectorIndexConfig":
-        return ".".join(["index", _index(rest)]) if rest else "index"
-    return snake(head)
 
 
 def _join(*parts: str) -> str:
     return ".".join(p for p in parts if p)
 
 
-def config_path(rest_path: str, live: dict[str, Any] | None = None) -> str:
-    """'vectorConfig.main.vectorIndexConfig.ef' -> 'vectors.main.index.ef' (best effort for raw keys)."""
+def _param_name(module: str, rest_key: str) -> str:
+    """The config key of one module setting: a catalogue parameter, a vector key, or module_config.<key>."""
+    if rest_key in _VECTOR_KEY_BY_REST:
+        return _VECTOR_KEY_BY_REST[rest_key]
+    spec = catalog.lookup(module)
+    for param in spec.params if spec else ():
+        if param.rest_key == rest_key:
+            return param.name
+    return f"module_config.{rest_key}"
+
+
+def _param_rest_key(module: str, name: str) -> str | None:
+    if name in _VECTOR_KEY_BY_CONFIG:
+        return _VECTOR_KEY_BY_CONFIG[name]
+    spec = catalog.lookup(module)
+    for param in spec.params if spec else ():
+        if param.name == name:
+            return param.rest_key
+    return None
+
+
+def _index_tail(parts: list[str]) -> str:
+    if not parts:
+        return ""
+    head, rest = parts[0], parts[1:]
+    if head in QUANTIZER_TYPES:
+        if not rest or rest == ["enabled"]:
+            return "quantizer"
+        return _join("quantizer", *map(snake, rest))
+    if head in ("hnsw", "flat"):
+        return _join(head, _index_tail(rest))
+    return _join(*map(snake, parts))
+
+
+def _vector_tail(parts: list[str]) -> str:
+    if not parts:
+        return ""
+    head, rest = parts[0], parts[1:]
+    if head == "vectorizer":
+        if not rest:
+            return "vectorizer"  # the module name itself
+        if len(rest) == 1:
+            return ""  # all of the module's settings: the vector entry
+        return _join(_param_name(rest[0], rest[1]), *rest[2:])
+    if head == "vectorIndexType":
+        return "index.type"
+    if head == "vectorIndexConfig":
+        return _join("index", _index_tail(rest))
+    return _join(*map(snake, parts))
+
+
+def _property_tail(parts: list[str], value: Any = None) -> str:
+    if not parts:
+        return ""
+    head, rest = parts[0], parts[1:]
+    if head == "dataType":
+        return "target_collection" if _is_reference(value) else "data_type"
+    if head in _PROPERTY_BY_REST:
+        return _PROPERTY_BY_REST[head]
+    if head == "moduleConfig" and len(rest) >= 2 and rest[1] in _PROPERTY_FLAG_BY_REST:
+        return _PROPERTY_FLAG_BY_REST[rest[1]]  # written once for all the collection's modules
+    if head == "moduleConfig":
+        return _join("module_config", *rest)
+    if head == "nestedProperties":
+        return _join("nested_properties", *rest)
+    return _join(*map(snake, parts))
+
+
+def _is_reference(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(t, str) and t[:1].isupper() for t in value)
+
+
+def config_path(rest_path: str, live: dict[str, Any] | None = None, *, value: Any = None) -> str:
+    """`vectorConfig.main.vectorizer.text2vec-openai.model` -> `vectors.main.model`, and so on for every path
+    the differ writes (also the paths `ignore_changes` names). `value` (a before or after) tells a reference's
+    dataType from a plain one; `live` is accepted for callers that have the class at hand (unused: a module's
+    kind, from the catalogue, says where its class-level settings belong)."""
     parts = rest_path.split(".")
-    head = parts[0]
-    legacy = str((live or {}).get("vectorizer") or "")
-    if head in _SECTIONS:
-        return _join(_SECTIONS[head], *(snake(p) for p in parts[1:]))
-    if head == "properties" and len(parts) > 1:
-        rest = parts[2:]
-        if rest[:1] == ["moduleConfig"] and len(rest) >= 3:
-            return _join("properties", parts[1], _PROPERTY_MODULE_KEYS.get(rest[2], f"module_config.{rest[1]}"))
-        return _join("properties", parts[1], *(_PROPERTY_KEYS.get(p, snake(p)) for p in rest))
-    if head == "vectorConfig" and len(parts) > 1:
-        return _join("vectors", parts[1], _vector(parts[2:]))
+    head, rest = parts[0], parts[1:]
+    if head == "properties" and rest:
+        return _join("properties", rest[0], _property_tail(rest[1:], value))
+    if head == "vectorConfig" and rest:
+        return _join("vectors", rest[0], _vector_tail(rest[1:]))
     if head in ("vectorizer", "vectorIndexType", "vectorIndexConfig"):
-        return _join("vector", _vector(parts))
-    if head == "moduleConfig" and len(parts) > 1:
-        module = parts[1]
-        if catalog.same_module(module, legacy) and legacy:
-            return _join("vector", _module_key(module, parts[2]) if len(parts) > 2 else "")
+        return _join("vector", _vector_tail(parts))
+    if head == "moduleConfig" and rest:
+        module, tail = rest[0], rest[1:]
         kind = catalog.kind_of(module)
         if kind in ("generative", "reranker"):
-            key = parts[2] if len(parts) > 2 else ""
-            spec = catalog.lookup(module)
-            by_rest = {p.rest_key: p.name for p in spec.params} if spec else {}
-            return _join(str(kind), by_rest.get(key, f"module_config.{key}") if key else "")
-        return _join("module_config", *parts[1:])
+            return _join(str(kind), *[_param_name(module, tail[0]), *tail[1:]] if tail else [])
+        if kind in _VECTOR_MODULE_KINDS:  # class-level settings of a vectorizer belong to the legacy vector
+            return _join("vector", *[_param_name(module, tail[0]), *tail[1:]] if tail else [])
+        return _join("module_config", *rest)
+    if head in _SECTION_BY_REST:
+        return _join(_SECTION_BY_REST[head], *map(snake, rest))
     return ".".join(snake(p) for p in parts)
+
+
+def rest_path(path: str, desired: dict[str, Any]) -> str:
+    """The inverse of `config_path`: needs the collection's REST body (`rest.to_rest`) to know which module a
+    vector's or a generative block's settings belong to."""
+    parts = path.split(".")
+    head, rest = parts[0], parts[1:]
+    if head == "properties" and rest:
+        props = desired.get("properties") or []
+        prop: dict[str, Any] = next((p for p in props if str(p.get("name")).lower() == rest[0].lower()), {})
+        return _join("properties", rest[0], _rest_property_tail(rest[1:], prop))
+    if head == "vectors" and rest:
+        vector = (desired.get("vectorConfig") or {}).get(rest[0]) or {}
+        module = next(iter(vector.get("vectorizer") or {}), "none")
+        return _join("vectorConfig", rest[0], _rest_vector_tail(rest[1:], str(module), vector))
+    if head == "vector":
+        module = str(desired.get("vectorizer") or "none")
+        if rest and rest[0] not in ("vectorizer", "index"):
+            key = _param_rest_key(module, rest[0]) or rest[0]
+            return _join("moduleConfig", module, key, *rest[1:])
+        return _rest_vector_tail(rest, module, desired, legacy=True)
+    if head in ("generative", "reranker"):
+        module = next((m for m in desired.get("moduleConfig") or {} if catalog.kind_of(m) == head), head)
+        if not rest:
+            return f"moduleConfig.{module}"
+        return _join("moduleConfig", module, _rest_module_key(module, rest))
+    if head == "module_config":
+        return _join("moduleConfig", *rest)
+    if head in _SECTION_BY_CONFIG:
+        return _join(_SECTION_BY_CONFIG[head], *map(camel, rest))
+    return path
+
+
+def _rest_module_key(module: str, parts: list[str]) -> str:
+    if parts[0] == "module_config":
+        return _join(*parts[1:])
+    return _join(_param_rest_key(module, parts[0]) or parts[0], *parts[1:])
+
+
+def _rest_vector_tail(parts: list[str], module: str, vector: dict[str, Any], legacy: bool = False) -> str:
+    if not parts:
+        return ""
+    head, rest = parts[0], parts[1:]
+    if head == "vectorizer":
+        return "vectorizer"
+    if head == "index":
+        if rest == ["type"]:
+            return "vectorIndexType"
+        return _join("vectorIndexConfig", _rest_index_tail(rest, vector.get("vectorIndexConfig") or {}))
+    if legacy:
+        return _join("moduleConfig", module, _rest_module_key(module, parts))
+    return _join("vectorizer", module, _rest_module_key(module, parts))
+
+
+def _rest_index_tail(parts: list[str], config: dict[str, Any]) -> str:
+    if not parts:
+        return ""
+    head, rest = parts[0], parts[1:]
+    if head == "quantizer":
+        qtype = next((q for q in QUANTIZER_TYPES if q in config), "quantizer")
+        return qtype if not rest else _join(qtype, *map(camel, rest))
+    if head in ("hnsw", "flat"):
+        return _join(head, _rest_index_tail(rest, config.get(head) or {}))
+    return _join(*map(camel, parts))
+
+
+def _property_flag_module(prop: dict[str, Any], flag: str) -> str:
+    return next((m for m, v in (prop.get("moduleConfig") or {}).items() if isinstance(v, dict) and flag in v), "")
+
+
+def _rest_property_tail(parts: list[str], desired: dict[str, Any]) -> str:
+    if not parts:
+        return ""
+    head, rest = parts[0], parts[1:]
+    if head in ("data_type", "target_collection"):
+        return "dataType"
+    if head in _PROPERTY_FLAG_BY_CONFIG:
+        module = rest[0] if rest else _property_flag_module(desired, _PROPERTY_FLAG_BY_CONFIG[head])
+        return _join("moduleConfig", module, _PROPERTY_FLAG_BY_CONFIG[head])
+    if head == "module_config":
+        return _join("moduleConfig", *rest)
+    if head == "nested_properties":
+        return _join("nestedProperties", *rest)
+    return _join(*[camel(p) for p in parts])
+
+
+# -- values -----------------------------------------------------------------------------------------------
+
+def config_value(rest: str, value: Any) -> Any:
+    """A REST value at `rest` (a before or an after) written as the file writes it."""
+    if value is None:
+        return None
+    parts = rest.split(".")
+    if parts[0] == "properties" and len(parts) == 2 and isinstance(value, dict):
+        return property_value(value)
+    if parts[0] == "properties" and parts[-1] == "dataType" and isinstance(value, list):
+        return value[0] if len(value) == 1 else list(value)
+    if parts[0] == "properties" and parts[-1] == "nestedProperties" and isinstance(value, list):
+        return [property_value(p, nested=True) for p in value if isinstance(p, dict)]
+    if parts[0] == "vectorConfig" and len(parts) == 2 and isinstance(value, dict):
+        return vector_value(value)
+    if parts[-1] == "vectorIndexConfig" and isinstance(value, dict):
+        return index_value(value)
+    if "vectorIndexConfig" in parts and parts[-1] in QUANTIZER_TYPES and isinstance(value, dict):
+        return index_value({parts[-1]: {"enabled": True, **value}}).get("quantizer") if value.get(
+            "enabled", True) else {"type": parts[-1], "enabled": False}
+    if parts[0] == "moduleConfig" and len(parts) == 2 and isinstance(value, dict):
+        module = parts[1]
+        if all(isinstance(v, dict) for v in value.values()) and all(catalog.lookup(m) for m in value):
+            # "replaces generative-x": before holds {module: settings}
+            return [module_value(m, s) for m, s in value.items()]
+        return module_value(module, value)
+    if isinstance(value, dict) and parts[0] in _SECTION_BY_REST:
+        return _snake_keys(value)
+    return value
+
+
+def _snake_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {snake(str(k)): _snake_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snake_keys(v) for v in value]
+    return value
+
+
+def module_value(module: str, settings: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"module": module}
+    raw: dict[str, Any] = {}
+    for key, setting in settings.items():
+        name = _param_name(module, key)
+        if name.startswith("module_config."):
+            raw[key] = setting
+        else:
+            out[name] = setting
+    if raw:
+        out["module_config"] = raw
+    return out
+
+
+def property_value(prop: dict[str, Any], nested: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": prop.get("name")}
+    dtype = prop.get("dataType")
+    if isinstance(dtype, list) and _is_reference(dtype) and not nested:
+        out["target_collection"] = dtype[0] if len(dtype) == 1 else list(dtype)
+    elif isinstance(dtype, list):
+        out["data_type"] = dtype[0] if len(dtype) == 1 else list(dtype)
+    for key, setting in prop.items():
+        if key in ("name", "dataType"):
+            continue
+        if key in _PROPERTY_BY_REST:
+            out[_PROPERTY_BY_REST[key]] = setting
+        elif key == "nestedProperties" and isinstance(setting, list):
+            out["nested_properties"] = [property_value(p, nested=True) for p in setting if isinstance(p, dict)]
+        elif key == "moduleConfig" and isinstance(setting, dict):
+            for module, flags in setting.items():
+                for flag, flag_value in (flags or {}).items():
+                    name = _PROPERTY_FLAG_BY_REST.get(flag)
+                    if name is not None:
+                        out.setdefault(name, {})[module] = flag_value
+                    else:
+                        out.setdefault("module_config", {}).setdefault(module, {})[flag] = flag_value
+        else:
+            out[snake(key)] = _snake_keys(setting)
+    return out
+
+
+def index_value(config: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, setting in config.items():
+        if key in QUANTIZER_TYPES and isinstance(setting, dict):
+            if setting.get("enabled"):
+                out["quantizer"] = {"type": key, **{snake(k): _snake_keys(v) for k, v in setting.items()
+                                                    if k != "enabled"}}
+        elif key in ("hnsw", "flat") and isinstance(setting, dict):
+            out[key] = index_value(setting)
+        else:
+            out[snake(key)] = _snake_keys(setting)
+    return out
+
+
+def vector_value(vector: dict[str, Any], legacy_settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A REST vector (a vectorConfig entry) as a config vector entry."""
+    vectorizer = vector.get("vectorizer")
+    out: dict[str, Any] = {}
+    if isinstance(vectorizer, dict) and vectorizer:
+        (module, settings), = list(vectorizer.items())[:1]
+    else:
+        module, settings = str(vectorizer or "none"), legacy_settings or {}
+    out["vectorizer"] = module
+    for key, setting in (settings or {}).items():
+        name = _param_name(str(module), key)
+        if name.startswith("module_config."):
+            out.setdefault("module_config", {})[key] = setting
+        else:
+            out[name] = setting
+    index: dict[str, Any] = {}
+    if "vectorIndexType" in vector:
+        index["type"] = vector["vectorIndexType"]
+    index.update(index_value(vector.get("vectorIndexConfig") or {}))
+    if index:
+        out["index"] = index
+    return out
+
+
+def collection_value(body: dict[str, Any]) -> dict[str, Any]:
+    """A REST class body (create / replace) in the config's vocabulary, every declared value included."""
+    out: dict[str, Any] = {"name": body.get("class")}
+    if "description" in body:
+        out["description"] = body["description"]
+    if "properties" in body:
+        out["properties"] = [property_value(p) for p in body["properties"]]
+    modules = dict(body.get("moduleConfig") or {})
+    if "vectorizer" in body:
+        legacy = str(body["vectorizer"])
+        out["vector"] = vector_value(body, modules.pop(legacy, {}) or {})
+    if "vectorConfig" in body:
+        out["vectors"] = {name: vector_value(v) for name, v in body["vectorConfig"].items()}
+    raw: dict[str, Any] = {}
+    for module, settings in modules.items():
+        kind = catalog.kind_of(module)
+        if kind in ("generative", "reranker"):
+            out[str(kind)] = module_value(module, settings or {})
+        else:
+            raw[module] = settings
+    if raw:
+        out["module_config"] = raw
+    for key, rest_key in SECTIONS:
+        if rest_key in body:
+            out[key] = _snake_keys(body[rest_key])
+    return out
+
+
+def config_text(text: str) -> str:
+    """A message that starts with a REST path (`vectorConfig.v.vectorizer.text2vec-openai: ...`), reworded to
+    start with the config path instead."""
+    head, sep, tail = text.partition(": ")
+    if sep and " " not in head and "." in head:
+        return f"{config_path(head)}: {tail}"
+    return text
 
 
 def ignored_by(path: str, ignore: list[str] | tuple[str, ...]) -> bool:

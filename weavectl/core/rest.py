@@ -15,6 +15,21 @@ from weavectl.core import catalog
 
 BM25_DEFAULTS = {"b": 0.75, "k1": 1.2}
 
+# The config <-> REST vocabulary, read by to_rest here and by core.paths (plan paths) in reverse.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("inverted_index", "invertedIndexConfig"), ("replication", "replicationConfig"),
+    ("sharding", "shardingConfig"), ("multi_tenancy", "multiTenancyConfig"), ("object_ttl", "objectTtlConfig"),
+)
+PROPERTY_KEYS: tuple[str, ...] = ("description", "tokenization", "index_filterable", "index_searchable",
+                                  "index_range_filters")
+# Per-property vectorizer settings: config key -> key inside the property's moduleConfig.<module>.
+PROPERTY_MODULE_FLAGS: tuple[tuple[str, str], ...] = (("skip_vectorization", "skip"),
+                                                      ("vectorize_property_name", "vectorizePropertyName"))
+# Vector entry keys that are not module parameters: config key -> key in the vectorizer's settings.
+VECTOR_KEYS: tuple[tuple[str, str], ...] = (("vectorize_collection_name", "vectorizeClassName"),
+                                            ("source_properties", "properties"))
+QUANTIZER_TYPES: tuple[str, ...] = ("pq", "bq", "sq", "rq")
+
 
 def collection_name(name: str) -> str:
     return name[:1].upper() + name[1:]
@@ -42,10 +57,10 @@ def vectorizer_settings(vector: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return "none", {}
     # The server stores a legacy alias (text2vec-palm) as written, so it is sent as written too.
     settings = _catalog_settings(module, vector)
-    if "vectorize_collection_name" in vector:
-        settings["vectorizeClassName"] = vector["vectorize_collection_name"]
-    if "source_properties" in vector:
-        settings["properties"] = list(vector["source_properties"])  # stored as sent, so sent as written
+    for key, rest_key in VECTOR_KEYS:
+        if key in vector:  # source properties are stored as sent, so sent as written
+            value = vector[key]
+            settings[rest_key] = list(value) if isinstance(value, list) else value
     settings.update(copy.deepcopy(vector.get("module_config") or {}))
     return module, settings
 
@@ -89,7 +104,7 @@ def _property(prop: dict[str, Any], modules: list[str], nested: bool = False) ->
         out["dataType"] = [collection_name(t) for t in ([targets] if isinstance(targets, str) else targets)]
     elif "data_type" in prop:
         out["dataType"] = [prop["data_type"]]
-    for key in ("description", "tokenization", "index_filterable", "index_searchable", "index_range_filters"):
+    for key in PROPERTY_KEYS:
         if key in prop:
             out[camel(key)] = prop[key]
     if "text_analyzer" in prop:
@@ -97,7 +112,7 @@ def _property(prop: dict[str, Any], modules: list[str], nested: bool = False) ->
     if "nested_properties" in prop:
         out["nestedProperties"] = [_property(p, [], nested=True) for p in prop["nested_properties"]]
     module_config: dict[str, dict[str, Any]] = {}
-    for key, rest_key in (("skip_vectorization", "skip"), ("vectorize_property_name", "vectorizePropertyName")):
+    for key, rest_key in PROPERTY_MODULE_FLAGS:
         value = prop.get(key)
         if isinstance(value, bool):
             for module in modules:
@@ -180,9 +195,7 @@ def to_rest(coll: dict[str, Any]) -> dict[str, Any]:
         module_config.setdefault(name, {}).update(copy.deepcopy(settings))
     if module_config:
         body["moduleConfig"] = module_config
-    for key, rest_key in (("inverted_index", "invertedIndexConfig"), ("replication", "replicationConfig"),
-                          ("sharding", "shardingConfig"), ("multi_tenancy", "multiTenancyConfig"),
-                          ("object_ttl", "objectTtlConfig")):
+    for key, rest_key in SECTIONS:
         if key in coll:
             body[rest_key] = camel_keys(coll[key])
     bm25 = (body.get("invertedIndexConfig") or {}).get("bm25")

@@ -337,6 +337,17 @@ def build_schema() -> dict[str, Any]:
         },
         "environments": {"type": "object", "additionalProperties": {"$ref": "#/$defs/environment"}},
         "collections": {"type": "array", "items": {"$ref": "#/$defs/collection"}},
+        "owner": {
+            "type": "string", "minLength": 1,
+            "description": "who this configuration is (e.g. a team or repository): apply records it as the owner "
+                           "of the collections it converges, and --prune deletes only collections with this "
+                           "owner (default: \"default\")",
+        },
+        "external": {
+            "type": "array", "items": {"type": "string", "minLength": 1},
+            "description": "collections this file references but does not own (declared elsewhere): "
+                           "cross-references to them validate; plan never lists, prunes or changes them",
+        },
     }, required=("version",))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

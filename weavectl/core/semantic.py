@@ -55,6 +55,8 @@ class _Checker:
         data = self.doc.data
         collections = [c for c in data.get("collections") or [] if isinstance(c, dict)]
         names = [str(c.get("name", "")) for c in collections]
+        # Collections declared elsewhere (another file or repository): references to them are fine.
+        external = [str(n) for n in data.get("external") or [] if isinstance(n, str)]
         seen: dict[str, int] = {}
         for i, coll in enumerate(collections):
             name = names[i]
@@ -67,7 +69,7 @@ class _Checker:
             if name and name[0].islower():
                 self.warning(f"Weaviate stores collection '{name}' as '{name[0].upper()}{name[1:]}'",
                              (*path, "name"), hint=f"write it as '{name[0].upper()}{name[1:]}'")
-            self.collection(coll, path, names)
+            self.collection(coll, path, [*names, *external])
         alias_owner: dict[str, str] = {}
         for j, coll in enumerate(collections):
             for k, alias in enumerate(coll.get("aliases") or []):
@@ -172,7 +174,8 @@ class _Checker:
             for t in targets:
                 if str(t).lower() not in lowered:
                     self.error(f"cross-reference to collection '{t}', which is not declared in the file",
-                               (*path, "target_collection"), did_you_mean(str(t), all_names))
+                               (*path, "target_collection"), did_you_mean(str(t), all_names)
+                               or "declare it, or list it under `external:` if another file or repository owns it")
             for key in ("tokenization", "index_searchable", "index_range_filters", "nested_properties"):
                 if key in prop:
                     self.error(f"'{key}' does not apply to a cross-reference", (*path, key))

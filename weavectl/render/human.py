@@ -1,61 +1,88 @@
-"""Text (Terraform-like) and Markdown views, rendered from the same JSON plan structure."""
+"""The text (Terraform-like) view, rendered from the JSON plan structure: paths as the config file writes them,
+values whole."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from weavectl.core.model import Plan
 from weavectl.core.redact import REDACTOR
 from weavectl.render.jsonplan import plan_json
+from weavectl.render.values import (
+    PLAN,
+    Wording,
+    block,
+    counts_text,
+    headline,
+    inline,
+    key_source_lines,
+    shown,
+    vector_summaries,
+)
 
 _COLOURS = {"create": "32", "update": "33", "replace": "35", "delete": "31"}
-_HEADLINES = {
-    "create": "will be created",
-    "update": "will be updated in place",
-    "replace": "must be replaced: its data will be lost",
-    "delete": "will be deleted, with all its data",
-}
+_SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-"}
 _FIELD_SYMBOLS = {"update": "~", "add_property": "+", "add_vector": "+", "drop_index": "-", "immutable": "~",
                   "alias": "~", "undeclared": "!", "replicas": "~"}
-
-
-def _value(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, default=str)
-    return text if len(text) <= 100 else text[:97] + "..."
 
 
 def _paint(text: str, code: str, colour: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if colour else text
 
 
-def _field_line(f: dict[str, Any]) -> str:
-    kind = f["kind"]
+def _assign(symbol: str, path: str, value: Any, indent: int) -> list[str]:
+    lines = block(value, indent + 2)
+    return [f"{symbol} {path} = {lines[0]}", *lines[1:]]
+
+
+def field_lines(f: dict[str, Any], indent: int = 0) -> list[str]:
+    """One field change: `~ path: before -> after`, or the whole value of what is added."""
+    kind, path, before, after = f["kind"], f["path"], f["before"], f["after"]
     symbol = _FIELD_SYMBOLS[kind]
-    if kind in ("add_property", "add_vector"):
-        what = "property" if kind == "add_property" else "named vector"
-        line = f"{symbol} {what} {f['path'].split('.', 1)[1]}: {_value(f['after'])}"
-    elif kind == "alias" and f["after"] is None:
-        line = f"- {f['path']} (pointed at {f['before']})"
-    elif kind == "drop_index":
-        line = f"- {f['path']}: drop the index ({_value(f['before'])} -> {_value(f['after'])})"
-    elif f["after"] is None:
-        line = f"- {f['path']}: {_value(f['before'])} -> (not in the file)"
-    else:
-        line = f"{symbol} {f['path']}: {_value(f['before'])} -> {_value(f['after'])}"
+    note = ""
     if kind == "immutable":
-        line += f"  # forces replacement: {f.get('reason', '')}".rstrip(": ")
+        note = "  # forces replacement" + (f": {f['reason']}" if f.get("reason") else "")
+    elif kind == "drop_index":
+        note = "  # drops the index"
     elif kind == "replicas" or (f.get("reason") and f["path"] == "replicationConfig.factor"):
-        line += f"  # {f.get('reason', '')}"
-    return line
+        note = f"  # {f.get('reason', '')}"
+    if kind in ("add_property", "add_vector") or (before is None and kind != "alias" and after is not None):
+        lines = _assign("+", path, after, indent)
+    elif kind == "alias" and after is None:
+        lines = [f"- {path}: pointed at {before}; the alias is removed"]
+    elif kind == "alias":
+        lines = [f"~ {path}: {'(none)' if before is None else before} -> {after}"]
+    elif after is None:
+        lines = _assign("-", path, before, indent)
+        lines[-1] += "  # live only, not in the file"
+    elif inline(before) is not None and inline(after) is not None:
+        lines = [f"{symbol} {path}: {shown(before)} -> {shown(after)}"]
+    else:
+        was, now = block(before, indent + 4), block(after, indent + 4)
+        lines = [f"{symbol} {path}:", f"    before = {was[0]}", *was[1:], f"    after  = {now[0]}", *now[1:]]
+    lines[0] += note
+    return lines
 
 
-def summary_line(counts: dict[str, int]) -> str:
-    return (f"Plan: {counts['create']} to create, {counts['update']} to update in place, "
-            f"{counts['replace']} to replace, {counts['delete']} to delete.")
+def change_body(change: dict[str, Any], indent: int = 0, wording: Wording = PLAN) -> list[str]:
+    """The inside of one collection block: a create shows its whole definition, others their field changes."""
+    lines: list[str] = []
+    definition = change.get("definition") or {}
+    if change["action"] in ("create", "replace"):
+        lines += [f"# {s}" for s in vector_summaries(definition)]
+    if change["action"] == "create":
+        for key, value in definition.items():
+            if key != "name":
+                lines += _assign("+", key, value, indent)
+    for f in change["fields"]:
+        lines += field_lines(f, indent)
+        note = wording.intended.get((change["collection"], f["path"]))
+        if note:
+            lines[-1] += f"  # {note}"
+    return lines
 
 
-def render_text(plan: Plan, *, colour: bool = False) -> str:
+def render_text(plan: Plan, *, colour: bool = False, wording: Wording = PLAN) -> str:
     data = plan_json(plan)
     lines = [f"Weaviate {data['server']['version']} at {data['server']['url']}"
              + (f" (environment {data['environment']})" if data["environment"] else "")]
@@ -66,86 +93,51 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
                      f"{cluster['read_from']} (RAFT leader {cluster['leader'] or 'none'})"
                      + (f"; not healthy: {', '.join(unwell)}" if unwell else "; all healthy"))
     lines.append("")
+    if wording.lead:
+        lines += [wording.lead, ""]
     for change in data["changes"]:
         action = change["action"]
-        symbol = {"create": "+", "update": "~", "replace": "-/+", "delete": "-"}[action]
-        lines.append(f"  # {change['collection']} {_HEADLINES[action]}")
+        lines.append(f"  # {change['collection']} {headline(action, wording)}")
         if change.get("protect") and action in ("replace", "delete"):
             lines.append("  # protect: true: apply will refuse this")
-        head = _paint(f"{symbol} collection \"{change['collection']}\"", _COLOURS[action], colour)
+        if action == "replace" and change.get("forced_by"):
+            lines.append(f"  # forced by: {', '.join(change['forced_by'])}")
+        head = _paint(f"{_SYMBOLS[action]} collection \"{change['collection']}\"", _COLOURS[action], colour)
         lines.append(f"  {head} {{")
-        if action == "create":
-            desired = change.get("desired") or {}
-            for prop in desired.get("properties") or []:
-                lines.append(f"      + property {prop['name']}: {_value(prop.get('dataType'))}")
-            for vname, vec in (desired.get("vectorConfig") or {}).items():
-                lines.append(f"      + vector {vname}: {', '.join(vec.get('vectorizer', {}))}")
-            if desired.get("vectorizer"):
-                lines.append(f"      + vectorizer: {desired['vectorizer']}")
-        for f in change["fields"]:
-            lines.append(f"      {_field_line(f)}")
+        lines += [f"      {line}" for line in change_body(change, wording=wording)]
         lines.append("    }")
-        for warning in change.get("warnings", []):
-            lines.append(f"  Warning: {warning}")
-        for error in change.get("errors", []):
-            lines.append(f"  Error: {error}")
+        lines += [f"  Warning: {w}" for w in change.get("warnings", [])]
+        lines += [f"  Error: {e}" for e in change.get("errors", [])]
         lines.append("")
     if data["drift"]:
         lines.append("Drift: live, not in the file, and Weaviate cannot remove it in place (apply leaves it alone; "
                      "`--replace COLLECTION` would recreate the collection without it):")
         for d in data["drift"]:
-            lines.append(f"  ! {d['collection']}.{d['path']}: {_value(d['before'])}  # {d.get('reason', '')}")
+            lines.append(f"  ! {d['collection']}.{d['path']}: {shown(d['before'])}  # {d.get('reason', '')}")
         lines.append("")
     if data["ignored"]:
         lines.append("Ignored (ignore_changes; not applied):")
         for d in data["ignored"]:
-            lines.append(f"  ~ {d['collection']}.{d['path']}: {_value(d['before'])} -> {_value(d['after'])}")
+            lines.append(f"  ~ {d['collection']}.{d['path']}: {shown(d['before'])} -> {shown(d['after'])}")
         lines.append("")
     if data["unmanaged"]:
-        lines.append(f"Unmanaged (live, not in the file; left alone): {', '.join(data['unmanaged'])}")
+        lines.append(f"{wording.unmanaged}: {', '.join(data['unmanaged'])}")
+    if data.get("left_alone"):
+        lines.append(f"--prune leaves alone (not known to be this configuration's): {', '.join(data['left_alone'])}")
+    if data.get("external"):
+        lines.append(f"External (declared elsewhere; never touched): {', '.join(data['external'])}")
     if not data["changes"] and not data["drift"]:
-        lines.append("No changes. The live cluster matches the file.")
+        lines.append("No differences." if wording.read_only else "No changes. The live cluster matches the file.")
     elif not data["changes"]:
         lines.append("No changes to apply, but the live cluster has drift the file does not describe (above).")
-    for warning in data["warnings"]:
-        lines.append(f"Warning: {warning}")
-    for error in data["errors"]:
-        lines.append(_paint(f"Error: {error}", "31", colour))
-    lines.append(summary_line(data["summary"]))
+    if data["key_sources"]:
+        lines += ["Key sources:", *[f"  {line}" for line in key_source_lines(data["key_sources"])]]
+    lines += [f"Warning: {w}" for w in data["warnings"]]
+    lines += [_paint(f"Error: {e}", "31", colour) for e in data["errors"]]
+    lines.append(summary_line(data["summary"], wording))
     return REDACTOR.scrub("\n".join(lines))
 
 
-def render_markdown(plan: Plan) -> str:
-    data = plan_json(plan)
-    counts = data["summary"]
-    lines = [f"### weavectl plan: {summary_line(counts)}", "",
-             f"Weaviate `{data['server']['version']}`" + (f", environment `{data['environment']}`"
-                                                         if data["environment"] else ""), ""]
-    if data["changes"]:
-        lines += ["| | collection | action | fields |", "|---|---|---|---|"]
-        for change in data["changes"]:
-            symbol = {"create": "➕", "update": "🔄", "replace": "♻️", "delete": "🗑️"}[change["action"]]
-            action = change["action"] + (" (data lost)" if change["destroys_data"] else "")
-            lines.append(f"| {symbol} | `{change['collection']}` | {action} | {len(change['fields'])} |")
-        lines.append("")
-        for change in data["changes"]:
-            lines += [f"<details><summary><code>{change['collection']}</code>: {change['action']}</summary>", "",
-                      "```diff"]
-            lines += [_field_line(f) for f in change["fields"]] or ["+ (new collection)"]
-            lines += ["```", ""]
-            lines += [f"> ⚠️ {w}" for w in change.get("warnings", [])]
-            lines += ["</details>", ""]
-    else:
-        lines.append("No changes.")
-    if data["drift"]:
-        lines += ["", "**Drift** (live, not in the file; apply leaves it alone):", ""]
-        lines += [f"- `{d['collection']}.{d['path']}`: {d.get('reason', '')}" for d in data["drift"]]
-    if data["ignored"]:
-        lines += ["", "**Ignored** (ignore_changes):", ""]
-        lines += [f"- `{d['collection']}.{d['path']}`: {_value(d['before'])} -> {_value(d['after'])}"
-                  for d in data["ignored"]]
-    if data["unmanaged"]:
-        lines.append(f"Unmanaged: {', '.join(f'`{n}`' for n in data['unmanaged'])}")
-    for error in data["errors"]:
-        lines.append(f"> ❌ {error}")
-    return REDACTOR.scrub("\n".join(lines))
+def summary_line(counts: dict[str, int], wording: Wording = PLAN) -> str:
+    prefix = "Differences" if wording.read_only else "Plan"
+    return f"{prefix}: {counts_text(counts)}."
