@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.support.providers import LocalProviders
-from weavectl.core.version import parse_version, unsupported_reason
+from weavectl.core.version import TESTED_VERSIONS, parse_version, unsupported_reason
 from weavectl.devserver import WeaviateServer
 from weavectl.devserver.binary import resolve_version
 from weavectl.devserver.cluster import WeaviateCluster
@@ -29,7 +29,7 @@ _started: list[WeaviateServer] = []
 
 # The server versions the version-matrix tests run on (`weaviate_versioned`); CI builds each one.
 TEST_VERSIONS = tuple(
-    resolve_version(v) for v in os.environ.get("WEAVECTL_TEST_VERSIONS", "1.32.5,1.35.2,1.39.3").split(",")
+    resolve_version(v) for v in os.environ.get("WEAVECTL_TEST_VERSIONS", ",".join(TESTED_VERSIONS)).split(",")
     if v.strip()
 )
 

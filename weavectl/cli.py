@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import io
 import sys
+import traceback
 from collections.abc import Sequence
+from typing import TextIO
 
 import click
 
@@ -35,12 +38,17 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="weavectl", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True, max=86400), default=None, metavar="SECONDS",
+              help="Longest wait for Weaviate: each request, and plan's reads together (default 30; "
+                   "env WEAVECTL_TIMEOUT).")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, timeout: float | None) -> None:
     """Describe Weaviate collections, vectorizers and key sources in YAML, and converge clusters to it."""
     # Tests inject collaborators (an HTTP transport) through obj; commands read them from the context.
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if timeout is not None:
+        ctx.obj["timeout"] = timeout
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -48,7 +56,45 @@ def main(argv: Sequence[str] | None = None) -> None:
     sys.exit(run_cli(argv))
 
 
+class _ScrubbingStream(io.TextIOBase):
+    """stdout/stderr as the commands see them: every write passes the redactor first, so no output path
+    (a renderer, a warning, a third-party message) can show a registered secret or its encodings."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        self._inner.write(REDACTOR.scrub(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._inner.flush()
+
+    def isatty(self) -> bool:
+        return self._inner.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(getattr(self._inner, "encoding", "utf-8") or "utf-8")
+
+    def fileno(self) -> int:
+        return self._inner.fileno()
+
+
 def run_cli(argv: Sequence[str] | None = None, *, obj: dict[str, object] | None = None) -> int:
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _ScrubbingStream(out), _ScrubbingStream(err)
+    try:
+        return _run(argv, obj)
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            sys.stdout, sys.stderr = out, err
+
+
+def _run(argv: Sequence[str] | None, obj: dict[str, object] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
@@ -77,9 +123,16 @@ def run_cli(argv: Sequence[str] | None = None, *, obj: dict[str, object] | None 
         return int(exc.exit_code)
     except BrokenPipeError:
         return ExitCode.ERROR
-    except Exception as exc:  # the boundary: anything unexpected is a bug, reported without a traceback
+    except OSError as exc:  # the environment refused (a full disk, a missing folder for --out): not a bug
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(f"Error: {REDACTOR.scrub(exc.strerror or str(exc))}{REDACTOR.scrub(str(where))}", err=True)
         if debug:
-            raise
+            click.echo(REDACTOR.scrub(traceback.format_exc()), err=True)
+        return ExitCode.ERROR
+    except Exception as exc:  # the boundary: anything unexpected is a bug, reported without a traceback
+        if debug:  # the traceback, scrubbed: exception texts may quote a header that holds a key
+            click.echo(REDACTOR.scrub(traceback.format_exc()), err=True)
+            return ExitCode.ERROR
         name = type(exc).__name__
         click.echo(f"Error: unexpected {name}: {REDACTOR.scrub(str(exc))}", err=True)
         click.echo("This is a bug in weavectl. Run again with --debug for the traceback.", err=True)

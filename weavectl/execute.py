@@ -17,7 +17,7 @@ from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
 from weavectl.core.planner import fingerprint
 from weavectl.core.redact import REDACTOR
 from weavectl.core.steps import Step, StepKind, overlay
-from weavectl.errors import ServerError, WeavectlError
+from weavectl.errors import WeavectlError
 
 
 class StepFailed(WeavectlError):
@@ -52,7 +52,7 @@ def changed_paths(before: dict[str, Any], after: dict[str, Any] | None, limit: i
 
 
 def execute(steps: list[Step], client: WeaviateClient, *, allow_destroy: bool,
-            progress: Callable[[str], None]) -> Report:
+            progress: Callable[[str], None], migrate: Callable[[Step], None] | None = None) -> Report:
     report = Report()
     total = len(steps)
     for i, step in enumerate(steps, start=1):
@@ -61,8 +61,13 @@ def execute(steps: list[Step], client: WeaviateClient, *, allow_destroy: bool,
         progress(f"[{i}/{total}] {step.description} ...")
         started = time.monotonic()
         try:
-            _run(step, client, progress)
-        except (ServerError, StepFailed) as exc:
+            if step.kind is StepKind.MIGRATE:
+                if migrate is None:
+                    raise StepFailed(f"{step.description}: migrations run only from `weavectl apply`")
+                migrate(step)
+            else:
+                _run(step, client, progress)
+        except WeavectlError as exc:
             report.failed = step
             report.error = exc.message
             if isinstance(exc, WeaviateRestError) and exc.status == 422 and step.kind is StepKind.UPDATE:

@@ -4,6 +4,7 @@ wires the pure core to the adapters; commands call these functions and render wh
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,13 +17,17 @@ from weavectl.adapters.cluster import probe_scale, read_facts
 from weavectl.adapters.files import config_paths, load_documents
 from weavectl.adapters.schemas import config_validator
 from weavectl.adapters.state import StateStore
-from weavectl.adapters.weaviate import WeaviateClient
+from weavectl.adapters.weaviate import WeaviateClient, timeout_setting
 from weavectl.core import catalog
 from weavectl.core.cluster import SCALE_MIN_VERSION, ClusterFacts, ScaleProbe, declared_factor, factor_changes
+from weavectl.core.config import check_url
 from weavectl.core.diagnostics import Diagnostics
+from weavectl.core.generations import STATE_COLLECTION, migrates
+from weavectl.core.migration import stale_vectors
 from weavectl.core.model import Action, Plan
 from weavectl.core.ownership import DEFAULT_OWNER, OWNER_KIND, hide_state_collection, restrict_prune
 from weavectl.core.planner import PlanInput, build_plan, used_modules
+from weavectl.core.suggest import did_you_mean
 from weavectl.core.validate import validate_documents
 from weavectl.core.version import at_least, parse_version, support_problem
 from weavectl.core.yamldoc import Document
@@ -64,27 +69,76 @@ def load_config(files: tuple[str, ...], env_name: str | None, environ: Mapping[s
                   [d.render() for d in diags.warnings])
 
 
-def connect(loaded: Loaded, url: str | None, environ: Mapping[str, str],
-            transport: httpx.BaseTransport | None = None) -> WeaviateClient:
-    env = loaded.environment()
-    target = url or env.get("url") or environ.get("WEAVIATE_URL")
-    if not target:
-        raise UsageError("no Weaviate URL: pass --url, set `url` in the environment, or export WEAVIATE_URL")
-    api_key = None
-    if env.get("auth"):
-        api_key = secrets.resolve(env["auth"], environ=environ, base_dir=loaded.base_dir)
-    elif environ.get("WEAVIATE_API_KEY"):
-        api_key = environ["WEAVIATE_API_KEY"]
-    return WeaviateClient(str(target), api_key=api_key, transport=transport)
-
-
-def injected_transport() -> httpx.BaseTransport | None:
-    """An HTTP transport tests put in the click context (recording, failure injection); None normally."""
+def _context_obj() -> dict[str, Any]:
+    """What the CLI put in the click context: global options, and collaborators tests inject."""
     import click
 
     ctx = click.get_current_context(silent=True)
     obj = ctx.find_root().obj if ctx is not None else None
-    transport = obj.get("transport") if isinstance(obj, dict) else None
+    return obj if isinstance(obj, dict) else {}
+
+
+def warn(message: str) -> None:
+    """A warning for the person at the terminal (stderr; secrets are scrubbed by the CLI's stream guard)."""
+    import click
+
+    click.echo(f"Warning: {message}", err=True)
+
+
+def wait_limit(environ: Mapping[str, str]) -> float:
+    """--timeout (a global option), else WEAVECTL_TIMEOUT, else the default: for requests and key commands."""
+    option = _context_obj().get("timeout")
+    return timeout_setting(float(option) if isinstance(option, int | float) else None, environ)
+
+
+def new_client(url: str, api_key: str | None, environ: Mapping[str, str], *, source: str = "the URL",
+               transport: httpx.BaseTransport | None = None) -> WeaviateClient:
+    """The one way commands get a Weaviate client: the URL checked up front (a usage error naming where it
+    came from), the key normalised, --timeout / WEAVECTL_TIMEOUT applied, progress shown on a terminal."""
+    import sys
+
+    problem = check_url(url)
+    if problem is not None:
+        raise UsageError(f"{source} is not a usable Weaviate URL: {problem}")
+    obj = _context_obj()
+    timeout = wait_limit(environ)
+    progress = warn if sys.stderr.isatty() or obj.get("progress") else None
+    return WeaviateClient(url, api_key=api_key, transport=transport or injected_transport(), timeout=timeout,
+                          progress=progress)
+
+
+def connect(loaded: Loaded, url: str | None, environ: Mapping[str, str],
+            transport: httpx.BaseTransport | None = None) -> WeaviateClient:
+    env = loaded.environment()
+    if url:
+        target, source = url, "--url"
+    elif env.get("url"):
+        target, source = env["url"], f"environment {loaded.env_name}'s url"
+    elif environ.get("WEAVIATE_URL"):
+        target, source = environ["WEAVIATE_URL"], "WEAVIATE_URL"
+    else:
+        raise UsageError("no Weaviate URL: pass --url, set `url` in the environment, or export WEAVIATE_URL")
+    return new_client(str(target), weaviate_key(loaded, environ), environ, source=source, transport=transport)
+
+
+def weaviate_key(loaded: Loaded, environ: Mapping[str, str], auth: Any = None) -> str | None:
+    """The Weaviate API key: the environment's `auth` key source (or `auth` given), else WEAVIATE_API_KEY."""
+    auth = auth if auth is not None else loaded.environment().get("auth")
+    if auth:
+        try:
+            return secrets.resolve(auth, environ=environ, base_dir=loaded.base_dir,
+                                   warn=lambda m: warn(f"Weaviate API key: {m}"), timeout=wait_limit(environ))
+        except KeySourceError as exc:
+            raise KeySourceError(f"the Weaviate API key (`auth`): {exc.message}", hint=exc.hint) from None
+    if environ.get("WEAVIATE_API_KEY") is not None:
+        return secrets.normalise(environ["WEAVIATE_API_KEY"], "WEAVIATE_API_KEY",
+                                 lambda m: warn(f"Weaviate API key: {m}")) or None
+    return None
+
+
+def injected_transport() -> httpx.BaseTransport | None:
+    """An HTTP transport tests put in the click context (recording, failure injection); None normally."""
+    transport = _context_obj().get("transport")
     return transport if isinstance(transport, httpx.BaseTransport) else None
 
 
@@ -104,10 +158,14 @@ def credentials_needed(collections: list[dict[str, Any]]) -> list[str]:
 def resolve_keys(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     needed = credentials_needed(loaded.data.get("collections") or [])
     return secrets.resolve_all(loaded.data.get("api_keys") or {}, needed, environ=environ,
-                               base_dir=loaded.base_dir)
+                               base_dir=loaded.base_dir, warn=warn, timeout=wait_limit(environ))
 
 
 KEY_USERS = "smoke, apply --smoke, and imports and queries that embed"
+
+
+def _warn_named(name: str, message: str) -> None:
+    warn(f"api key '{name}': {message}")
 
 
 def key_sources_status(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict[str, str], list[dict[str, Any]]]:
@@ -132,7 +190,8 @@ def key_sources_status(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict
         record: dict[str, Any] = {"name": name, "source": secrets.describe(sources[name]),
                                   "collections": sorted(users[name]), "needed_by": KEY_USERS}
         try:
-            values[name] = secrets.resolve(sources[name], environ=environ, base_dir=loaded.base_dir)
+            values[name] = secrets.resolve(sources[name], environ=environ, base_dir=loaded.base_dir,
+                                           warn=functools.partial(_warn_named, name), timeout=wait_limit(environ))
             record["resolved"] = True
         except KeySourceError as exc:
             record["resolved"] = False
@@ -162,18 +221,32 @@ class Planned:
 
 
 def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...] = (), prune: bool = False,
-              environ: Mapping[str, str], replace: tuple[str, ...] = ()) -> Planned:
+              environ: Mapping[str, str], replace: tuple[str, ...] = (), verify_targets: bool = True) -> Planned:
+    """verify_targets: refuse --target names that match nothing (off for the re-plan after an apply, which may
+    have deleted a targeted collection)."""
+    collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
     live = client.read_state()
     version_warning = check_server_version(live.version, live.url)
+    if verify_targets:
+        check_targets(targets, [str(c.get("name")) for c in collections],
+                      [str(c.get("class")) for c in live.classes])
     keys, key_status = key_sources_status(loaded, environ)
-    collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
     facts, probes = _cluster_facts(client, collections, live.classes, live.version, targets)
+    migrations: dict[str, str] = {}
+    if any(migrates(c) for c in collections) and any(c.get("class") == STATE_COLLECTION for c in live.classes):
+        from weavectl.migrate import unfinished
+
+        migrations = unfinished(client)
     plan = build_plan(PlanInput(
         collections=collections, live_classes=live.classes, live_aliases=live.aliases,
         live_modules=live.modules, server_url=live.url, server_version=live.version, targets=list(targets),
-        prune=prune, environment=loaded.env_name, replace=list(replace),
+        prune=prune, environment=loaded.env_name, replace=list(replace), migrations=migrations,
         cluster=facts, scale_probes=probes,
     ))
+    if any(c.action is Action.MIGRATE or (c.action is Action.UPDATE and stale_vectors(c)) for c in plan.changes):
+        from weavectl.cost import add_costs
+
+        add_costs(plan, client, collections, live.version)
     plan.key_sources = key_status
     apply_external(plan, loaded.data.get("external") or [], collections, live.classes)
     hide_state_collection(plan)
@@ -214,6 +287,18 @@ def _cluster_facts(client: WeaviateClient, collections: list[dict[str, Any]], li
             if not wanted or name.lower() in wanted:
                 probes[name.lower()] = probe_scale(client, name, factor)
     return facts, probes
+
+
+def check_targets(targets: tuple[str, ...], declared: list[str], live: list[str]) -> None:
+    """--target names a collection of the file or of the cluster (an unmanaged one shows as such, or is pruned);
+    a name that is neither is a typo: an error, never an empty plan."""
+    known = {n.lower() for n in (*declared, *live)}
+    unknown = [t for t in targets if t.lower() not in known]
+    if unknown:
+        hints = [h for t in unknown if (h := did_you_mean(t, [*declared, *live]))]
+        raise UsageError(f"--target {', '.join(unknown)}: no such collection in the file or on the cluster",
+                         hint="; ".join(hints) or (f"the file's collections: {', '.join(sorted(declared))}"
+                                                   if declared else None))
 
 
 def owner(loaded: Loaded) -> str:

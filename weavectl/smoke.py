@@ -141,6 +141,11 @@ def probe_grpc(target: GrpcTarget, timeout_s: float = 3.0) -> None:
 
 
 def _headers(coll: dict[str, Any], loaded: Loaded, keys: dict[str, str], rest_url: str) -> dict[str, str]:
+    return provider_headers(coll, keys, rest_url)
+
+
+def provider_headers(coll: dict[str, Any], keys: dict[str, str], rest_url: str) -> dict[str, str]:
+    """The provider key headers the collection's modules need (imports, queries, migrations)."""
     headers: dict[str, str] = {}
     for module in used_modules(coll):
         spec = catalog.lookup(module)

@@ -70,15 +70,20 @@ def test_each_kind_of_change_applies_and_converges(weaviate_versioned: WeaviateS
                                                    tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     weaviate = weaviate_versioned
     url, targets = weaviate.url, [names["a"], names["b"], names["c"]]
-    tflags = [a for t in targets for a in ("--target", t)]
+    tflags = [a for t in targets for a in ("--target", t)]  # where each of them is in the file or the cluster
     doc = base_doc(names)
 
     def apply(*flags: str) -> str:
         cfg = write(tmp_path, doc)
+        # --target names only collections of the file or the cluster (any other name is a typo, refused).
+        known = [t for t in targets if any(c["name"] == t for c in doc["collections"])
+                 or httpx.get(f"{url}/v1/schema/{t}", timeout=30).status_code == 200]
+        tflags = [a for t in known for a in ("--target", t)]
         code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", url, "--auto-approve", *flags, *tflags)
         assert code == 0, out + err
         assert "Verified: a fresh plan shows no changes." in out
-        plan_is_empty(capsys, cfg, url, *targets)
+        plan_is_empty(capsys, cfg, url, *[t for t in known if any(c["name"] == t for c in doc["collections"])
+                                          or httpx.get(f"{url}/v1/schema/{t}", timeout=30).status_code == 200])
         return out
 
     out = apply()  # create, with the referenced collection first

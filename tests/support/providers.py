@@ -12,12 +12,14 @@ of these. Each one:
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import math
 import re
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -61,6 +63,7 @@ class Provider:
     thread: threading.Thread | None = None
     fail_with: int | None = None  # force an error status (unreachable/erroring provider tests)
     delay_s: float = 0.0  # answer slowly (interrupt tests)
+    echo_key: bool = False  # refuse every key and quote it back encoded, as some providers do (secret tests)
 
     @property
     def url(self) -> str:
@@ -72,6 +75,7 @@ class Provider:
         self.requests.clear()
         self.fail_with = None
         self.delay_s = 0.0
+        self.echo_key = False
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -112,6 +116,11 @@ class _Handler(BaseHTTPRequestHandler):
         status = 200
         if self.path.rstrip("/") != spec.path:
             status, payload = 404, {"error": f"no route POST {self.path}"}
+        elif self.provider.echo_key:
+            sent = self.headers.get(spec.key_header, "").removeprefix("Bearer ").encode()
+            quoted = (f"base64 {base64.b64encode(sent).decode()}, url-safe "
+                      f"{base64.urlsafe_b64encode(sent).decode().rstrip('=')}, escaped {urllib.parse.quote(sent)}")
+            status, payload = 401, spec.error(401, f"key not accepted ({quoted})")
         elif self.provider.fail_with is not None:
             status, payload = self.provider.fail_with, spec.error(self.provider.fail_with, "provider failure")
         elif self.provider.api_key is not None and not self._key_ok(spec):
@@ -161,7 +170,8 @@ class _OpenAI(_Spec):
 
     def error(self, status: int, detail: str) -> Any:
         if status == 401:
-            return {"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error",
+            return {"error": {"message": f"Incorrect API key provided. {detail}".strip(),
+                              "type": "invalid_request_error",
                               "param": None, "code": "invalid_api_key"}}
         return {"error": {"message": detail, "type": "server_error", "param": None, "code": None}}
 

@@ -43,7 +43,7 @@ class NoQuorum(ServerError):
 def read_nodes(client: WeaviateClient, *, verbose: bool = False, timeout: float = DIAGNOSIS_TIMEOUT_S
                ) -> list[dict[str, Any]]:
     path = "/v1/nodes?output=verbose" if verbose else "/v1/nodes"
-    data = client.get_json(path, timeout=timeout, retry_timeouts=False)
+    data = client.get_json(path, timeout=timeout)
     return [n for n in (data.get("nodes") or []) if isinstance(n, dict)] if isinstance(data, dict) else []
 
 
@@ -51,7 +51,7 @@ def read_raft(client: WeaviateClient, *, timeout: float = DIAGNOSIS_TIMEOUT_S) -
     """(RAFT leader or None, every RAFT member's name): a node stopped cleanly leaves gossip, so /v1/nodes stops
     listing it, but it stays in the RAFT configuration and still counts towards the quorum."""
     try:
-        data = client.get_json("/v1/cluster/statistics", timeout=timeout, retry_timeouts=False)
+        data = client.get_json("/v1/cluster/statistics", timeout=timeout)
     except WeaviateRestError:
         return None, []
     leader: str | None = None

@@ -16,5 +16,7 @@ COMMANDS: dict[str, str] = {
     "export": "weavectl.commands.export_cmd:export",
     "diff": "weavectl.commands.export_cmd:diff",
     "explain": "weavectl.commands.explain_cmd:explain",
+    "rollback": "weavectl.commands.migrate_cmd:rollback",
+    "prune-generations": "weavectl.commands.migrate_cmd:prune_generations",
     "fmt": "weavectl.commands.fmt_cmd:fmt",
 }

@@ -10,19 +10,28 @@ from typing import Any
 
 import click
 
-from weavectl.adapters import secrets
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import PLAN_FILE_KIND, config_options
 from weavectl.core.model import Action
 from weavectl.core.planner import fingerprint
 from weavectl.core.redact import REDACTOR
-from weavectl.core.steps import compile_steps, policy
+from weavectl.core.steps import Step, compile_steps, policy
 from weavectl.core.yamldoc import Document
 from weavectl.errors import ConfigError, ExitCode, UsageError, WeavectlError
 from weavectl.execute import changed_paths, execute
 from weavectl.render.human import render_text
 from weavectl.render.jsonplan import plan_json
-from weavectl.run import Loaded, Planned, connect, injected_transport, load_config, make_plan, record_ownership
+from weavectl.run import (
+    Loaded,
+    Planned,
+    connect,
+    injected_transport,
+    load_config,
+    make_plan,
+    new_client,
+    record_ownership,
+    weaviate_key,
+)
 
 
 class StalePlan(WeavectlError):
@@ -49,12 +58,9 @@ def _from_plan_file(saved: dict[str, Any], url: str | None) -> tuple[Loaded, Wea
     target = url or connection.get("url")
     if not target:
         raise UsageError("the plan file names no server: pass --url")
-    api_key = None
-    if connection.get("auth"):
-        api_key = secrets.resolve(connection["auth"])
-    elif os.environ.get("WEAVIATE_API_KEY"):
-        api_key = os.environ["WEAVIATE_API_KEY"]
-    return loaded, WeaviateClient(str(target), api_key=api_key, transport=injected_transport())
+    api_key = weaviate_key(loaded, os.environ, connection.get("auth"))
+    return loaded, new_client(str(target), api_key, os.environ,
+                              source="--url" if url else "the plan file's connection.url")
 
 
 def _check_stale(saved: dict[str, Any], planned: Planned) -> None:
@@ -101,9 +107,11 @@ def _confirm(auto_approve: bool) -> None:
               help="Replace this collection (delete + create; needs --allow-destroy) (repeatable).")
 @click.option("--smoke", "run_smoke", is_flag=True, help="Run the smoke stage right after applying.")
 @click.option("--grpc-address", help="gRPC host:port for --smoke.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Write the JSON report of the migrations run to this file.")
 def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, url: str | None, auto_approve: bool,
           allow_destroy: bool, prune: bool, targets: tuple[str, ...], replace: tuple[str, ...], run_smoke: bool,
-          grpc_address: str | None) -> int:
+          grpc_address: str | None, report_path: str | None) -> int:
     """Apply the file (or a saved plan) to the live cluster, then check a fresh plan is empty."""
     environ = os.environ
     colour = sys.stdout.isatty()
@@ -137,14 +145,21 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
         if saved is None:
             _confirm(auto_approve)
         steps = compile_steps(plan, set(planned.live_classes))
-        report = execute(steps, client, allow_destroy=allow_destroy, progress=lambda m: click.echo(m, err=True))
+        migrations: list[dict[str, Any]] = []
+        report = execute(steps, client, allow_destroy=allow_destroy, progress=lambda m: click.echo(m, err=True),
+                         migrate=lambda step: migrations.append(_migrate(step, planned)))
+        if migrations:
+            text = json.dumps({"migrations": migrations}, indent=2)
+            click.echo(f"Migration report:\n{text}", err=True)
+            if report_path:
+                Path(report_path).write_text(text + "\n")
         if report.failed is not None:
             click.echo(report.render(), err=True)
             return ExitCode.ERROR
         counts = plan.counts()
         click.echo(f"Apply complete: {counts['create']} created, {counts['update']} updated, {counts['replace']} "
                    f"replaced, {counts['delete']} deleted ({len(report.done)} step(s)).")
-        after = make_plan(loaded, client, targets=targets, prune=prune, environ=environ).plan
+        after = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, verify_targets=False).plan
         remaining = [c for c in after.changes if c.action is not Action.NOOP]
         if remaining:
             click.echo(REDACTOR.scrub(render_text(after, colour=colour)), err=True)
@@ -155,6 +170,17 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
         return _smoke_after(loaded, client, run_smoke, grpc_address, targets)
     finally:
         client.close()
+
+
+def _migrate(step: Step, planned: Planned) -> dict[str, Any]:
+    from weavectl.migrate import run_migration
+    from weavectl.smoke import provider_headers
+
+    base = str((step.migration or {}).get("collection", step.collection))
+    coll = next((c for c in planned.loaded.data.get("collections") or []
+                 if isinstance(c, dict) and str(c.get("name", "")).lower() == base.lower()), {})
+    headers = provider_headers(coll, planned.keys, planned.client.url)
+    return run_migration(step, planned.client, headers)
 
 
 def _smoke_after(loaded: Loaded, client: WeaviateClient, wanted: bool, grpc: str | None,

@@ -15,6 +15,7 @@ from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import config_options
 from weavectl.core.compare import Difference, compare, mark_expected
 from weavectl.core.export import export_document
+from weavectl.core.redact import REDACTOR
 from weavectl.core.version import parse_version
 from weavectl.core.yamldoc import Document
 from weavectl.errors import ExitCode, UsageError
@@ -22,7 +23,7 @@ from weavectl.render.human import render_text
 from weavectl.render.jsonplan import render_json
 from weavectl.render.markdown import render_markdown
 from weavectl.render.values import Wording
-from weavectl.run import Loaded, check_server_version, connect, injected_transport, load_config, make_plan
+from weavectl.run import Loaded, check_server_version, connect, injected_transport, load_config, make_plan, warn
 
 HEADER = ("# Exported by weavectl from {url} (Weaviate {version}).\n"
           "# For editor completion add: # yaml-language-server: $schema=<`weavectl schema --path`>\n")
@@ -68,13 +69,17 @@ def export(files: tuple[str, ...], env_name: str | None, url: str | None, output
     finally:
         client.close()
     _warn(check_server_version(live.version, live.url))
+    if not live.classes:
+        warn("the server listed no collections" + (
+            ": if it has some, this API key may lack permission to read them (Weaviate leaves out of /v1/schema "
+            "what a key may not read)" if client.api_key else "; the export is empty"))
     doc = export_document(live.classes, live.aliases, parse_version(live.version), list(only) or None)
     missing = {n.lower() for n in only} - {str(c["name"]).lower() for c in doc["collections"]}
     if missing:
         raise UsageError(f"no such collection on the server: {', '.join(sorted(missing))}")
     text = _dump(doc, live.url, live.version)
     if output:
-        Path(output).write_text(text)
+        Path(output).write_text(REDACTOR.scrub(text))
         click.echo(f"Wrote {len(doc['collections'])} collection(s) to {output}", err=True)
     else:
         click.echo(text, nl=False)

@@ -62,7 +62,11 @@ class ModuleSpec:
     aliases: tuple[str, ...] = ()  # legacy module names the server still accepts (AltNames)
     min_version: str | None = None  # first X.Y.0 release with the module, where known
     required: tuple[str, ...] = ()  # snake_case params the server rejects a class without
-    has_property_settings: bool = True  # per-property skip / vectorizePropertyName apply (text modules only)
+
+    @property
+    def has_property_settings(self) -> bool:
+        """Per-property `skip` / `vectorizePropertyName` apply: only text modules read them."""
+        return self.kind in TEXT_KINDS
 
     @property
     def all_credentials(self) -> tuple[str, ...]:
@@ -411,21 +415,20 @@ _MULTI2VEC: tuple[ModuleSpec, ...] = (
     ModuleSpec(
         "multi2vec-clip", "multi2vec", "clip",
         (TEXT_FIELDS, IMAGE_FIELDS, WEIGHTS, INFERENCE_URL),
-        local=True, auto_enabled=False, min_version="1.9.0", has_property_settings=False,
+        local=True, auto_enabled=False, min_version="1.9.0",
     ),
     ModuleSpec(
         "multi2vec-bind", "multi2vec", "bind",
         (TEXT_FIELDS, IMAGE_FIELDS, AUDIO_FIELDS, VIDEO_FIELDS, DEPTH_FIELDS, THERMAL_FIELDS, IMU_FIELDS,
          WEIGHTS),
-        local=True, auto_enabled=False, min_version="1.21.0", has_property_settings=False,
+        local=True, auto_enabled=False, min_version="1.21.0",
     ),
     ModuleSpec(
         "multi2vec-nvidia", "multi2vec", "nvidia",
         # The Python client's `truncation` is not read by this module.
         (TEXT_FIELDS, IMAGE_FIELDS, WEIGHTS, MODEL, BASE_URL),
         credentials=("nvidia",), min_version="1.29.0",  # also backported to 1.28.5
-        has_property_settings=False,
-    ),
+        ),
     ModuleSpec(
         "multi2vec-google", "multi2vec", "google",
         (
@@ -439,7 +442,7 @@ _MULTI2VEC: tuple[ModuleSpec, ...] = (
         ),
         credentials=("google",), aliases=("multi2vec-palm",),
         # multi2vec-google since 1.27.0 (backported to 1.25.21); named multi2vec-palm since 1.24.3.
-        min_version="1.27.0", has_property_settings=False,
+        min_version="1.27.0",
     ),
     ModuleSpec(
         "multi2vec-cohere", "multi2vec", "cohere",
@@ -447,8 +450,7 @@ _MULTI2VEC: tuple[ModuleSpec, ...] = (
         (TEXT_FIELDS, IMAGE_FIELDS, WEIGHTS, MODEL, BASE_URL, DIMENSIONS,
          _p("truncate", "truncate", "string", "how over-long input is cut")),
         credentials=("cohere",), min_version="1.28.0",  # also backported to 1.25.25
-        has_property_settings=False,
-    ),
+        ),
     ModuleSpec(
         "multi2vec-voyageai", "multi2vec", "voyageai",
         # The server reads `truncate`; the Python client writes `truncation`, which it ignores. dimensions is
@@ -456,29 +458,25 @@ _MULTI2VEC: tuple[ModuleSpec, ...] = (
         (TEXT_FIELDS, IMAGE_FIELDS, VIDEO_FIELDS, WEIGHTS, MODEL, BASE_URL,
          _p("truncate", "truncate", "boolean", "cut over-long input instead of failing")),
         credentials=("voyageai",), min_version="1.28.0",  # also backported to 1.25.28
-        has_property_settings=False,
-    ),
+        ),
     ModuleSpec(
         "multi2vec-jinaai", "multi2vec", "jinaai",
         # dimensions: 64..1024 for jina-clip-v2, exactly 768 for jina-clip-v1.
         (TEXT_FIELDS, IMAGE_FIELDS, WEIGHTS, MODEL, BASE_URL, DIMENSIONS),
         credentials=("jinaai",), min_version="1.28.0",  # also backported to 1.25.26
-        has_property_settings=False,
-    ),
+        ),
     ModuleSpec(
         "multi2vec-aws", "multi2vec", "aws",
         # Bedrock only. region is not checked at create but every call needs it.
         (TEXT_FIELDS, IMAGE_FIELDS, WEIGHTS, REGION, MODEL, DIMENSIONS),
         credentials=("aws_access_key", "aws_secret_key"), optional_credentials=("aws_session_token",),
         min_version="1.33.0",  # also backported to 1.32.6
-        has_property_settings=False,
-    ),
+        ),
     ModuleSpec(
         "multi2vec-twelvelabs", "multi2vec", "twelvelabs",
         (TEXT_FIELDS, IMAGE_FIELDS, WEIGHTS, MODEL, BASE_URL),
         credentials=("twelvelabs",), min_version="1.39.0",  # also backported to 1.38.9
-        has_property_settings=False,
-    ),
+        ),
 )
 
 _MULTI2MULTIVEC: tuple[ModuleSpec, ...] = (
@@ -486,12 +484,12 @@ _MULTI2MULTIVEC: tuple[ModuleSpec, ...] = (
         "multi2multivec-jinaai", "multi2multivec", "jinaai",
         # Exactly one of text_fields / image_fields, naming a single property; weights are rejected.
         (TEXT_FIELDS, IMAGE_FIELDS, MODEL, BASE_URL),
-        credentials=("jinaai",), min_version="1.32.0", has_property_settings=False,
+        credentials=("jinaai",), min_version="1.32.0",
     ),
     ModuleSpec(
         "multi2multivec-weaviate", "multi2multivec", "weaviate",
         (IMAGE_FIELDS, MODEL, WEAVIATE_BASE_URL),
-        credentials=("weaviate",), min_version="1.35.0", has_property_settings=False,
+        credentials=("weaviate",), min_version="1.35.0",
     ),
 )
 
@@ -501,12 +499,12 @@ _GENERATIVE: tuple[ModuleSpec, ...] = (
         # stopSequences is read as a native string list, which a stored JSON array never is: it has no
         # effect from the class config in 1.39.3 (pass it per query instead).
         (MODEL, BASE_URL, MAX_TOKENS, TEMPERATURE, TOP_K, TOP_P, STOP_SEQUENCES),
-        credentials=("anthropic",), min_version="1.26.0", has_property_settings=False,
+        credentials=("anthropic",), min_version="1.26.0",
     ),
     ModuleSpec(
         "generative-anyscale", "generative", "anyscale",
         (MODEL, BASE_URL, TEMPERATURE),
-        credentials=("anyscale",), min_version="1.23.0", has_property_settings=False,
+        credentials=("anyscale",), min_version="1.23.0",
     ),
     ModuleSpec(
         "generative-aws", "generative", "aws",
@@ -523,13 +521,12 @@ _GENERATIVE: tuple[ModuleSpec, ...] = (
         ),
         credentials=("aws_access_key", "aws_secret_key"), optional_credentials=("aws_session_token",),
         min_version="1.23.0",  # also backported to 1.22.5
-        has_property_settings=False,
-    ),
+        ),
     ModuleSpec(
         "generative-cohere", "generative", "cohere",
         # The Python client's returnLikelihoods is not read by the server.
         (MODEL, BASE_URL, TEMPERATURE, MAX_TOKENS, _p("k", "k", "integer", "top-k sampling"), STOP_SEQUENCES),
-        credentials=("cohere",), min_version="1.19.0", has_property_settings=False,
+        credentials=("cohere",), min_version="1.19.0",
     ),
     ModuleSpec(
         "generative-databricks", "generative", "databricks",
@@ -537,15 +534,13 @@ _GENERATIVE: tuple[ModuleSpec, ...] = (
         (_p("endpoint", "endpoint", "string", "full URL of the Databricks serving endpoint"),
          MAX_TOKENS, TEMPERATURE, TOP_P, TOP_K),
         credentials=("databricks",), min_version="1.27.0",  # also backported to 1.26.3
-        has_property_settings=False,
-    ),
+        ),
     ModuleSpec(
         "generative-friendliai", "generative", "friendliai",
         # The server also honours a class-level key literally named "X-Friendli-Baseurl" over baseURL.
         (MODEL, BASE_URL, TEMPERATURE, MAX_TOKENS),
         credentials=("friendliai",), min_version="1.27.0",  # also backported to 1.26.3
-        has_property_settings=False,
-    ),
+        ),
     ModuleSpec(
         "generative-google", "generative", "google",
         (
@@ -565,20 +560,18 @@ _GENERATIVE: tuple[ModuleSpec, ...] = (
         ),
         credentials=("google",), aliases=("generative-palm",),
         # generative-google since 1.27.0 (backported to 1.25.21); named generative-palm since 1.19.1.
-        min_version="1.27.0", has_property_settings=False,
+        min_version="1.27.0",
     ),
     ModuleSpec(
         "generative-mistral", "generative", "mistral",
         (MODEL, BASE_URL, TEMPERATURE, MAX_TOKENS),
         credentials=("mistral",), min_version="1.25.0",  # also backported to 1.24.2
-        has_property_settings=False,
-    ),
+        ),
     ModuleSpec(
         "generative-nvidia", "generative", "nvidia",
         (MODEL, BASE_URL, TEMPERATURE, TOP_P, MAX_TOKENS),
         credentials=("nvidia",), min_version="1.29.0",  # also backported to 1.28.5
-        has_property_settings=False,
-    ),
+        ),
     ModuleSpec(
         "generative-openai", "generative", "openai",
         (
@@ -600,30 +593,28 @@ _GENERATIVE: tuple[ModuleSpec, ...] = (
         ),
         credentials=("openai",), credential_alternatives=("azure_openai",),
         min_version="1.18.0",  # also backported to 1.17.3
-        has_property_settings=False,
-    ),
+        ),
     ModuleSpec(
         "generative-ollama", "generative", "ollama",
         (OLLAMA_API_ENDPOINT, MODEL),
-        local=True, auto_enabled=False, min_version="1.25.0", has_property_settings=False,
+        local=True, auto_enabled=False, min_version="1.25.0",
     ),
     ModuleSpec(
         "generative-octoai", "generative", "octoai",
         (),  # reads no class settings at all any more
         deprecated="OctoAI has shut down: every generation with this module fails",
-        min_version="1.25.0", has_property_settings=False,
+        min_version="1.25.0",
     ),
     ModuleSpec(
         "generative-xai", "generative", "xai",
         (MODEL, BASE_URL, TEMPERATURE, TOP_P, MAX_TOKENS),
-        credentials=("xai",), min_version="1.30.0", has_property_settings=False,
+        credentials=("xai",), min_version="1.30.0",
     ),
     ModuleSpec(
         "generative-deepseek", "generative", "deepseek",
         (MODEL, BASE_URL, TEMPERATURE, MAX_TOKENS, FREQUENCY_PENALTY, PRESENCE_PENALTY, TOP_P, STOP),
         credentials=("deepseek",), min_version="1.39.0",  # also backported to 1.36.19
-        has_property_settings=False,
-    ),
+        ),
     ModuleSpec(
         "generative-contextualai", "generative", "contextualai",
         (
@@ -635,20 +626,20 @@ _GENERATIVE: tuple[ModuleSpec, ...] = (
             _p("avoid_commentary", "avoidCommentary", "boolean", "answer without commentary"),
             _p("knowledge", "knowledge", "string_list", "extra knowledge passages sent with every prompt"),
         ),
-        credentials=("contextualai",), min_version="1.34.0", has_property_settings=False,
+        credentials=("contextualai",), min_version="1.34.0",
     ),
     # Present in v1.39.3 but not in the v1.39.0 tag: first patch release unknown.
     ModuleSpec(
         "generative-digitalocean", "generative", "digitalocean",
         (MODEL, BASE_URL, TEMPERATURE, TOP_P, MAX_TOKENS, FREQUENCY_PENALTY, PRESENCE_PENALTY, STOP),
-        credentials=("digitalocean",), has_property_settings=False,
+        credentials=("digitalocean",),
     ),
     ModuleSpec(
         "generative-meta", "generative", "meta",
         (MODEL, BASE_URL, TEMPERATURE, TOP_P, MAX_TOKENS, FREQUENCY_PENALTY, PRESENCE_PENALTY,
          _p("reasoning_effort", "reasoningEffort", "string", "reasoning effort",
             ("none", "minimal", "low", "medium", "high", "xhigh"))),
-        credentials=("meta",), has_property_settings=False,
+        credentials=("meta",),
     ),
 )
 
@@ -656,37 +647,34 @@ _RERANKER: tuple[ModuleSpec, ...] = (
     ModuleSpec(
         "reranker-cohere", "reranker", "cohere",
         (MODEL, BASE_URL),
-        credentials=("cohere",), min_version="1.20.0", has_property_settings=False,
+        credentials=("cohere",), min_version="1.20.0",
     ),
     ModuleSpec(
         "reranker-jinaai", "reranker", "jinaai",
         (MODEL,),  # fixed API host, no base URL setting
         credentials=("jinaai",), min_version="1.27.0",  # also backported to 1.26.1
-        has_property_settings=False,
-    ),
+        ),
     ModuleSpec(
         "reranker-nvidia", "reranker", "nvidia",
         (MODEL, BASE_URL),
         credentials=("nvidia",), min_version="1.29.0",  # also backported to 1.28.5
-        has_property_settings=False,
-    ),
+        ),
     ModuleSpec(
         "reranker-voyageai", "reranker", "voyageai",
         (MODEL,),  # fixed API host, no base URL setting
         credentials=("voyageai",), min_version="1.25.0",  # also backported to 1.24.7
-        has_property_settings=False,
-    ),
+        ),
     ModuleSpec(
         "reranker-transformers", "reranker", "transformers",
         (),  # the container is set server-wide (RERANKER_INFERENCE_API); no class settings
-        local=True, auto_enabled=False, min_version="1.20.0", has_property_settings=False,
+        local=True, auto_enabled=False, min_version="1.20.0",
     ),
     ModuleSpec(
         "reranker-contextualai", "reranker", "contextualai",
         (MODEL,
          _p("instruction", "instruction", "string", "instruction steering the ranking"),
          _p("top_n", "topN", "integer", "results to keep (0: all)")),
-        credentials=("contextualai",), min_version="1.34.0", has_property_settings=False,
+        credentials=("contextualai",), min_version="1.34.0",
     ),
 )
 
@@ -751,8 +739,6 @@ def _check_catalog() -> None:
         for cred in (*spec.credentials, *spec.credential_alternatives, *spec.optional_credentials):
             if cred not in CREDENTIALS:
                 problems.append(f"{name}: unknown credential {cred!r}")
-        if spec.has_property_settings != (spec.kind in TEXT_KINDS):
-            problems.append(f"{name}: has_property_settings does not fit kind {spec.kind}")
         for alias in spec.aliases:
             if alias in MODULES:
                 problems.append(f"{name}: alias {alias!r} is also a module name")

@@ -10,6 +10,7 @@ import copy
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from weavectl.core.diagnostics import Diagnostics, Path, Position
 from weavectl.core.suggest import did_you_mean
@@ -184,3 +185,54 @@ def interpolate(doc: Document, environ: Mapping[str, str], diags: Diagnostics, *
         return match.group(0)
 
     return Document(walk(doc.data, ()), doc.file, doc.positions, doc.invalid)
+
+
+# -- URLs ------------------------------------------------------------------------------------------------------
+CREDENTIALS_GO = ("credentials do not belong in the URL: give the API key through the environment's `auth` key "
+                  "source or WEAVIATE_API_KEY")
+
+
+def check_url(url: object) -> str | None:
+    """Why `url` cannot be a Weaviate REST URL, or None when it can. Never repeats a password it contains."""
+    if not isinstance(url, str) or not url.strip():
+        return "the URL is empty"
+    if url != url.strip() or any(c.isspace() or ord(c) < 32 for c in url):
+        return "the URL contains spaces or control characters"
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        return f"the URL cannot be parsed ({exc})"
+    if "://" not in url:
+        return "the URL has no scheme: write it as http://HOST:PORT or https://HOST"
+    if parts.scheme not in ("http", "https"):
+        return f"the URL's scheme must be http or https, not {parts.scheme or 'empty'!r}"
+    if "@" in parts.netloc:
+        return f"the URL holds a user name or password; {CREDENTIALS_GO}"
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return f"the URL's port {parts.netloc.rpartition(':')[2]!r} is not a number from 1 to 65535"
+    if not host:
+        return "the URL has no host"
+    if port == 0:
+        return "the URL's port 0 is not a port a server listens on"
+    if parts.query or parts.fragment:
+        return "the URL must not have a query (?...) or fragment (#...): give the server's base URL"
+    if "${" in url or "}" in url or "{" in url:
+        return "the URL holds '{' or '}': a ${VAR} that was not closed, or a stray brace"
+    return None
+
+
+def check_environment_url(doc: Document, env_name: str, diags: Diagnostics) -> None:
+    """The environment's url, once interpolated, must be a usable Weaviate URL (validate says so offline)."""
+    envs = doc.data.get("environments") if isinstance(doc.data, dict) else None
+    env = envs.get(env_name) if isinstance(envs, dict) else None
+    url = env.get("url") if isinstance(env, dict) else None
+    if not isinstance(url, str) or _VAR.search(url.replace("$$", "")):
+        return  # not a string (the schema says so) or a variable that is not set (reported already)
+    problem = check_url(url)
+    if problem is not None:
+        path: Path = ("environments", env_name, "url")
+        hint = ("a ${VAR:-default} ends at the first '}': a '}' after it is left in the URL" if "}" in url
+                else None)
+        diags.error(f"url: {problem}", path, doc.position(path), hint=hint)

@@ -166,6 +166,15 @@ def module_defaults(module: str, version: Version) -> dict[str, Any]:
     return out
 
 
+def vectorize_class_name_default(module: str) -> bool:
+    """Whether `module` prepends the collection name when the class leaves `vectorizeClassName` out: what its
+    config.go ClassConfigDefaults writes, else the shared read-time default, true
+    (usecases/modulecomponents/settings/base_class_settings.go). Legacy spellings (text2vec-palm) resolve."""
+    spec = catalog.lookup(module)
+    name = spec.name if spec is not None else module
+    return bool(MODULE_DEFAULTS.get(name, {}).get("vectorizeClassName", True))
+
+
 def property_module_defaults(module: str) -> dict[str, bool]:
     return {"skip": module in SKIP_BY_DEFAULT, "vectorizePropertyName": False}
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from weavectl.core.redact import MASK, looks_like_secret, mask_secret_like
+
 Path = tuple[str | int, ...]
 
 
@@ -35,28 +37,30 @@ class Diagnostic:
 
     def render(self) -> str:
         where = str(self.position) if self.position else "<config>"
-        text = f"{where}: {self.severity.value}: {self.message}"
+        text = f"{where}: {self.severity.value}: {mask_secret_like(self.message)}"
         if self.path:
             text += f" (at {format_path(self.path)})"
         if self.hint:
-            text += f"\n    {self.hint}"
+            text += f"\n    {mask_secret_like(self.hint)}"
         return text
 
     def to_json(self) -> dict[str, Any]:
         return {
             "severity": self.severity.value,
-            "message": self.message,
+            "message": mask_secret_like(self.message),
             "path": format_path(self.path),
             "file": self.position.file if self.position else None,
             "line": self.position.line if self.position else None,
             "column": self.position.column if self.position else None,
-            "hint": self.hint,
+            "hint": mask_secret_like(self.hint) if self.hint else None,
         }
 
 
 def format_path(path: Path) -> str:
     out = ""
     for part in path:
+        if isinstance(part, str) and looks_like_secret(part):
+            part = MASK  # a key written as a mapping key: the path names where, never what
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(document)"
 
@@ -85,8 +89,8 @@ class Diagnostics:
         return [d for d in self.items if d.severity is Severity.WARNING]
 
     def sorted(self) -> list[Diagnostic]:
-        def key(d: Diagnostic) -> tuple[str, int, int]:
+        def key(d: Diagnostic) -> tuple[str, int, int, str]:
             p = d.position
-            return (p.file, p.line, p.column) if p else ("", 0, 0)
+            return (p.file, p.line, p.column, d.message) if p else ("", 0, 0, d.message)
 
         return sorted(self.items, key=key)

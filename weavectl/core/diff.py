@@ -2,8 +2,9 @@
 
 Pure. Every setting the config language expresses is compared, declared or not: `defaults.with_defaults`
 fills what the file leaves out with the server's own default, so defaults never show as changes while any
-other value does. Each difference is classified by what the connected server can do with it (facts sections 3
-and 10.1). Live properties, named vectors and class modules the file lacks are drift Weaviate cannot undo in
+other value does. Each difference is classified by what the connected server can do with it (server:
+usecases/schema/parser.go ParseClassUpdate; each rule confirmed by GET, edit, PUT on the live server).
+Live properties, named vectors and class modules the file lacks are drift Weaviate cannot undo in
 place: reported with the fix, never a replace unless the collection is named with --replace.
 """
 

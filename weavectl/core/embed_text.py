@@ -21,16 +21,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from weavectl.core.defaults import SKIP_BY_DEFAULT, vectorize_class_name_default
 from weavectl.core.version import Version, at_least, parse_version
 
-# Settings each module writes into the stored class when the file leaves them out (facts 5.2): only
-# vectorizeClassName matters here. Modules not listed read the shared default, true (base_class_settings.go).
-VECTORIZE_CLASS_NAME_DEFAULT = {
-    "text2vec-nvidia": False, "text2vec-aws": False, "text2vec-google": False, "text2vec-palm": False,
-    "text2vec-jinaai": False, "text2vec-ollama": False,
-}
-# text2vec-mistral writes skip: true into every property (1.31+).
-SKIP_BY_DEFAULT = frozenset({"text2vec-mistral"})
 # Modules whose class settings force lower-casing (only contextionary passes lowerCaseInput=true).
 LOWERCASE_MODULES = frozenset({"text2vec-contextionary"})
 # text2vec-google sends a `titleProperty` as a separate title field, not in the text.
@@ -259,7 +252,7 @@ def with_module_defaults(rest_class: dict[str, Any]) -> dict[str, Any]:
                 vcfg["vectorizer"][module] = settings = dict(settings or {})
                 blocks.append((module, settings))
     for module, settings in blocks:
-        settings.setdefault("vectorizeClassName", VECTORIZE_CLASS_NAME_DEFAULT.get(module, True))
+        settings.setdefault("vectorizeClassName", vectorize_class_name_default(module))
         for prop in out.get("properties") or []:
             mc = prop.setdefault("moduleConfig", {}).setdefault(module, {})
             mc.setdefault("skip", module in SKIP_BY_DEFAULT)

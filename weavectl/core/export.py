@@ -1,7 +1,8 @@
 """Live REST classes -> a minimal config document (the reverse of `rest.to_rest`). Pure.
 
 Minimal: values equal to what the server writes by default are left out, so the file shows what the user
-chose. Defaults are those this server version writes (facts sections 4 and 5, verified on 1.39.3); a value
+chose. Defaults are those this server version writes (core.defaults, read from
+usecases/schema/class.go setClassDefaults and each module's config.go); a value
 the table does not know is kept, and module keys weavectl has no name for pass through `module_config`, so
 nothing is lost and the file plans to no changes against the cluster it came from.
 """
@@ -13,6 +14,7 @@ import re
 from typing import Any
 
 from weavectl.core import catalog, defaults
+from weavectl.core.generations import generation_groups
 from weavectl.core.ownership import STATE_COLLECTION
 from weavectl.core.version import Version
 
@@ -250,9 +252,29 @@ def export_document(classes: list[dict[str, Any]], aliases: list[dict[str, str]]
     by_class: dict[str, list[str]] = {}
     for alias in aliases:
         by_class.setdefault(str(alias.get("class")), []).append(str(alias.get("alias")))
-    collections = [export_collection(c, by_class.get(str(c["class"]), []), version) for c in
-                   sorted(classes, key=lambda c: str(c.get("class")))
-                   if (not wanted or str(c.get("class")).lower() in wanted) and c.get("class") != STATE_COLLECTION]
+    # Generations (Article, Article_v2, ...): the one an alias points at is exported as `Article`, with
+    # on_replace: migrate; the others are kept generations, not collections of the file.
+    groups = generation_groups([str(c.get("class")) for c in classes], aliases)
+    current = {next(g for g in reversed(gens) if g in by_class): base for base, gens in groups.items()
+               if any(g in by_class for g in gens)}
+    skipped = {g for gens in groups.values() for g in gens} - set(current)
+    collections = []
+    for c in sorted(classes, key=lambda c: str(c.get("class"))):
+        cname = str(c.get("class"))
+        if cname in skipped or cname == STATE_COLLECTION:
+            continue
+        base = current.get(cname, cname)
+        if wanted and cname.lower() not in wanted and base.lower() not in wanted:
+            continue
+        entry = export_collection(c, by_class.get(cname, []), version)
+        if base != cname:
+            entry["name"] = base
+            for prop in entry.get("properties") or []:
+                if prop.get("target_collection") == cname:
+                    prop["target_collection"] = base
+        if cname in current:
+            entry = {"name": base, "on_replace": "migrate", **{k: v for k, v in entry.items() if k != "name"}}
+        collections.append(entry)
     api_keys: dict[str, Any] = {}
     for coll in collections:
         modules = [v.get("vectorizer") for v in (coll.get("vectors") or {}).values()]

@@ -21,12 +21,14 @@ class Action(StrEnum):
     CREATE = "create"
     UPDATE = "update"
     REPLACE = "replace"
+    MIGRATE = "migrate"  # replace without loss: new generation, copy, alias swap (on_replace: migrate)
     DELETE = "delete"
     NOOP = "no-op"
 
     @property
     def symbol(self) -> str:
-        return {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "no-op": " "}[self.value]
+        return {"create": "+", "update": "~", "replace": "-/+", "migrate": "=>", "delete": "-",
+                "no-op": " "}[self.value]
 
     @property
     def destroys_data(self) -> bool:
@@ -80,6 +82,8 @@ class Change:
     errors: list[str] = field(default_factory=list)  # operations this server cannot do
     desired: dict[str, Any] | None = None  # the declared REST body (create / replace)
     protect: bool = False
+    migration: dict[str, Any] | None = None  # for migrate: generations, vectors copied/re-embedded, cost
+    cost: dict[str, Any] | None = None  # for in-place changes that leave stored vectors stale
     # Live-only properties, named vectors and modules (kind UNDECLARED): reported, never applied or replaced
     # unless the collection is named with --replace.
     drift: list[FieldChange] = field(default_factory=list)
@@ -100,8 +104,12 @@ class Change:
             "destroys_data": self.action.destroys_data,
             "fields": [f.to_json() for f in self.fields],
         }
-        if self.action is Action.REPLACE:
+        if self.action in (Action.REPLACE, Action.MIGRATE):
             out["forced_by"] = self.to_json_forced_by()
+        if self.migration is not None:
+            out["migration"] = self.migration
+        if self.cost is not None:
+            out["cost"] = self.cost
         if self.warnings:
             out["warnings"] = [config_text(w) for w in self.warnings]
         if self.errors:
@@ -128,6 +136,7 @@ class Plan:
     environment: str | None = None
     fingerprints: dict[str, str] = field(default_factory=dict)  # live definition hash per touched collection
     cluster: dict[str, Any] | None = None  # how the live state was read: leader-consistent, via which node
+    generations: dict[str, dict[str, Any]] = field(default_factory=dict)  # on_replace: migrate collections
     # Where each provider key the file's modules send comes from, whether it resolved here, and who needs it.
     # An unresolved source is not a plan error: only smoke (and imports/queries) need the key.
     key_sources: list[dict[str, Any]] = field(default_factory=list)
@@ -145,11 +154,11 @@ class Plan:
         out = {a.value: 0 for a in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)}
         for change in self.changes:
             if change.action is not Action.NOOP:
-                out[change.action.value] += 1
+                out[change.action.value] = out.get(change.action.value, 0) + 1  # "migrate" only when present
         return out
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "format_version": PLAN_FORMAT_VERSION,
             "server": {"url": self.server_url, "version": self.server_version},
             "environment": self.environment,
@@ -167,3 +176,6 @@ class Plan:
             "drift": [{"collection": c.collection, **f.to_json()} for c in self.changes for f in c.drift],
             "ignored": [{"collection": c.collection, **f.to_json()} for c in self.changes for f in c.ignored],
         }
+        if self.generations:
+            out["generations"] = self.generations
+        return out

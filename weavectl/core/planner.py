@@ -12,6 +12,8 @@ from typing import Any
 from weavectl.core import catalog
 from weavectl.core.cluster import FACTOR_PATH, ClusterFacts, ScaleProbe, factor_problems, live_factor, short_shards
 from weavectl.core.diff import diff_collection
+from weavectl.core.generations import STATE_COLLECTION, current_generation, kept_generations
+from weavectl.core.migration import to_migrate
 from weavectl.core.model import Action, Change, FieldChange, FieldKind, Plan
 from weavectl.core.rest import collection_name, to_rest
 from weavectl.core.version import MIN_VERSION, Version, at_least, parse_version
@@ -29,14 +31,14 @@ class PlanInput:
     prune: bool = False
     environment: str | None = None
     key_errors: list[str] = field(default_factory=list)  # from resolving key sources (names, never values)
+    migrations: dict[str, str] = field(default_factory=dict)  # collection -> target of an unfinished migration
     replace: list[str] = field(default_factory=list)  # --replace: plan these collections as replacements
     cluster: ClusterFacts | None = None  # members, leader, shard replicas (read before planning)
     scale_probes: dict[str, ScaleProbe] = field(default_factory=dict)  # lower-case collection -> server's scale plan
 
 
-# weavectl's own state collection (apply lock, ownership, migration checkpoints): never unmanaged, pruned or
-# exported.
-STATE_COLLECTION = "WeavectlState"
+# weavectl's own state collection (apply lock, ownership, migration checkpoints; core.generations names it):
+# never unmanaged, pruned or exported.
 
 
 def is_internal(name: str) -> bool:
@@ -71,8 +73,15 @@ def _module_enabled(module: str, enabled: dict[str, Any]) -> bool:
     return spec is not None and any(a in enabled for a in (spec.name, *spec.aliases))
 
 
-def _enable_hint(module: str) -> str:
+def _enable_hint(module: str, server_version: str | None = None) -> str:
     spec = catalog.lookup(module)
+    version = parse_version(server_version) if server_version else None
+    if spec is not None and spec.min_version and version is not None and not at_least(version, spec.min_version):
+        return (f"module {module} is not available on this server: it is in Weaviate since {spec.min_version}, "
+                f"and this server is {server_version}")
+    if spec is not None and spec.auto_enabled and version is not None and not at_least(version, "1.33.0"):
+        return (f"module {module} is not enabled on the server: before 1.33, API-based modules are registered only "
+                f"when listed in ENABLE_MODULES or with ENABLE_API_BASED_MODULES=true")
     if spec is not None and spec.auto_enabled:
         return (f"module {module} is not enabled on the server: API-based modules are on by default since 1.33 "
                 f"unless API_BASED_MODULES_DISABLED=true; add it to ENABLE_MODULES")
@@ -86,6 +95,7 @@ def build_plan(inp: PlanInput) -> Plan:
     plan = Plan(server_url=inp.server_url, server_version=inp.server_version, changes=[],
                 environment=inp.environment, cluster=inp.cluster.to_json() if inp.cluster else None)
     declared: set[str] = set()
+    live_names = [str(c.get("class", "")) for c in inp.live_classes]
     names = {collection_name(str(c.get("name", ""))).lower() for c in inp.collections}
     replace = {r.lower() for r in inp.replace}
     for unknown in sorted(replace - names):
@@ -95,10 +105,10 @@ def build_plan(inp: PlanInput) -> Plan:
         declared.add(name.lower())
         if targets and name.lower() not in targets:
             continue
-        live = live_by_name.get(name.lower())
+        live = live_by_name.get(current_generation(coll, live_names, inp.live_aliases).lower())
         for module in used_modules(coll):
             if not _module_enabled(module, inp.live_modules):
-                plan.errors.append(f"{name}: {_enable_hint(module)}")
+                plan.errors.append(f"{name}: {_enable_hint(module, inp.server_version)}")
         if coll.get("state") == "absent":
             if live is not None:
                 plan.changes.append(Change(str(live["class"]), Action.DELETE, protect=bool(coll.get("protect"))))
@@ -120,9 +130,15 @@ def build_plan(inp: PlanInput) -> Plan:
             plan.fingerprints[change.collection] = fingerprint(live)
             _replication(change, live, version, inp, plan)
         _alias_changes(coll, change, inp.live_aliases, version, plan, set(live_by_name))
+        to_migrate(change, coll, live, inp.live_classes, inp.migrations.get(name))
         if change.action is Action.NOOP:
             plan.unchanged.append(change.collection)
         plan.changes.append(change)
+    # Generations of migrating collections, and weavectl's own state, are never unmanaged nor pruned.
+    plan.generations = kept_generations(inp.collections, live_names, inp.live_aliases)
+    declared |= {g.lower() for gens in plan.generations.values() for g in [gens["current"], *gens["kept"]]}
+    declared |= {str(c.migration["to"]).lower() for c in plan.changes if c.migration}
+    declared.add(STATE_COLLECTION.lower())
     for live in inp.live_classes:
         lname = str(live.get("class", ""))
         if lname.lower() in declared or (targets and lname.lower() not in targets) or is_internal(lname):
@@ -133,6 +149,7 @@ def build_plan(inp: PlanInput) -> Plan:
         else:
             plan.unmanaged.append(lname)
     plan.errors.extend(inp.key_errors)
+    plan.unmanaged.sort(key=lambda n: (n.lower(), n))
     plan.changes.sort(key=lambda c: (c.action is Action.NOOP, c.collection.lower()))
     return plan
 

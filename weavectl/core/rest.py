@@ -10,7 +10,8 @@ from typing import Any
 
 from weavectl.core import catalog
 
-# Weaviate's own normalisation of names (facts 4.6): only the first letter changes.
+# Weaviate's own normalisation of names (entities/schema/schema.go UppercaseClassName, LowercaseFirstLetter):
+# only the first letter changes.
 
 
 BM25_DEFAULTS = {"b": 0.75, "k1": 1.2}
@@ -148,7 +149,7 @@ def _property_modules(coll: dict[str, Any]) -> list[str]:
 
 # The index type a named vector gets when the file names none. 1.39 fills it in itself, but 1.32.5 and 1.35.2
 # refuse a named vector without one (422 `unrecognized or unsupported vectorIndexType ""`: v1.35.2
-# usecases/schema/class.go validateVectorIndexType; facts section 11), so it is always sent.
+# usecases/schema/class.go validateVectorIndexType; seen on 1.32.5 and 1.35.2), so it is always sent.
 DEFAULT_INDEX_TYPE = "hnsw"
 
 

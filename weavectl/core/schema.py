@@ -177,6 +177,9 @@ def _vector() -> dict[str, Any]:
         "module_config": {"type": "object",
                           "description": "raw module settings (REST keys), for modules weavectl does not know"},
         "index": {"$ref": "#/$defs/vector_index"},
+        "rate_limit": _obj({"requests_per_minute": _int("the provider's request limit for your key", 1),
+                            "tokens_per_minute": _int("the provider's token limit for your key", 1)},
+                           description="your provider limits, for the duration in cost estimates (not sent)"),
     }
     for name, schema in _params_union(("text2vec", "multi2vec", "text2multivec", "multi2multivec")).items():
         props.setdefault(name, schema)
@@ -259,6 +262,9 @@ def _collection() -> dict[str, Any]:
         "description": {"type": "string"},
         "state": {"enum": ["present", "absent"], "description": "absent: delete it (needs --allow-destroy)"},
         "protect": _bool("never replace or delete this collection, even with --allow-destroy"),
+        "on_replace": {"enum": ["replace", "migrate"],
+                       "description": "migrate: a change that forces a replace copies the data into a new "
+                                      "generation and swaps the alias instead (needs an alias)"},
         "properties": {"type": "array", "items": {"$ref": "#/$defs/property"}},
         "vectors": {"type": "object", "propertyNames": {"pattern": VECTOR_NAME},
                     "additionalProperties": {"$ref": "#/$defs/vector"},

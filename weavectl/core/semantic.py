@@ -5,12 +5,16 @@ Runs on a document that already passed the schema, so shapes and types can be tr
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from weavectl.core import catalog
 from weavectl.core.diagnostics import Diagnostics, Path
+from weavectl.core.redact import looks_like_secret
 from weavectl.core.suggest import did_you_mean
 from weavectl.core.yamldoc import Document
+
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 TEXT_TYPES = frozenset({"text", "text[]", "string", "string[]"})
 RANGE_TYPES = frozenset({"int", "number", "date"})
@@ -72,6 +76,10 @@ class _Checker:
             self.collection(coll, path, [*names, *external])
         alias_owner: dict[str, str] = {}
         for j, coll in enumerate(collections):
+            if coll.get("on_replace") == "migrate" and not coll.get("aliases"):
+                self.error("on_replace: migrate needs at least one alias: applications reach the collection "
+                           "through it while weavectl swaps it to each new generation",
+                           ("collections", j, "on_replace"), hint="add `aliases: [<name>]` to this collection")
             for k, alias in enumerate(coll.get("aliases") or []):
                 key = str(alias).lower()
                 if key in seen:
@@ -447,12 +455,20 @@ class _Checker:
         for ename, env in (data.get("environments") or {}).items():
             if isinstance(env, dict):
                 sections.append((("environments", ename, "api_keys"), env.get("api_keys") or {}))
+                if isinstance(env.get("auth"), dict):
+                    self.key_source_values(env["auth"], ("environments", ename, "auth"))
                 if isinstance(env.get("auth"), dict) and "literal" in env["auth"]:
                     self.warning("a literal Weaviate API key is written in the file; prefer env, file or "
                                  "command", ("environments", ename, "auth", "literal"))
         for base, keys in sections:
             for name, source in keys.items():
                 kpath = (*base, name)
+                if looks_like_secret(name):
+                    self.error("this api_keys entry is named with what looks like a key itself: name the "
+                               "provider (openai, cohere, ...) and give a key source (env, file, command)", kpath)
+                    continue
+                if isinstance(source, dict):
+                    self.key_source_values(source, kpath)
                 if name not in catalog.CREDENTIALS:
                     self.error(f"unknown provider credential '{name}'", kpath,
                                did_you_mean(name, catalog.CREDENTIALS)
@@ -464,6 +480,17 @@ class _Checker:
                 if name not in self.used_credentials:
                     self.warning(f"a key source is declared for '{name}', but no module in the file uses it",
                                  kpath)
+
+    def key_source_values(self, source: dict[str, Any], kpath: Path) -> None:
+        """A key written where the name of its variable or file belongs: reported by where, never by value."""
+        env, file = source.get("env"), source.get("file")
+        if isinstance(env, str) and "${" not in env and not _ENV_NAME.match(env):
+            self.error("`env` must name an environment variable (letters, digits and _)"
+                       + (", and this looks like a key itself: put the key in a variable and name the variable "
+                          "here" if looks_like_secret(env) else ""), (*kpath, "env"))
+        if isinstance(file, str) and looks_like_secret(file):
+            self.error("`file` looks like a key itself, not a path: put the key in a file and name the file "
+                       "here", (*kpath, "file"))
 
 
 def check(doc: Document, diags: Diagnostics) -> None:

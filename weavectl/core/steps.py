@@ -26,6 +26,7 @@ class StepKind(StrEnum):
     SET_ALIAS = "set_alias"  # PUT /v1/aliases/{a}, or POST when it does not exist
     DELETE_ALIAS = "delete_alias"  # DELETE /v1/aliases/{a}
     SCALE_REPLICAS = "scale_replicas"  # GET + POST /v1/replication/scale, wait for the copies to be READY
+    MIGRATE = "migrate"  # new generation, copy, verify, alias swap (weavectl.migrate)
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Step:
     fingerprint: str | None = None  # for update: the live definition the plan was made from
     destructive: bool = False
     factor: int = 0  # scale_replicas: the replication factor to scale to
+    migration: dict[str, Any] | None = None  # for migrate: the plan's migration record
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind.value, "collection": self.collection, "description": self.description,
@@ -136,6 +138,11 @@ def compile_steps(plan: Plan, live_names: set[str]) -> list[Step]:
     for change in changes:
         if change.action is Action.UPDATE:
             steps.extend(_update_steps(change, plan.fingerprints.get(change.collection)))
+    for change in changes:
+        if change.action is Action.MIGRATE and change.migration is not None:
+            steps.append(Step(StepKind.MIGRATE, change.collection,
+                              f"migrate {change.collection} to {change.migration['to']}", body=change.desired,
+                              fingerprint=plan.fingerprints.get(change.collection), migration=change.migration))
     for change in changes:
         for f in change.fields:
             if f.kind is FieldKind.ALIAS:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from weavectl.core import paths, semantic
-from weavectl.core.config import apply_environment, interpolate, merge_documents
+from weavectl.core.config import apply_environment, check_environment_url, interpolate, merge_documents
 from weavectl.core.diagnostics import Diagnostics, Path
+from weavectl.core.redact import looks_like_secret
 from weavectl.core.schema import build_schema
 from weavectl.core.suggest import did_you_mean
 from weavectl.core.yamldoc import Document
@@ -94,6 +96,7 @@ def validate_documents(
         resolved = apply_environment(doc, name, env_diags)
         if resolved is not None:
             resolved = interpolate(resolved, environ, env_diags, missing_is_error=missing_var_is_error)
+            check_environment_url(resolved, name, env_diags)
             _semantic(resolved, schema_check(resolved, validator, env_diags), env_diags)
             if name == env_name:
                 chosen = resolved
@@ -171,7 +174,23 @@ def _vv(error: ValidationError) -> Any:
     return error.validator_value
 
 
-def _describe(value: Any) -> str:
+# An upper-case variable name (OPENAI_APIKEY) in a key source is shown back; anything else there may be a key.
+_VARIABLE_LIKE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+
+
+def _is_key_source_path(path: Path) -> bool:
+    """Inside a key source (api_keys, an environment's api_keys or auth): values there may be keys."""
+    return (path[:1] == ("api_keys",) and len(path) >= 2) or (
+        len(path) >= 3 and path[0] == "environments" and path[2] in ("api_keys", "auth"))
+
+
+def _describe(value: Any, path: Path | None = None) -> str:
+    """The value in words; a value inside a key source, or one that looks like a key, is never shown."""
+    if value is not None and not isinstance(value, bool | list | dict) and (
+            looks_like_secret(value) or (path is not None and _is_key_source_path(path) and isinstance(value, str)
+                                         and not _VARIABLE_LIKE.match(value))):
+        kind = "a number" if isinstance(value, int | float) else "a string"
+        return f"{kind} (not shown: it may be a key)"
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
@@ -188,6 +207,12 @@ def _describe(value: Any) -> str:
     return f"a {type(value).__name__} ({value})"
 
 
+def _shown(value: Any, path: Path | None = None) -> str:
+    if looks_like_secret(value) or (path is not None and _is_key_source_path(path)):
+        return "(not shown: it may be a key)"
+    return repr(value) if path is not None else str(value)
+
+
 _TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
                "number": "a number", "boolean": "true or false", "null": "null"}
 
@@ -199,7 +224,7 @@ def _explain(error: ValidationError) -> list[tuple[Path, str, str | None]]:
     if kind == "additionalProperties" and isinstance(value, dict):
         allowed = list((_schema_of(error).get("properties") or {}).keys())
         extras = [k for k in value if k not in allowed]
-        return [((*path, k), f"unknown key '{k}'", did_you_mean(str(k), allowed)
+        return [((*path, k), f"unknown key '{_shown(k)}'", did_you_mean(str(k), allowed)
                  or (f"expected one of: {', '.join(allowed)}" if allowed else None)) for k in extras]
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else str(_vv(error))
@@ -208,18 +233,21 @@ def _explain(error: ValidationError) -> list[tuple[Path, str, str | None]]:
         expected = _vv(error)
         names = [expected] if isinstance(expected, str) else list(expected)
         want = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
-        return [(path, f"expected {want}, found {_describe(value)}", None)]
+        return [(path, f"expected {want}, found {_describe(value, path)}", None)]
     if kind == "enum":
         options = [str(o) for o in _vv(error)]
-        return [(path, f"expected one of {', '.join(options)}; found {_describe(value)}",
+        return [(path, f"expected one of {', '.join(options)}; found {_describe(value, path)}",
                  did_you_mean(str(value), options) if isinstance(value, str) else None)]
     if kind == "const":
-        return [(path, f"expected {_vv(error)!r}, found {_describe(value)}", None)]
+        return [(path, f"expected {_vv(error)!r}, found {_describe(value, path)}", None)]
     if kind == "pattern":
         if "propertyNames" in error.schema_path and isinstance(value, str):
             path = (*path, value)  # the offending key itself, not the mapping that holds it
-        return [(path, f"{_describe(value)} is not a valid name here: it must match {_vv(error)}",
-                 None)]
+        hint = None
+        if isinstance(value, str) and "${" in value:
+            hint = ("${VAR} is replaced only in values, after names are checked: write names out in full and use "
+                    "an environment's overrides (environments.<name>.collections) for what differs")
+        return [(path, f"{_describe(value, path)} is not a valid name here: it must match {_vv(error)}", hint)]
     if kind in ("anyOf", "oneOf"):
         return _explain_alternatives(error, path, value)
     if kind in ("maxProperties", "minProperties") and _is_key_source(error):
@@ -242,7 +270,7 @@ def _explain_alternatives(error: ValidationError, path: Path, value: Any) -> lis
     enums = [s for s in subs if s.validator == "enum"]
     if enums and isinstance(value, str):
         options = [str(o) for e in enums for o in _vv(e)]
-        return [(path, f"unknown value {value!r}; expected one of {', '.join(options)}",
+        return [(path, f"unknown value {_shown(value, path)}; expected one of {', '.join(options)}",
                  did_you_mean(value, options))]
     types = [s for s in subs if s.validator == "type" and tuple(s.absolute_path) == path]
     if len(types) == len(subs) and types:
@@ -251,7 +279,7 @@ def _explain_alternatives(error: ValidationError, path: Path, value: Any) -> lis
             v = _vv(s)
             wanted.extend([v] if isinstance(v, str) else list(v))
         want = " or ".join(dict.fromkeys(_TYPE_NAMES.get(w, w) for w in wanted))
-        return [(path, f"expected {want}, found {_describe(value)}", None)]
+        return [(path, f"expected {want}, found {_describe(value, path)}", None)]
     # The alternative that got furthest (deepest path) is the one the user most likely meant.
     best = max(subs, key=lambda s: (len(s.absolute_path), s.validator != "type"), default=None)
     if best is not None:

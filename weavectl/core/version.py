@@ -26,7 +26,7 @@ def format_version(version: Version) -> str:
 # The Weaviate releases weavectl supports: from 1.32.5 (the oldest release tested; 1.32 brought RQ and aliases,
 # which export writes and plan reads) up to, not including, 1.40.0. CI runs the real-server suites on each
 # release in TESTED_VERSIONS. Older servers are refused (plan, apply and export would be wrong on them:
-# see MIN_VERSION below and facts section 9); newer ones get a warning, since their schema may hold settings
+# see MIN_VERSION below); newer ones get a warning, since their schema may hold settings
 # weavectl does not know yet.
 MIN_SUPPORTED = (1, 32, 5)
 BEYOND_SUPPORTED = (1, 40, 0)
@@ -51,7 +51,8 @@ def support_problem(reported: str) -> tuple[str, str] | None:
     return None
 
 
-# Operations gated by server version (facts, section 9). Labels say what each is, for messages.
+# Operations gated by server version (each found by reading the server source at release tags).
+# Labels say what each is, for messages.
 FEATURE_LABELS = {
     "update_generative_reranker": "changing the generative or reranker module in place",
     "update_property_description": "changing a property description in place",

@@ -81,7 +81,12 @@ class _Converter:
         return None
 
     def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
-        # Merge keys (<<) are resolved by PyYAML's flatten before we look at pairs.
+        # Merge keys (<<) are resolved by PyYAML's flatten before we look at pairs. The YAML merge spec
+        # (yaml.org/type/merge.html): keys written in the mapping override merged ones, and of several merged
+        # mappings the first listed wins. flatten puts merged pairs first, the earliest-listed mapping last.
+        explicit = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
+        explicit_keys = {k.value for k, _ in node.value
+                         if k.tag != "tag:yaml.org,2002:merge" and isinstance(k, ScalarNode)}
         try:
             self._constructor.flatten_mapping(node)
         except yaml.YAMLError as exc:
@@ -89,9 +94,16 @@ class _Converter:
             self.diags.error(f"invalid merge key (<<): {_problem(exc)}", path,
                              Position(self.file, mark.line + 1, mark.column + 1))
             node.value = [(k, v) for k, v in node.value if k.tag != "tag:yaml.org,2002:merge"]
+        merged_last: dict[str, int] = {}
+        for i, (key_node, _) in enumerate(node.value):
+            if id(key_node) not in explicit and isinstance(key_node, ScalarNode):
+                merged_last[key_node.value] = i
+        pairs = [(k, v) for i, (k, v) in enumerate(node.value)
+                 if id(k) in explicit or not isinstance(k, ScalarNode)
+                 or (k.value not in explicit_keys and merged_last.get(k.value) == i)]
         out: dict[str, Any] = {}
         first_seen: dict[str, Position] = {}
-        for key_node, value_node in node.value:
+        for key_node, value_node in pairs:
             if not isinstance(key_node, ScalarNode):
                 self.diags.error("a mapping key must be a plain string, not a list or mapping",
                                  path, self.pos(key_node))

@@ -14,7 +14,7 @@ from pathlib import Path
 from weavectl.errors import DevServerError
 
 # v1.39.3 is the newest release whose whole module graph the Go proxy serves here: v1.39.4+ need a
-# github.com/weaviate/sroar version the proxy refuses (facts, section 7).
+# github.com/weaviate/sroar version the proxy refuses (seen on `go install`: 403 Forbidden from the proxy).
 WEAVIATE_VERSION = "v1.39.3"
 WEAVIATE_PACKAGE = "github.com/weaviate/weaviate/cmd/weaviate-server"
 VERSION_ENV = "WEAVECTL_SERVER_VERSION"

@@ -20,8 +20,8 @@ from weavectl.render.values import (
     vector_summaries,
 )
 
-_COLOURS = {"create": "32", "update": "33", "replace": "35", "delete": "31"}
-_SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-"}
+_COLOURS = {"create": "32", "update": "33", "replace": "35", "migrate": "36", "delete": "31"}
+_SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "migrate": "=>", "delete": "-"}
 _FIELD_SYMBOLS = {"update": "~", "add_property": "+", "add_vector": "+", "drop_index": "-", "immutable": "~",
                   "alias": "~", "undeclared": "!", "replicas": "~"}
 
@@ -100,12 +100,15 @@ def render_text(plan: Plan, *, colour: bool = False, wording: Wording = PLAN) ->
         lines.append(f"  # {change['collection']} {headline(action, wording)}")
         if change.get("protect") and action in ("replace", "delete"):
             lines.append("  # protect: true: apply will refuse this")
-        if action == "replace" and change.get("forced_by"):
+        if action in ("replace", "migrate") and change.get("forced_by"):
             lines.append(f"  # forced by: {', '.join(change['forced_by'])}")
         head = _paint(f"{_SYMBOLS[action]} collection \"{change['collection']}\"", _COLOURS[action], colour)
         lines.append(f"  {head} {{")
         lines += [f"      {line}" for line in change_body(change, wording=wording)]
         lines.append("    }")
+        lines += [f"  {line}" for line in migration_lines(change)]
+        if change.get("cost"):
+            lines += [f"  {line}" for line in cost_lines(change["cost"])]
         lines += [f"  Warning: {w}" for w in change.get("warnings", [])]
         lines += [f"  Error: {e}" for e in change.get("errors", [])]
         lines.append("")
@@ -136,6 +139,36 @@ def render_text(plan: Plan, *, colour: bool = False, wording: Wording = PLAN) ->
     lines += [_paint(f"Error: {e}", "31", colour) for e in data["errors"]]
     lines.append(summary_line(data["summary"], wording))
     return REDACTOR.scrub("\n".join(lines))
+
+
+def migration_lines(change: dict[str, Any]) -> list[str]:
+    mig = change.get("migration")
+    if not mig:
+        return []
+    resuming = " - resuming an unfinished run" if mig.get("resume") else ""
+    lines = [f"=> new generation {mig['to']} (from {mig['from']}){resuming}",
+             f"   aliases {', '.join(mig['aliases'])} move to {mig['to']} once the copy is verified; "
+             f"{mig['from']} is kept (`weavectl rollback`, `weavectl prune-generations`)",
+             f"   vectors copied as they are: {', '.join(mig['copy_vectors']) or 'none'}",
+             f"   vectors embedded again: {', '.join(mig['reembed_vectors']) or 'none'}"]
+    if mig.get("cost"):
+        lines += cost_lines(mig["cost"])
+    return lines
+
+
+def cost_lines(cost: dict[str, Any]) -> list[str]:
+    lines = [f"   Cost estimate ({cost.get('label', 'estimate')}):"]
+    for vector, est in (cost.get("vectors") or {}).items():
+        price = est.get("estimated_price_usd")
+        money = f"~${price:.4f}" if isinstance(price, int | float) else "price unknown (not in the price table)"
+        when = f" (prices checked {est['price_source']['checked']})" if est.get("price_source") else ""
+        took = f", ~{est['estimated_seconds']}s at the declared rate limit" if "estimated_seconds" in est else ""
+        lines.append(f"     {vector} ({est.get('module')} {est.get('model') or ''}): {est['objects_to_embed']} "
+                     f"objects, ~{est['estimated_tokens']} tokens ({est['token_basis']}, "
+                     f"{est['sampled_objects']} sampled), {money}{when}{took}")
+        if est.get("example_text") is not None:
+            lines.append(f"       text embedded for one object: {shown(est['example_text'])}")
+    return lines
 
 
 def summary_line(counts: dict[str, int], wording: Wording = PLAN) -> str:

@@ -12,7 +12,7 @@ from weavectl.render.human import change_body
 from weavectl.render.jsonplan import plan_json
 from weavectl.render.values import PLAN, Wording, block, counts_text, headline, key_source_lines, shown
 
-_ICONS = {"create": "➕", "update": "🔄", "replace": "♻️", "delete": "🗑️"}
+_ICONS = {"create": "➕", "update": "🔄", "replace": "♻️", "migrate": "⏩", "delete": "🗑️"}
 
 
 def _marked(symbol: str, lines: list[str]) -> list[str]:

@@ -27,6 +27,7 @@ _HEADLINES = {
     "create": "will be created",
     "update": "will be updated in place",
     "replace": "must be replaced: dropped and created again, so its objects and vectors will be lost",
+    "migrate": "will be migrated to a new generation: data copied, aliases swapped, nothing lost",
     "delete": "will be deleted, with all its data",
 }
 _READ_ONLY_HEADLINES = {
@@ -34,6 +35,7 @@ _READ_ONLY_HEADLINES = {
     "update": "would be updated in place",
     "replace": "would have to be replaced (an apply would drop and recreate it); nothing is changed by this "
                "comparison",
+    "migrate": "would be migrated to a new generation (on_replace: migrate); nothing is changed by this comparison",
     "delete": "exists only on the target: an apply with --prune would delete it; nothing is changed by this "
               "comparison",
 }
@@ -44,8 +46,9 @@ def headline(action: str, wording: Wording) -> str:
 
 
 def counts_text(counts: dict[str, int]) -> str:
+    migrate = f"{counts['migrate']} to migrate, " if counts.get("migrate") else ""
     return (f"{counts['create']} to create, {counts['update']} to update in place, "
-            f"{counts['replace']} to replace, {counts['delete']} to delete")
+            f"{counts['replace']} to replace, {migrate}{counts['delete']} to delete")
 
 
 def scalar(value: Any) -> str:

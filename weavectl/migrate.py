@@ -1,0 +1,452 @@
+"""The migration engine: new generation, copy, delta, verify, alias swap; resumable from checkpoints in the cluster.
+
+REST, not the official client: listing with the `after` cursor and `POST /v1/batch/objects` are plain HTTP
+through the same adapter as everything else (retries, redaction, injected transports), need no gRPC port, and
+keep weavectl's start-up free of the client's import; reads and writes overlap (a reader and `workers` writers),
+which is what the throughput comes from (benchmarks/bench_migrate.py compares it with the client's batch import).
+
+Correctness rests on object ids: every write is an upsert by id, so copying a page twice is harmless, and a
+checkpoint (the last id of the last page whose write and every earlier write completed) is written after each
+page. A run killed at any point resumes from the last checkpoint and ends with the same objects.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from weavectl.adapters.state import StateStore
+from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
+from weavectl.core.migration import LEGACY_VECTOR
+from weavectl.core.planner import fingerprint
+from weavectl.core.steps import Step
+from weavectl.errors import WeavectlError
+
+KIND = "migration"
+DELTA_MARGIN_MS = 60_000  # objects updated up to a minute before the copy started are copied again (clock skew)
+MAX_DELTA_PASSES = 5
+ACTIVE = ("HOT", "ACTIVE")
+
+
+class MigrationError(WeavectlError):
+    pass
+
+
+@dataclass
+class Options:
+    batch_size: int = 500
+    workers: int = 2
+    out: TextIO = field(default_factory=lambda: sys.stderr)
+    interactive: bool | None = None  # None: a bar when `out` is a terminal, plain lines otherwise
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+# -- progress ----------------------------------------------------------------------------------------------
+class Progress:
+    """A bar (objects, objects/s, ETA) on a terminal; a plain line every 5% (and at the end) elsewhere."""
+
+    def __init__(self, label: str, total: int, done: int, opts: Options) -> None:
+        self.label, self.total, self.done, self.out = label, max(total, 0), done, opts.out
+        self.started, self.start_done = time.monotonic(), done
+        self.interactive = opts.out.isatty() if opts.interactive is None else opts.interactive
+        self._bar: Any = None
+        self._last_step = -1
+        if self.interactive:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TaskProgressColumn,
+                TextColumn,
+                TimeRemainingColumn,
+                TransferSpeedColumn,
+            )
+            from rich.progress import Progress as Bar
+
+            del TransferSpeedColumn
+            self._bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TaskProgressColumn(), TextColumn("{task.fields[rate]} objects/s"),
+                            TextColumn("ETA"), TimeRemainingColumn(), console=Console(file=opts.out))
+            self._task = self._bar.add_task(label, total=self.total or None, completed=done, rate="-")
+            self._bar.start()
+
+    def rate(self) -> float:
+        elapsed = time.monotonic() - self.started
+        return (self.done - self.start_done) / elapsed if elapsed > 0 else 0.0
+
+    def grow(self, extra: int) -> None:
+        self.total += extra
+        if self._bar is not None:
+            self._bar.update(self._task, total=self.total)
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        rate = self.rate()
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done, rate=f"{rate:,.0f}")
+            return
+        step = int(self.done * 20 / self.total) if self.total else 0
+        if step != self._last_step:
+            self._last_step = step
+            self.line(rate)
+
+    def line(self, rate: float) -> None:
+        pct = f" ({self.done * 100 // self.total}%)" if self.total else ""
+        eta = f", ETA {max(self.total - self.done, 0) / rate:.0f}s" if rate > 0 and self.total else ""
+        print(f"{self.label}: {self.done}/{self.total} objects{pct}, {rate:,.0f} objects/s{eta}",
+              file=self.out, flush=True)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+# -- REST helpers ---------------------------------------------------------------------------------------------
+def _tenant_q(tenant: str) -> str:
+    return f"&tenant={quote(tenant)}" if tenant else ""
+
+
+def list_pages(client: WeaviateClient, cls: str, tenant: str, after: str, limit: int,
+               vectors: bool) -> Iterator[list[dict[str, Any]]]:
+    """Pages of objects in id order, from the `after` cursor (GET /v1/objects; adapters/handlers/rest/
+    handlers_objects.go reads `after` as a cursor, which excludes offset and sort)."""
+    while True:
+        path = (f"/v1/objects?class={quote(cls)}&limit={limit}{_tenant_q(tenant)}"
+                + ("&include=vector" if vectors else "") + (f"&after={after}" if after else ""))
+        objects = list(client.get_json(path).get("objects") or [])
+        if objects:
+            yield objects
+        if len(objects) < limit:
+            return
+        after = str(objects[-1]["id"])
+
+
+def count(client: WeaviateClient, cls: str, tenant: str) -> int:
+    args = f'(tenant: {json.dumps(tenant)})' if tenant else ""
+    query = f"{{ Aggregate {{ {cls}{args} {{ meta {{ count }} }} }} }}"
+    data = client.request("POST", "/v1/graphql", json={"query": query}).json()
+    if data.get("errors"):
+        raise MigrationError(f"counting {cls}{' tenant ' + tenant if tenant else ''}: "
+                             f"{data['errors'][0].get('message')}")
+    return int(data["data"]["Aggregate"][cls][0]["meta"]["count"])
+
+
+def tenants(client: WeaviateClient, cls: str) -> dict[str, str]:
+    data = client.get_json(f"/v1/schema/{cls}/tenants")
+    return {str(t["name"]): str(t.get("activityStatus", "HOT")) for t in data or []}
+
+
+def set_status(client: WeaviateClient, cls: str, statuses: dict[str, str]) -> None:
+    if statuses:
+        body = [{"name": n, "activityStatus": s} for n, s in statuses.items()]
+        client.request("PUT", f"/v1/schema/{cls}/tenants", json=body)
+
+
+def _fix_properties(props: dict[str, Any], src: str, dst: str) -> dict[str, Any]:
+    """References as plain beacons (the read adds `href`); a reference to the collection itself follows it."""
+    out: dict[str, Any] = {}
+    prefix = f"weaviate://localhost/{src}/"
+    for key, value in props.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) and "beacon" in v for v in value):
+            out[key] = [{"beacon": str(v["beacon"]).replace(prefix, f"weaviate://localhost/{dst}/", 1)}
+                        for v in value]
+        else:
+            out[key] = value
+    return out
+
+
+def to_batch_object(obj: dict[str, Any], src: str, dst: str, tenant: str, copy_vectors: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {"class": dst, "id": obj["id"],
+                           "properties": _fix_properties(obj.get("properties") or {}, src, dst)}
+    if tenant:
+        out["tenant"] = tenant
+    named = {k: v for k, v in (obj.get("vectors") or {}).items() if k in copy_vectors}
+    if named:
+        out["vectors"] = named  # supplied: the server stores it and does not call the module
+    if LEGACY_VECTOR in copy_vectors and obj.get("vector"):
+        out["vector"] = obj["vector"]
+    return out
+
+
+def write_batch(client: WeaviateClient, objects: list[dict[str, Any]]) -> None:
+    # Every object's own result carries its errors (a 200 answer may hold failed objects).
+    answer = client.request("POST", "/v1/batch/objects", json={"objects": objects}).json()
+    for item in answer if isinstance(answer, list) else []:
+        errors = ((item.get("result") or {}).get("errors") or {}).get("error") or []
+        if errors:
+            raise MigrationError(f"writing object {item.get('id')}: {errors[0].get('message')}")
+
+
+# -- the engine -------------------------------------------------------------------------------------------------
+@dataclass
+class Engine:
+    step: Step
+    client: WeaviateClient  # reads, schema and state
+    writer: WeaviateClient  # batch writes, with the provider key headers re-embedding needs
+    opts: Options
+    state: StateStore = field(init=False)
+    record: dict[str, Any] = field(default_factory=dict)
+    on_checkpoint: Callable[[dict[str, Any]], None] | None = None
+
+    def __post_init__(self) -> None:
+        self.state = StateStore(self.client)
+
+    @property
+    def mig(self) -> dict[str, Any]:
+        assert self.step.migration is not None
+        return self.step.migration
+
+    def save(self, **changes: Any) -> None:
+        self.record.update(changes)
+        self.state.put(KIND, self.mig["collection"], self.record)
+        if self.on_checkpoint is not None:
+            self.on_checkpoint(self.record)
+
+    def run(self) -> dict[str, Any]:
+        mig, started = self.mig, time.monotonic()
+        src, dst = str(mig["from"]), str(mig["to"])
+        existing = self.state.get(KIND, mig["collection"])
+        resumed = bool(existing and existing.get("to") == dst and existing.get("phase") != "done")
+        if resumed and existing is not None:
+            self.record = existing
+            print(f"migrate {src} -> {dst}: resuming (phase {existing.get('phase')})", file=self.opts.out, flush=True)
+        else:
+            current = self.client.get_class(src)
+            if current is None:
+                raise MigrationError(f"{src} no longer exists; it was deleted after the plan was made")
+            if self.step.fingerprint and fingerprint(current) != self.step.fingerprint:
+                raise MigrationError(f"{src} changed after the plan was made; nothing was written. Run plan again.")
+            self.record = {"collection": mig["collection"], "from": src, "to": dst, "phase": "create",
+                           "aliases": mig["aliases"], "copy_vectors": mig["copy_vectors"],
+                           "reembed_vectors": mig["reembed_vectors"], "started_ms": now_ms(), "tenants": {}}
+            self.save()  # before creating: a killed run finds its target through this record
+        if self.record["phase"] == "create":
+            self._create(src, dst)
+            self.save(phase="copy")
+        phases: dict[str, float] = {}
+        mark = time.monotonic()
+        if self.record["phase"] == "copy":
+            self._copy(src, dst)
+            self.save(phase="delta")
+            phases["copy"], mark = round(time.monotonic() - mark, 2), time.monotonic()
+        delta = 0
+        if self.record["phase"] == "delta":
+            delta = self._delta_until_quiet(src, dst)
+            self.save(phase="verify")
+            phases["delta"], mark = round(time.monotonic() - mark, 2), time.monotonic()
+        verified: dict[str, Any] = {}
+        if self.record["phase"] == "verify":
+            verified = self._verify(src, dst)
+            self.save(phase="swap", verified=verified)
+            phases["verify"] = round(time.monotonic() - mark, 2)
+        if self.record["phase"] == "swap":
+            for alias in self.record["aliases"]:
+                self._point(alias, dst)  # PUT /v1/aliases/{a}: one atomic switch per alias
+            self._restore_statuses(src, dst)
+            self.save(phase="done", finished_ms=now_ms(), previous=src)
+        copied = sum(int(t.get("copied", 0)) for t in self.record["tenants"].values())
+        seconds = time.monotonic() - started
+        return {"collection": mig["collection"], "from": src, "to": dst, "resumed": resumed,
+                "objects": (verified or self.record.get("verified") or {}).get("objects", copied),
+                "copied_this_run": self.record.get("copied_this_run", 0), "delta_objects": delta,
+                "copy_vectors": mig["copy_vectors"], "reembed_vectors": mig["reembed_vectors"],
+                "tenants": {k: v.get("status", "") for k, v in self.record["tenants"].items() if k},
+                "aliases": {a: dst for a in self.record["aliases"]},
+                "verified": verified or self.record.get("verified"),
+                "seconds": round(seconds, 2), "phase_seconds": phases}
+
+    def _point(self, alias: str, target: str) -> None:
+        try:
+            self.client.update_alias(alias, target)
+        except WeaviateRestError as exc:
+            if exc.status not in (404, 422):
+                raise
+            self.client.create_alias(alias, target)
+
+    def _create(self, src: str, dst: str) -> None:
+        if self.client.get_class(dst) is None:
+            self.client.create_class(self.step.body or {})
+        mt = bool(((self.client.get_class(src) or {}).get("multiTenancyConfig") or {}).get("enabled"))
+        if not mt:
+            self.record["tenants"] = {"": {"after": "", "copied": 0, "done": False}}
+            return
+        source = tenants(self.client, src)
+        frozen = [n for n, s in source.items() if s in ("FROZEN", "OFFLOADED", "FREEZING", "UNFREEZING")]
+        if frozen:
+            raise MigrationError(f"{src}: tenants {', '.join(sorted(frozen))} are offloaded; load them back "
+                                 "(activity status ACTIVE or INACTIVE) before migrating")
+        have = tenants(self.client, dst)
+        new = [{"name": n, "activityStatus": "HOT"} for n in source if n not in have]
+        for i in range(0, len(new), 100):
+            self.client.request("POST", f"/v1/schema/{dst}/tenants", json=new[i:i + 100])
+        self.record["tenants"] = {n: {"after": "", "copied": 0, "done": False, "status": s}
+                                  for n, s in sorted(source.items())}
+
+    def _copy(self, src: str, dst: str) -> None:
+        todo = {n: t for n, t in self.record["tenants"].items() if not t.get("done")}
+        total = done = 0
+        for name, t in self.record["tenants"].items():
+            done += int(t.get("copied", 0))
+            if not name or t.get("status", "HOT") in ACTIVE:
+                total += count(self.client, src, name) if (not t.get("done")) else int(t.get("copied", 0))
+            elif t.get("done"):
+                total += int(t.get("copied", 0))
+        bar = Progress(f"migrate {src} -> {dst}", total, done, self.opts)
+        try:
+            for name, t in todo.items():
+                inactive = bool(name) and t.get("status", "HOT") not in ACTIVE
+                if inactive:  # an inactive tenant cannot be read: activate it for the copy, restore it after
+                    set_status(self.client, src, {name: "HOT"})
+                    bar.grow(count(self.client, src, name))
+                self._copy_tenant(src, dst, name, t, bar)
+                if inactive:
+                    set_status(self.client, src, {name: t["status"]})
+        finally:
+            bar.close()
+        bar.line(bar.rate())
+
+    def _copy_tenant(self, src: str, dst: str, tenant: str, t: dict[str, Any], bar: Progress) -> None:
+        copy_vectors = list(self.record["copy_vectors"])
+        pending: deque[tuple[Future[None], str, int]] = deque()
+
+        def settle(block: bool) -> None:
+            while pending and (block or pending[0][0].done()):
+                future, last, n = pending.popleft()
+                future.result()  # raises the first failed write; later pages were not checkpointed
+                t["after"], t["copied"] = last, int(t.get("copied", 0)) + n
+                self.record["copied_this_run"] = int(self.record.get("copied_this_run", 0)) + n
+                self.save()
+                bar.advance(n)
+
+        with ThreadPoolExecutor(max_workers=self.opts.workers) as pool:
+            for page in list_pages(self.client, src, tenant, str(t.get("after") or ""), self.opts.batch_size,
+                                   vectors=True):
+                batch = [to_batch_object(o, src, dst, tenant, copy_vectors) for o in page]
+                pending.append((pool.submit(write_batch, self.writer, batch), str(page[-1]["id"]), len(page)))
+                settle(block=len(pending) > self.opts.workers)
+            settle(block=True)
+        t["done"] = True
+        self.save()
+
+    def _delta_until_quiet(self, src: str, dst: str) -> int:
+        """Writes that reached the old generation during the copy: copy objects updated since the copy
+        started (lastUpdateTimeUnix, which every REST object carries) and delete those deleted meanwhile;
+        repeat until a pass finds nothing (then the alias is swapped)."""
+        since = int(self.record["started_ms"]) - DELTA_MARGIN_MS
+        total = 0
+        for _ in range(MAX_DELTA_PASSES):
+            pass_started = now_ms()
+            changed = sum(self._delta_tenant(src, dst, name, since) for name in self.record["tenants"])
+            total += changed
+            if not changed:
+                return total
+            since = pass_started - 1000
+        return total
+
+    def _ids(self, cls: str, tenant: str) -> dict[str, int]:
+        return {str(o["id"]): int(o.get("lastUpdateTimeUnix") or 0)
+                for page in list_pages(self.client, cls, tenant, "", 1000, vectors=False) for o in page}
+
+    def _delta_tenant(self, src: str, dst: str, tenant: str, since: int) -> int:
+        status = self.record["tenants"][tenant].get("status", "HOT") if tenant else "HOT"
+        if status not in ACTIVE:
+            return 0  # inactive: no writes can reach it
+        source, target = self._ids(src, tenant), self._ids(dst, tenant)
+        # Both update times come from the server's clock: a source object updated at or after its copy was
+        # written (or one the copy never saw) is copied again; `since` bounds the pass to the run's writes.
+        changed = [i for i, ts in source.items() if i not in target or (ts >= since and ts >= target[i])]
+        gone = [i for i in target if i not in source]
+        copy_vectors = list(self.record["copy_vectors"])
+        for i in range(0, len(changed), self.opts.batch_size):
+            objs = []
+            for oid in changed[i:i + self.opts.batch_size]:
+                resp = self.client.request("GET", f"/v1/objects/{src}/{oid}?include=vector{_tenant_q(tenant)}",
+                                           ok=(200, 404))
+                if resp.status_code == 200:
+                    objs.append(to_batch_object(resp.json(), src, dst, tenant, copy_vectors))
+            if objs:
+                write_batch(self.writer, objs)
+        for oid in gone:
+            self.client.request("DELETE", f"/v1/objects/{dst}/{oid}?{_tenant_q(tenant)[1:]}", ok=(204, 404))
+        return len(changed) + len(gone)
+
+    def _verify(self, src: str, dst: str) -> dict[str, Any]:
+        """Same ids on both sides; every named vector present on every object, with one dimension per vector."""
+        cls = self.client.get_class(dst) or {}
+        names = list(cls.get("vectorConfig") or {})
+        objects = 0
+        dims: dict[str, int] = {}
+        problems: list[str] = []
+        for tenant, t in self.record["tenants"].items():
+            inactive = bool(tenant) and t.get("status", "HOT") not in ACTIVE
+            if inactive:
+                set_status(self.client, src, {tenant: "HOT"})
+            source = set(self._ids(src, tenant))
+            seen: set[str] = set()
+            for page in list_pages(self.client, dst, tenant, "", self.opts.batch_size, vectors=True):
+                for obj in page:
+                    seen.add(str(obj["id"]))
+                    vectors = obj.get("vectors") or {}
+                    for name in names:
+                        vec = vectors.get(name)
+                        if not vec:
+                            problems.append(f"object {obj['id']} has no vector {name}")
+                            continue
+                        n = len(vec[0]) if isinstance(vec[0], list) else len(vec)  # multi-vectors: per token
+                        if dims.setdefault(name, n) != n:
+                            problems.append(f"object {obj['id']}: vector {name} has {n} dimensions, others "
+                                            f"{dims[name]}")
+            if inactive:
+                set_status(self.client, src, {tenant: t["status"]})
+            if seen != source:
+                problems.append(f"{'tenant ' + tenant + ': ' if tenant else ''}{len(source - seen)} object(s) "
+                                f"missing, {len(seen - source)} extra")
+            objects += len(seen)
+            t["verified"] = len(seen)
+            if len(problems) > 20:
+                break
+        if problems:
+            raise MigrationError(f"verification of {dst} failed (the aliases still point at {src}):\n  "
+                                 + "\n  ".join(problems[:20]))
+        return {"objects": objects, "ids_equal": True, "vector_dimensions": dims}
+
+    def _restore_statuses(self, src: str, dst: str) -> None:
+        wanted = {n: str(t["status"]) for n, t in self.record["tenants"].items() if n and t.get("status")}
+        if not wanted:
+            return
+        set_status(self.client, src, wanted)
+        set_status(self.client, dst, wanted)
+
+
+def run_migration(step: Step, client: WeaviateClient, headers: dict[str, str], opts: Options | None = None
+                  ) -> dict[str, Any]:
+    writer = WeaviateClient(client.url, api_key=client.api_key, timeout=max(client.timeout, 120.0),
+                            extra_headers=headers, transport=client.transport)
+    try:
+        return Engine(step, client, writer, opts or Options()).run()
+    finally:
+        writer.close()
+
+
+def unfinished(client: WeaviateClient) -> dict[str, str]:
+    """collection -> target generation of each migration that has not finished (plan resumes them)."""
+    try:
+        return {key: str(rec["to"]) for key, rec in StateStore(client).list(KIND) if rec.get("phase") != "done"}
+    except WeaviateRestError as exc:
+        if exc.status == 403:
+            return {}
+        raise
+
+
+def finished(client: WeaviateClient, collection: str) -> dict[str, Any] | None:
+    return StateStore(client).get(KIND, collection)
