@@ -108,12 +108,19 @@ class StateStore:
         return found
 
     def put(self, kind: str, key: str, data: dict[str, Any]) -> None:
-        """Upsert. PUT on an id that does not exist is refused, so a missing record is created."""
+        """Upsert, through the batch endpoint: it overwrites by id on every supported version, while `PUT
+        /v1/objects/{c}/{id}` of a missing id answers 404 on 1.39 and 500 "no object with id" on 1.32."""
         self._ensure()
-        resp = self.client.request("PUT", self._path(kind, key), json=self._body(kind, key, data),
-                                   ok=(200, 404))
-        if resp.status_code == 404:
-            self.client.request("POST", "/v1/objects", json=self._body(kind, key, data), retry=False)
+        resp = self.client.request("POST", "/v1/batch/objects", json={"objects": [self._body(kind, key, data)]})
+        try:
+            results = resp.json()
+        except ValueError:
+            results = None
+        errors = [err.get("message", "") for item in (results if isinstance(results, list) else [])
+                  for err in (((item.get("result") or {}).get("errors") or {}).get("error") or [])]
+        if not isinstance(results, list) or errors:
+            raise WeaviateRestError(f"writing weavectl's record {kind}/{key} to {STATE_COLLECTION} failed: "
+                                    f"{'; '.join(errors) or resp.text[:300]}")
 
     def create(self, kind: str, key: str, data: dict[str, Any]) -> bool:
         """Create-if-absent: True only for the one writer whose record is stored; False if it existed."""
