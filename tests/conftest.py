@@ -13,6 +13,7 @@ from tests.support.providers import LocalProviders
 from weavectl.core.version import TESTED_VERSIONS, parse_version, unsupported_reason
 from weavectl.devserver import WeaviateServer
 from weavectl.devserver.binary import resolve_version
+from weavectl.devserver.cluster import WeaviateCluster
 from weavectl.devserver.process import DEFAULT_MODULES
 
 # Test-only keys, made up here; nothing real. The local providers accept exactly these.
@@ -123,6 +124,21 @@ def weaviate_auth(providers: LocalProviders) -> Iterator[WeaviateServer]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def weaviate_cluster() -> Iterator[WeaviateCluster]:
+    """Three real nodes on loopback with replica movement on, started once (only if a test asks) and shared.
+
+    Tests that stop or kill a node (`stop_node`, `kill_node`) bring it back with `restart_node` before they end.
+    """
+    cluster = WeaviateCluster(3, replica_movement=True).start()
+    _clusters.append(cluster)
+    yield cluster
+    cluster.stop()
+
+
+_clusters: list[WeaviateCluster] = []
+
+
 def delete_everywhere(name: str) -> None:
     """Delete a collection (or alias) of this name on every server the session started."""
     for server in _started:
@@ -140,6 +156,11 @@ def collection_name(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for cluster in _clusters:
+        terminalreporter.write_line(
+            f"real weaviate-server {cluster.version} cluster of {cluster.size} served these tests at "
+            f"{', '.join(cluster.urls)}"
+        )
     for server in _started:
         mode = "api-key" if server.api_keys else "anonymous"
         terminalreporter.write_line(

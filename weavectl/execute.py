@@ -140,7 +140,7 @@ def execute(steps: list[Step], client: WeaviateClient, *, allow_destroy: bool,
                 migrate(step)
                 note = ""
             else:
-                note = _run(step, client)
+                note = _run(step, client, progress)
         except Abandoned:
             report.interrupted = signals.received
             landed = _landed_quietly(step, client)
@@ -242,9 +242,15 @@ def _check_create(step: Step, client: WeaviateClient) -> None:
     client.request("DELETE", f"/v1/schema/{temp}", ok=(200, 204, 404))
 
 
-def _run(step: Step, client: WeaviateClient) -> str:
+def _run(step: Step, client: WeaviateClient, progress: Callable[[str], None]) -> str:
     name = step.collection
-    if step.kind is StepKind.CHECK_CREATE:
+    if step.kind is StepKind.SCALE_REPLICAS:
+        from weavectl.adapters.cluster import scale_replicas
+
+        result = scale_replicas(client, name, step.factor, progress=progress)
+        if result.operations:
+            progress(f"    {len(result.operations)} replica copies of {name} ready in {result.seconds:.1f}s")
+    elif step.kind is StepKind.CHECK_CREATE:
         _check_create(step, client)
     elif step.kind is StepKind.CREATE:
         client.create_class(step.body or {})

@@ -13,11 +13,13 @@ from typing import Any
 import httpx
 
 from weavectl.adapters import secrets
+from weavectl.adapters.cluster import probe_scale, read_facts
 from weavectl.adapters.files import config_paths, load_documents
 from weavectl.adapters.schemas import config_validator
 from weavectl.adapters.state import StateStore
 from weavectl.adapters.weaviate import WeaviateClient, timeout_setting
 from weavectl.core import catalog
+from weavectl.core.cluster import SCALE_MIN_VERSION, ClusterFacts, ScaleProbe, declared_factor, factor_changes
 from weavectl.core.config import check_url
 from weavectl.core.diagnostics import Diagnostics
 from weavectl.core.generations import STATE_COLLECTION, migrates
@@ -27,7 +29,7 @@ from weavectl.core.ownership import DEFAULT_OWNER, OWNER_KIND, hide_state_collec
 from weavectl.core.planner import PlanInput, build_plan, used_modules
 from weavectl.core.suggest import did_you_mean
 from weavectl.core.validate import validate_documents
-from weavectl.core.version import support_problem
+from weavectl.core.version import at_least, parse_version, support_problem
 from weavectl.core.yamldoc import Document
 from weavectl.errors import ConfigError, KeySourceError, ServerError, UsageError
 
@@ -229,6 +231,7 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
         check_targets(targets, [str(c.get("name")) for c in collections],
                       [str(c.get("class")) for c in live.classes])
     keys, key_status = key_sources_status(loaded, environ)
+    facts, probes = _cluster_facts(client, collections, live.classes, live.version, targets)
     migrations: dict[str, str] = {}
     if any(migrates(c) for c in collections) and any(c.get("class") == STATE_COLLECTION for c in live.classes):
         from weavectl.migrate import unfinished
@@ -238,6 +241,7 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
         collections=collections, live_classes=live.classes, live_aliases=live.aliases,
         live_modules=live.modules, server_url=live.url, server_version=live.version, targets=list(targets),
         prune=prune, environment=loaded.env_name, replace=list(replace), migrations=migrations,
+        cluster=facts, scale_probes=probes,
     ))
     if any(c.action is Action.MIGRATE or (c.action is Action.UPDATE and stale_vectors(c)) for c in plan.changes):
         from weavectl.cost import add_costs
@@ -267,6 +271,23 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
     by_name = {str(c.get("class")): c for c in live.classes}
     _destroy_facts(plan, client, by_name)
     return Planned(plan, loaded, client, keys, by_name)
+
+
+def _cluster_facts(client: WeaviateClient, collections: list[dict[str, Any]], live_classes: list[dict[str, Any]],
+                   version: str, targets: tuple[str, ...]) -> tuple[ClusterFacts, dict[str, ScaleProbe]]:
+    """Members and leader (two small reads); shard replicas only when a live collection declares a factor; the
+    server's scale plan (a read) for each collection whose factor changes."""
+    wanted = {t.lower() for t in targets}
+    live_names = {str(c.get("class", "")).lower() for c in live_classes}
+    with_shards = any(declared_factor(c) is not None and str(c.get("name", "")).lower() in live_names
+                      for c in collections)
+    facts = read_facts(client, with_shards=with_shards)
+    probes: dict[str, ScaleProbe] = {}
+    if at_least(parse_version(version), SCALE_MIN_VERSION):
+        for name, _, factor in factor_changes(collections, live_classes):
+            if not wanted or name.lower() in wanted:
+                probes[name.lower()] = probe_scale(client, name, factor)
+    return facts, probes
 
 
 def check_targets(targets: tuple[str, ...], declared: list[str], live: list[str]) -> None:

@@ -60,12 +60,24 @@ class StateStore:
         if self._ensured:
             return
         if self.client.get_class(STATE_COLLECTION) is None:
+            body = {**STATE_CLASS, "replicationConfig": {"factor": self._replication_factor()}}
             try:
-                self.client.request("POST", "/v1/schema", json=STATE_CLASS, retry=False)
+                self.client.request("POST", "/v1/schema", json=body, retry=False)
             except WeaviateRestError as exc:  # another weavectl created it first
                 if exc.status != 422 or "exist" not in (exc.body + exc.message).lower():
                     raise
         self._ensured = True
+
+    def _replication_factor(self) -> int:
+        """One replica per node up to three: the lock and the records must stay writable (quorum of replicas)
+        while one node of a cluster is down. Weaviate writes at QUORUM by default (usecases/replica)."""
+        from weavectl.adapters.cluster import read_nodes
+
+        try:
+            nodes = len(read_nodes(self.client))
+        except WeaviateRestError:
+            nodes = 1
+        return max(1, min(3, nodes))
 
     def _path(self, kind: str, key: str) -> str:
         return f"/v1/objects/{STATE_COLLECTION}/{object_id(kind, key)}"
@@ -96,16 +108,19 @@ class StateStore:
         return found
 
     def put(self, kind: str, key: str, data: dict[str, Any]) -> None:
-        """Upsert. PUT on an id that does not exist is refused, so a missing record is created."""
+        """Upsert, through the batch endpoint: it overwrites by id on every supported version, while `PUT
+        /v1/objects/{c}/{id}` of a missing id answers 404 on 1.39 and 500 "no object with id" on 1.32."""
         self._ensure()
-        resp = self.client.request("PUT", self._path(kind, key), json=self._body(kind, key, data),
-                                   ok=(200, 404, 500), retry=False)
-        if resp.status_code == 500 and "no object with id" not in resp.text:
-            raise self.client._error("PUT", self._path(kind, key), resp)
-        # 1.32 answers a PUT on a missing id with 500 "no object with id" once the collection has a shard
-        # (the not-found error of usecases/objects/get.go at v1.32.5), later versions with 404.
-        if resp.status_code in (404, 500):
-            self.client.request("POST", "/v1/objects", json=self._body(kind, key, data), retry=False)
+        resp = self.client.request("POST", "/v1/batch/objects", json={"objects": [self._body(kind, key, data)]})
+        try:
+            results = resp.json()
+        except ValueError:
+            results = None
+        errors = [err.get("message", "") for item in (results if isinstance(results, list) else [])
+                  for err in (((item.get("result") or {}).get("errors") or {}).get("error") or [])]
+        if not isinstance(results, list) or errors:
+            raise WeaviateRestError(f"writing weavectl's record {kind}/{key} to {STATE_COLLECTION} failed: "
+                                    f"{'; '.join(errors) or resp.text[:300]}")
 
     def create(self, kind: str, key: str, data: dict[str, Any]) -> bool:
         """Create-if-absent: True only for the one writer whose record is stored; False if it existed."""

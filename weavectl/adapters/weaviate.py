@@ -21,6 +21,8 @@ from weavectl.core.redact import REDACTOR
 from weavectl.errors import ServerError, UsageError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# A healthy cluster answers the leader-consistent schema read in well under a second, even with 1,000 collections.
+LEADER_READ_TIMEOUT_S = 10.0
 DEFAULT_TIMEOUT_S = 30.0
 TIMEOUT_ENV = "WEAVECTL_TIMEOUT"
 # How long a wait stays silent before a terminal shows that weavectl is still waiting.
@@ -75,10 +77,11 @@ class LiveState:
 
 class WeaviateRestError(ServerError):
     def __init__(self, message: str, *, status: int | None = None, body: str = "",
-                 hint_text: str | None = None) -> None:
+                 hint_text: str | None = None, timed_out: bool = False) -> None:
         super().__init__(message, hint=hint_text)
         self.status = status
         self.body = body
+        self.timed_out = timed_out
 
 
 @dataclass
@@ -143,7 +146,7 @@ class WeaviateClient:
             REDACTOR.scrub(f"{method} {self.url}{path} failed after {attempts} attempt(s): {last}"))
 
     def request(self, method: str, path: str, *, json: Any = None, retry: bool = True,
-                ok: tuple[int, ...] = (200,)) -> httpx.Response:
+                ok: tuple[int, ...] = (200,), timeout: float | None = None) -> httpx.Response:
         """One request; reads (and idempotent writes) are retried on transient failures, within the deadline.
         A request that gets no answer within its timeout is not retried: a hung server would only multiply
         the wait."""
@@ -164,7 +167,8 @@ class WeaviateClient:
                     out_of_time = True
                     break
                 time.sleep(pause)
-            limit = self.timeout if deadline is None else min(self.timeout, deadline.remaining())
+            own = self.timeout if timeout is None else min(self.timeout, timeout)  # `timeout`: this request's limit
+            limit = own if deadline is None else min(own, deadline.remaining())
             if limit <= 0:
                 out_of_time = True
                 break
@@ -181,7 +185,7 @@ class WeaviateClient:
                     break
                 raise WeaviateRestError(REDACTOR.scrub(
                     f"{method} {self.url}{path}: no answer within {limit:g}s (--timeout / {TIMEOUT_ENV}); the "
-                    "server may be hung, overloaded or waiting for a cluster quorum")) from None
+                    "server may be hung, overloaded or waiting for a cluster quorum"), timed_out=True) from None
             except httpx.TransportError as exc:
                 last = f"cannot connect ({type(exc).__name__}: {exc})"
                 self._note(f"{method} {path}: {last}")
@@ -234,8 +238,8 @@ class WeaviateClient:
             message = f"{method} {path}: HTTP {status}: {detail}"
         return WeaviateRestError(REDACTOR.scrub(message), status=status, body=REDACTOR.scrub(resp.text[:2000]))
 
-    def get_json(self, path: str) -> Any:
-        return _json_of(self.request("GET", path), "GET", path)
+    def get_json(self, path: str, *, timeout: float | None = None) -> Any:
+        return _json_of(self.request("GET", path, timeout=timeout), "GET", path)
 
     # -- reads -----------------------------------------------------------------------------------------
     def read_state(self, deadline: float | None = None) -> LiveState:
@@ -243,7 +247,18 @@ class WeaviateClient:
         before = self.request_count
         with self.within(self.timeout if deadline is None else deadline, "plan's reads"):
             version, modules = parse_meta(self.get_json("/v1/meta"))
-            classes = parse_schema(self.get_json("/v1/schema"), keyed=self.api_key is not None)
+            try:
+                # The leader-consistent read (the default `consistency: true`): without a RAFT quorum the server
+                # holds it until its own long timeout, so it gets a short limit and a diagnosis instead.
+                schema = self.get_json("/v1/schema", timeout=LEADER_READ_TIMEOUT_S)
+            except WeaviateRestError as exc:
+                # 1.32.5 answers a lost quorum at once, but as 403 "... leader not found" (seen on a live cluster).
+                if exc.timed_out or exc.status in (500, 503) or "leader not found" in exc.body:
+                    from weavectl.adapters.cluster import explain_schema_failure
+
+                    raise explain_schema_failure(self, exc) from None
+                raise
+            classes = parse_schema(schema, keyed=self.api_key is not None)
             aliases: list[dict[str, str]] = []
             try:
                 aliases = parse_aliases(self.get_json("/v1/aliases"))

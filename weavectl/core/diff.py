@@ -369,21 +369,13 @@ class _Differ:
         live = self.live.get("replicationConfig") or {}
         for key, value in desired.items():
             current = live.get(key)
+            if key == "factor" and current is None:
+                current = 1  # the server's minimum factor when a class has no replicationConfig
             if same(value, current, key):
                 continue
             path = f"replicationConfig.{key}"
-            if key == "factor":
+            if key == "factor":  # how it converges (scale step, version limits) is core.cluster's decision
                 self.add(path, current, value, U)
-                if isinstance(value, int) and isinstance(current, int) and value < current:
-                    last = self.fields[-1]
-                    last.destroys = True
-                    last.reason = (f"lowering the replication factor removes {current - value} replica(s) of every "
-                                   "shard; raising it again means copying the data back")
-                if isinstance(value, int) and isinstance(current, int) and value > current and \
-                        at_least(self.version, "1.35.0"):
-                    self.warnings.append(f"{path}: since 1.35 the server raises the replication factor only when "
-                                         "every shard already has that many replicas (scale with "
-                                         "/v1/replication/scale first); otherwise apply fails at this step")
             elif key == "asyncEnabled" and at_least(self.version, "1.38.0"):
                 self.warnings.append(f"{path}: output-only since 1.38 (derived from factor > 1); not applied")
             else:

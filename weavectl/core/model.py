@@ -42,6 +42,7 @@ class FieldKind(StrEnum):
     DROP_INDEX = "drop_index"  # DELETE /v1/schema/{c}/properties/{p}/index/{i}
     IMMUTABLE = "immutable"  # the server cannot change it: forces a replace
     ALIAS = "alias"  # /v1/aliases
+    REPLICAS = "replicas"  # replica copies/removals by /v1/replication/scale, then the factor by PUT
     UNDECLARED = "undeclared"  # live only (auto-schema): drift Weaviate cannot undo in place; apply leaves it
 
 
@@ -53,6 +54,12 @@ class FieldChange:
     kind: FieldKind
     reason: str = ""
     destroys: bool = False  # an in-place change that cannot be undone (lower replication factor)
+
+    @property
+    def lowers_durability(self) -> bool:
+        """Lowering the replication factor removes copies of the data: destructive, needs --allow-destroy."""
+        return (self.path == "replicationConfig.factor" and isinstance(self.before, int)
+                and isinstance(self.after, int) and self.after < self.before)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -150,6 +157,7 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
     environment: str | None = None
     fingerprints: dict[str, str] = field(default_factory=dict)  # live definition hash per touched collection
+    cluster: dict[str, Any] | None = None  # how the live state was read: leader-consistent, via which node
     generations: dict[str, dict[str, Any]] = field(default_factory=dict)  # on_replace: migrate collections
     # Where each provider key the file's modules send comes from, whether it resolved here, and who needs it.
     # An unresolved source is not a plan error: only smoke (and imports/queries) need the key.
@@ -185,6 +193,7 @@ class Plan:
             "errors": self.errors + [f"{c.collection}: {e}" for c in self.changes for e in c.errors],
             "warnings": self.warnings,
             "fingerprints": self.fingerprints,
+            **({"cluster": self.cluster} if self.cluster is not None else {}),
             "key_sources": self.key_sources,
             "drift": [{"collection": c.collection, **f.to_json()} for c in self.changes for f in c.drift],
             "ignored": [{"collection": c.collection, **f.to_json()} for c in self.changes for f in c.ignored],

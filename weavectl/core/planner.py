@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from weavectl.core import catalog
+from weavectl.core.cluster import FACTOR_PATH, ClusterFacts, ScaleProbe, factor_problems, live_factor, short_shards
 from weavectl.core.diff import diff_collection
 from weavectl.core.generations import STATE_COLLECTION, current_generation, kept_generations
 from weavectl.core.migration import to_migrate
@@ -32,6 +33,8 @@ class PlanInput:
     key_errors: list[str] = field(default_factory=list)  # from resolving key sources (names, never values)
     migrations: dict[str, str] = field(default_factory=dict)  # collection -> target of an unfinished migration
     replace: list[str] = field(default_factory=list)  # --replace: plan these collections as replacements
+    cluster: ClusterFacts | None = None  # members, leader, shard replicas (read before planning)
+    scale_probes: dict[str, ScaleProbe] = field(default_factory=dict)  # lower-case collection -> server's scale plan
 
 
 # weavectl's own state collection (apply lock, ownership, migration checkpoints; core.generations names it):
@@ -90,7 +93,7 @@ def build_plan(inp: PlanInput) -> Plan:
     live_by_name = {str(c.get("class", "")).lower(): c for c in inp.live_classes}
     targets = {t.lower() for t in inp.targets}
     plan = Plan(server_url=inp.server_url, server_version=inp.server_version, changes=[],
-                environment=inp.environment)
+                environment=inp.environment, cluster=inp.cluster.to_json() if inp.cluster else None)
     declared: set[str] = set()
     live_names = [str(c.get("class", "")) for c in inp.live_classes]
     names = {collection_name(str(c.get("name", ""))).lower() for c in inp.collections}
@@ -125,6 +128,7 @@ def build_plan(inp: PlanInput) -> Plan:
                                      replace=name.lower() in replace)
             change.protect = bool(coll.get("protect"))
             plan.fingerprints[change.collection] = fingerprint(live)
+            _replication(change, live, version, inp, plan)
         _alias_changes(coll, change, inp.live_aliases, version, plan, set(live_by_name))
         to_migrate(change, coll, live, inp.live_classes, inp.migrations.get(name))
         if change.action is Action.NOOP:
@@ -148,6 +152,30 @@ def build_plan(inp: PlanInput) -> Plan:
     plan.unmanaged.sort(key=lambda n: (n.lower(), n))
     plan.changes.sort(key=lambda c: (c.action is Action.NOOP, c.collection.lower()))
     return plan
+
+
+def _replication(change: Change, live: dict[str, Any], version: Version, inp: PlanInput, plan: Plan) -> None:
+    """A factor change converges through replica scaling where the server needs it; shards short of replicas."""
+    factor = live_factor(live)
+    changing = [f for f in change.fields if f.path == FACTOR_PATH and isinstance(f.after, int)]
+    for f in changing:
+        probe = inp.scale_probes.get(change.collection.lower())
+        scale, errors, warnings = factor_problems(change.collection, factor, f.after, version, probe)
+        change.errors.extend(errors)
+        change.warnings.extend(warnings)
+        if scale:
+            f.kind = FieldKind.REPLICAS
+            if f.after > factor:
+                f.reason = (f"copy replicas of {len(probe.adds) if probe else 0} shard(s) with "
+                            "/v1/replication/scale, then set the factor")
+            else:
+                f.reason = (f"set the factor, then remove replicas of {len(probe.removes) if probe else 0} shard(s) "
+                            "with /v1/replication/scale")
+        if f.lowers_durability:
+            f.reason = ", ".join(r for r in (f.reason, "lowers durability: needs --allow-destroy") if r)
+    for short in [] if changing else short_shards(inp.cluster, change.collection, factor):
+        plan.warnings.append(f"{change.collection}: shard {short}: fewer replicas than its replication factor "
+                             "on the nodes that answered")
 
 
 # Weaviate 1.39 reads these module numbers sent over REST as integers only (usecases/modulecomponents/settings

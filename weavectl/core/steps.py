@@ -26,6 +26,7 @@ class StepKind(StrEnum):
     CHECK_CREATE = "check_create"  # POST the new definition under a temporary name, then DELETE it
     SET_ALIAS = "set_alias"  # PUT /v1/aliases/{a}, or POST when it does not exist
     DELETE_ALIAS = "delete_alias"  # DELETE /v1/aliases/{a}
+    SCALE_REPLICAS = "scale_replicas"  # GET + POST /v1/replication/scale, wait for the copies to be READY
     MIGRATE = "migrate"  # new generation, copy, verify, alias swap (weavectl.migrate)
 
 
@@ -40,6 +41,7 @@ class Step:
     fingerprint: str | None = None  # for update: the live definition the plan was made from
     destructive: bool = False
     objects: int | None = None  # for delete: the object count the plan saw (re-checked right before)
+    factor: int = 0  # scale_replicas: the replication factor to scale to
     migration: dict[str, Any] | None = None  # for migrate: the plan's migration record
 
     def to_json(self) -> dict[str, Any]:
@@ -57,6 +59,11 @@ class Blocked:
 def policy(plan: Plan, *, allow_destroy: bool) -> Blocked:
     blocked = Blocked()
     for change in plan.changes:
+        lowered = [f for f in change.fields if f.lowers_durability]
+        if lowered and not change.action.destroys_data and not allow_destroy:
+            blocked.reasons.append(f"{change.collection}: lowering the replication factor {lowered[0].before} -> "
+                                   f"{lowered[0].after} removes copies of its data (lower durability); rerun with "
+                                   "--allow-destroy to permit it")
         if not change.destroys:
             continue
         if change.action.destroys_data:
@@ -165,12 +172,22 @@ def compile_steps(plan: Plan, live_names: set[str]) -> list[Step]:
 
 def _update_steps(change: Change, fingerprint: str | None) -> list[Step]:
     out: list[Step] = []
-    in_place = [f for f in change.fields if f.kind in (FieldKind.UPDATE, FieldKind.ADD_VECTOR)]
+    in_place = [f for f in change.fields if f.kind in _PUT_KINDS]
+    scale = next((f for f in change.fields if f.kind is FieldKind.REPLICAS), None)
+    lowers = any(f.lowers_durability for f in change.fields)
+    scale_step = Step(StepKind.SCALE_REPLICAS, change.collection,
+                      f"scale the replicas of {change.collection} to {scale.after}", factor=int(scale.after),
+                      destructive=lowers) if scale is not None else None
+    if scale_step is not None and scale is not None and scale.after > scale.before:
+        out.append(scale_step)  # the server accepts a higher factor only once every shard has the replicas
+        scale_step = None
     if in_place:
         out.append(Step(StepKind.UPDATE, change.collection,
                         f"update collection {change.collection} ({', '.join(f.path for f in in_place)})",
                         body=_declared_updates(change), fingerprint=fingerprint,
-                        destructive=any(f.destroys for f in in_place)))
+                        destructive=lowers or any(f.destroys for f in in_place)))
+    if scale_step is not None:
+        out.append(scale_step)  # lowering: the factor first, then the extra replicas go
     for f in change.fields:
         if f.kind is FieldKind.ADD_PROPERTY:
             out.append(Step(StepKind.ADD_PROPERTY, change.collection,
@@ -186,11 +203,14 @@ def _update_steps(change: Change, fingerprint: str | None) -> list[Step]:
     return out
 
 
+_PUT_KINDS = (FieldKind.UPDATE, FieldKind.ADD_VECTOR, FieldKind.REPLICAS)
+
+
 def _declared_updates(change: Change) -> dict[str, Any]:
     """The in-place field changes as a sparse REST body, to overlay on the freshly read definition."""
     body: dict[str, Any] = {}
     for f in change.fields:
-        if f.kind not in (FieldKind.UPDATE, FieldKind.ADD_VECTOR):
+        if f.kind not in _PUT_KINDS:
             continue
         parts = f.path.split(".")
         if parts[0] == "properties":  # keep the list shape; merged by name onto the live properties

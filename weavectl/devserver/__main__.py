@@ -15,6 +15,7 @@ from types import FrameType
 import click
 
 from weavectl.devserver.binary import VERSION_ENV, WEAVIATE_VERSION, ensure_binary
+from weavectl.devserver.cluster import WeaviateCluster
 from weavectl.devserver.process import DEFAULT_MODULES, WeaviateServer
 from weavectl.errors import ExitCode, WeavectlError
 
@@ -23,10 +24,38 @@ _VERSION_HELP = (f"Weaviate release to run, e.g. 1.35.2 (default: $WEAVIATE_BIN,
                  f"{WEAVIATE_VERSION}).")
 
 
-def _server(api_key: str | None, modules: str, version: str | None) -> WeaviateServer:
+_NODES_HELP = "Start a cluster of this many nodes on loopback (each with its own ports and data directory)."
+_MOVEMENT_HELP = "With --nodes: REPLICA_MOVEMENT_ENABLED=true, for replica scaling (1.35+)."
+Server = WeaviateServer | WeaviateCluster
+
+
+def _server(api_key: str | None, modules: str, version: str | None, nodes: int = 1,
+            replica_movement: bool = False) -> Server:
     extra = tuple(m for m in modules.split(",") if m)
+    if nodes > 1:
+        return WeaviateCluster(nodes, api_keys=(api_key,) if api_key else (), modules=DEFAULT_MODULES + extra,
+                               version=version, replica_movement=replica_movement)
     return WeaviateServer(api_keys=(api_key,) if api_key else (), modules=DEFAULT_MODULES + extra,
                           version=version)
+
+
+def _running(server: Server) -> bool:
+    if isinstance(server, WeaviateCluster):
+        return all(node.running for node in server.nodes)
+    return server.proc is not None and server.proc.poll() is None
+
+
+def _log_tail(server: Server) -> str:
+    if isinstance(server, WeaviateCluster):
+        return "\n".join(f"--- {n.name}\n{n.log_tail(10)}" for n in server.nodes if not n.running)
+    return server.log_tail()
+
+
+def _ready(server: Server) -> str:
+    if isinstance(server, WeaviateCluster):
+        members = ", ".join(f"{n.name} {n.url} (gRPC {n.grpc_address})" for n in server.nodes)
+        return f"weaviate-server {server.version} cluster of {server.size} ready: {members}"
+    return f"weaviate-server {server.version} ready at {server.url} (gRPC {server.grpc_address})"
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -59,8 +88,10 @@ def stop_on_signals() -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def _exports(server: WeaviateServer, api_key: str | None) -> dict[str, str]:
+def _exports(server: Server, api_key: str | None) -> dict[str, str]:
     out = {"WEAVIATE_URL": server.url, "WEAVIATE_GRPC_ADDRESS": server.grpc_address}
+    if isinstance(server, WeaviateCluster):
+        out["WEAVIATE_URLS"] = ",".join(server.urls)
     if api_key:
         out["WEAVIATE_API_KEY"] = api_key
     return out
@@ -87,15 +118,17 @@ def build(versions: tuple[str, ...]) -> None:
 @click.option("--env-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the variables to export to this file (`set -a; . FILE`); removed on stop.")
 @click.option("--version", default=None, help=_VERSION_HELP)
-def run(api_key: str | None, modules: str, env_file: Path | None, version: str | None) -> None:
+@click.option("--nodes", type=click.IntRange(1, 9), default=1, show_default=True, help=_NODES_HELP)
+@click.option("--replica-movement", is_flag=True, help=_MOVEMENT_HELP)
+def run(api_key: str | None, modules: str, env_file: Path | None, version: str | None, nodes: int,
+        replica_movement: bool) -> None:
     """Start a node and keep it running until Ctrl-C, SIGTERM or SIGHUP (also when run in the background)."""
     code = 0
     with stop_on_signals():
         try:
-            with _server(api_key, modules, version) as server:
+            with _server(api_key, modules, version, nodes, replica_movement) as server:
                 exports = _exports(server, api_key)
-                click.echo(f"weaviate-server {server.version} ready at {server.url} (gRPC {server.grpc_address}). "
-                           "To use it from another shell:")
+                click.echo(f"{_ready(server)}. To use it from another shell:")
                 for name, value in exports.items():
                     click.echo(f"  export {name}={value}" if name != "WEAVIATE_API_KEY"
                                else f"  export {name}=<the --api-key you gave>")
@@ -104,10 +137,10 @@ def run(api_key: str | None, modules: str, env_file: Path | None, version: str |
                     click.echo(f"  (or: set -a; . {env_file}; set +a)")
                 sys.stdout.flush()
                 try:
-                    while server.proc is not None and server.proc.poll() is None:
+                    while _running(server):
                         time.sleep(0.5)
                     code = 1
-                    click.echo(f"weaviate-server exited on its own:\n{server.log_tail()}", err=True)
+                    click.echo(f"weaviate-server exited on its own:\n{_log_tail(server)}", err=True)
                 finally:
                     if env_file is not None:
                         env_file.unlink(missing_ok=True)
@@ -122,14 +155,17 @@ def run(api_key: str | None, modules: str, env_file: Path | None, version: str |
 @click.option("--api-key", help="Run in API-key mode with this admin key (exported as WEAVIATE_API_KEY).")
 @click.option("--modules", default="", help=_MODULES_HELP)
 @click.option("--version", default=None, help=_VERSION_HELP)
+@click.option("--nodes", type=click.IntRange(1, 9), default=1, show_default=True, help=_NODES_HELP)
+@click.option("--replica-movement", is_flag=True, help=_MOVEMENT_HELP)
 @click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
-def exec_(api_key: str | None, modules: str, version: str | None, command: tuple[str, ...]) -> None:
+def exec_(api_key: str | None, modules: str, version: str | None, nodes: int, replica_movement: bool,
+          command: tuple[str, ...]) -> None:
     """Start a node, run COMMAND with WEAVIATE_URL pointing at it, stop the node, exit with COMMAND's code."""
     code = 0
     with stop_on_signals():
         try:
-            with _server(api_key, modules, version) as server:
-                click.echo(f"weaviate-server {server.version} ready at {server.url}", err=True)
+            with _server(api_key, modules, version, nodes, replica_movement) as server:
+                click.echo(_ready(server), err=True)
                 child = subprocess.Popen(list(command), env={**os.environ, **_exports(server, api_key)})
                 try:
                     code = child.wait()

@@ -116,6 +116,7 @@ class WeaviateServer:
         else:
             env["AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED"] = "true"
         env.update(self.extra_env)
+        self.grpc_port = int(env["GRPC_PORT"])  # a cluster node pins its own ports through `env`
         return env
 
     def start(self) -> WeaviateServer:
@@ -123,7 +124,7 @@ class WeaviateServer:
         if self.data_dir is None:
             self.data_dir = Path(tempfile.mkdtemp(prefix="weavectl-weaviate-"))
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.http_port = free_port()
+        self.http_port = self.http_port or free_port()  # a restart keeps the node's URL
         env = self._environment()
         self.log_path = self.data_dir.parent / f"{self.data_dir.name}.log"
         with open(self.log_path, "wb") as log:

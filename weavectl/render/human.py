@@ -23,7 +23,7 @@ from weavectl.render.values import (
 _COLOURS = {"create": "32", "update": "33", "replace": "35", "migrate": "36", "delete": "31"}
 _SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "migrate": "=>", "delete": "-"}
 _FIELD_SYMBOLS = {"update": "~", "add_property": "+", "add_vector": "+", "drop_index": "-", "immutable": "~",
-                  "alias": "~", "undeclared": "!"}
+                  "alias": "~", "undeclared": "!", "replicas": "~"}
 
 
 def _paint(text: str, code: str, colour: bool) -> str:
@@ -44,6 +44,8 @@ def field_lines(f: dict[str, Any], indent: int = 0) -> list[str]:
         note = "  # forces replacement" + (f": {f['reason']}" if f.get("reason") else "")
     elif kind == "drop_index":
         note = "  # drops the index"
+    elif kind == "replicas" or (f.get("reason") and f["path"] == "replicationConfig.factor"):
+        note = f"  # {f.get('reason', '')}"
     if kind in ("add_property", "add_vector") or (before is None and kind != "alias" and after is not None):
         lines = _assign("+", path, after, indent)
     elif kind == "alias" and after is None:
@@ -83,7 +85,14 @@ def change_body(change: dict[str, Any], indent: int = 0, wording: Wording = PLAN
 def render_text(plan: Plan, *, colour: bool = False, wording: Wording = PLAN) -> str:
     data = plan_json(plan)
     lines = [f"Weaviate {data['server']['version']} at {data['server']['url']}"
-             + (f" (environment {data['environment']})" if data["environment"] else ""), ""]
+             + (f" (environment {data['environment']})" if data["environment"] else "")]
+    if plan.cluster is not None and len(plan.cluster["nodes"]) > 1:
+        cluster = plan.cluster
+        unwell = [f"{n} {s}" for n, s in cluster["nodes"].items() if s != "HEALTHY"]
+        lines.append(f"Cluster of {len(cluster['nodes'])} nodes: schema read leader-consistent via "
+                     f"{cluster['read_from']} (RAFT leader {cluster['leader'] or 'none'})"
+                     + (f"; not healthy: {', '.join(unwell)}" if unwell else "; all healthy"))
+    lines.append("")
     if wording.lead:
         lines += [wording.lead, ""]
     for change in data["changes"]:
