@@ -304,3 +304,42 @@ def test_sigterm_at_each_step_reports_and_a_rerun_converges(k: int, weaviate: We
     assert ("Verified: a fresh plan shows no changes." in out) == (k < 5), out  # at k=5 nothing was left to do
     code, out, err = cli(capsys, "plan", *flags[:4], "--detailed-exitcode")
     assert code == 0, out + err
+
+
+def test_replace_and_delete_show_objects_per_tenant_and_referencing_collections(
+        weaviate: WeaviateServer, names: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 15: a reviewer sees what a replace or delete destroys: the objects (per tenant) and the collections
+    whose references to it would dangle; in text, markdown and JSON."""
+    url, target, source, tenanted = weaviate.url, names["a"], names["b"], names["c"]
+    doc = {"version": 1, "collections": [
+        openai_coll(target),
+        {**openai_coll(source), "properties": [{"name": "title", "data_type": "text"},
+                                                {"name": "about", "target_collection": target}]},
+        {**openai_coll(tenanted), "multi_tenancy": {"enabled": True}},
+    ]}
+    cfg = write(tmp_path, doc)
+    assert cli(capsys, "apply", "-f", str(cfg), "--url", url, "--auto-approve")[0] == 0
+    add_objects(url, target, 4)
+    tenants = httpx.post(f"{url}/v1/schema/{tenanted}/tenants", json=[{"name": "t1"}, {"name": "t2"}], timeout=30)
+    tenants.raise_for_status()
+    for tenant, n in (("t1", 2), ("t2", 3)):
+        objects = [{"class": tenanted, "tenant": tenant, "properties": {"title": f"x{i}"},
+                    "vectors": {"main": [0.1, 0.2, 0.3]}} for i in range(n)]
+        httpx.post(f"{url}/v1/batch/objects", json={"objects": objects}, timeout=60).raise_for_status()
+    doc["collections"][0]["vectors"]["main"]["index"] = {"distance": "dot"}  # immutable: a replace
+    doc["collections"][2]["state"] = "absent"
+    cfg = write(tmp_path, doc)
+    code, out, err = cli(capsys, "plan", "-f", str(cfg), "--url", url, "--format", "json")
+    assert code == 0, err
+    changes = {c["collection"]: c for c in json.loads(out)["changes"]}
+    assert changes[target]["action"] == "replace"
+    assert changes[target]["objects"] == 4
+    assert changes[target]["referenced_by"] == [source]
+    assert changes[tenanted]["action"] == "delete"
+    assert changes[tenanted]["objects"] == 5
+    assert changes[tenanted]["tenant_objects"] == {"t1": 2, "t2": 3}
+    for fmt in ("text", "markdown"):
+        code, out, err = cli(capsys, "plan", "-f", str(cfg), "--url", url, "--format", fmt)
+        assert code == 0, err
+        assert "holds 4 object(s)" in out and f"referenced by {source}" in out
+        assert "holds 5 object(s) (t1: 2, t2: 3)" in out
