@@ -17,6 +17,7 @@ from typing import Any
 
 import jsonschema
 
+from weavectl.adapters.files import InputFileError, read_regular_file
 from weavectl.adapters.schemas import load_schema
 from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
 from weavectl.core.redact import REDACTOR
@@ -30,6 +31,10 @@ _UNHASHED = ("digest", "created_at")
 
 class PlanFileRefused(WeavectlError):
     pass
+
+
+# Live definitions of 1,000 collections take about 4 MB; far above that, it is not a plan file.
+MAX_PLAN_FILE_BYTES = 256 * 1024 * 1024
 
 
 def cluster_identity(client: WeaviateClient) -> dict[str, Any]:
@@ -74,11 +79,17 @@ def write(path: str, payload: dict[str, Any]) -> None:
 def load(path: str) -> dict[str, Any]:
     """Read and validate a plan file; every problem is a clear error, nothing in it is executed."""
     try:
-        saved = json.loads(Path(path).read_text())
-    except FileNotFoundError:
-        raise UsageError(f"plan file not found: {path}") from None
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"{path} is not a weavectl plan file: {exc}") from None
+        raw = read_regular_file(Path(path), MAX_PLAN_FILE_BYTES)
+    except InputFileError as exc:
+        if str(exc) == "does not exist":
+            raise UsageError(f"plan file not found: {path}") from None
+        raise ConfigError(f"plan file {path} {exc}") from None
+    try:
+        saved = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not a weavectl plan file: not UTF-8 text (byte {exc.start})") from None
+    except (ValueError, RecursionError) as exc:
+        raise ConfigError(f"{path} is not a weavectl plan file: {str(exc)[:200]}") from None
     if not isinstance(saved, dict) or saved.get("kind") != PLAN_FILE_KIND:
         raise ConfigError(f"{path} is not a weavectl plan file (made by `weavectl plan --out`)")
     if saved.get("format_version") != PLAN_FILE_FORMAT:
