@@ -343,3 +343,34 @@ def test_replace_and_delete_show_objects_per_tenant_and_referencing_collections(
         assert code == 0, err
         assert "holds 4 object(s)" in out and f"referenced by {source}" in out
         assert "holds 5 object(s) (t1: 2, t2: 3)" in out
+
+
+def test_a_held_lock_is_kept_alive_by_its_heartbeat_and_expires_once_it_stops(weaviate: WeaviateServer) -> None:
+    """A long apply (a migration) must not outlive its lock, and a dead holder must still expire."""
+    from datetime import timedelta
+
+    from weavectl.adapters.lock import ApplyLock, Locked, current_holder, expired
+    from weavectl.adapters.weaviate import WeaviateClient
+
+    client = WeaviateClient(weaviate.url)
+    lock = ApplyLock(client, command="heartbeat test", ttl=timedelta(seconds=2))
+    lock.acquire()
+    try:
+        lock.start_heartbeat(every=0.4)
+        first = current_holder(client)
+        time.sleep(3.5)  # well past the 2 s expiry: only the heartbeat keeps it
+        held = current_holder(client)
+        assert held is not None and not expired(held) and held["expires_at"] > first["expires_at"]
+        with pytest.raises(Locked, match="locked by"):
+            ApplyLock(WeaviateClient(weaviate.url)).acquire()
+    finally:
+        lock.release()
+    assert current_holder(client) is None
+    # A holder whose heartbeat stopped (it died) expires by itself and is taken over.
+    dead = ApplyLock(client, command="dead holder", ttl=timedelta(seconds=1))
+    dead.acquire()
+    time.sleep(1.5)
+    other = ApplyLock(WeaviateClient(weaviate.url))
+    other.acquire()
+    assert "dead holder" in other.took_over
+    other.release()

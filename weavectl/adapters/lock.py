@@ -11,9 +11,10 @@ from __future__ import annotations
 import getpass
 import os
 import socket
+import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from weavectl.errors import WeavectlError
 
 LOCK_KIND = "lock"
 LOCK_KEY = "apply"
-DEFAULT_TTL = timedelta(minutes=60)  # long enough for a migration step; `weavectl unlock` for sooner
+DEFAULT_TTL = timedelta(minutes=60)  # a live holder refreshes it (heartbeat); `weavectl unlock` for sooner
 # The server's create-if-absent is check-then-write (adapters/state.py): wait this long, then read the lock
 # back to see who won a same-instant race.
 SETTLE_SECONDS = 0.3
@@ -75,6 +76,7 @@ class ApplyLock:
     ttl: timedelta = DEFAULT_TTL
     token: str = ""
     took_over: str = ""  # the stale holder this apply replaced, if any
+    _beating: threading.Event | None = field(default=None, repr=False)
 
     @property
     def store(self) -> StateStore:
@@ -113,8 +115,36 @@ class ApplyLock:
                                   "died, clear it with `weavectl unlock`")
             time.sleep(poll)
 
+    def refresh(self) -> bool:
+        """Push the expiry out by `ttl` if the lock is still ours; False if it is not (any more)."""
+        store = self.store
+        held = store.get(LOCK_KIND, LOCK_KEY)
+        if not self.token or held is None or held.get("token") != self.token:
+            return False
+        store.put(LOCK_KIND, LOCK_KEY, {**held, "expires_at": _iso(_now() + self.ttl)})
+        return True
+
+    def start_heartbeat(self, every: float | None = None) -> None:
+        """Refresh the lock in the background while it is held, so a long step (a migration copying millions of
+        objects) never outlives it, while a holder that died still expires within `ttl`."""
+        interval = every if every is not None else self.ttl.total_seconds() / 4
+        stop = self._beating = threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(interval):
+                try:
+                    if not self.refresh():
+                        return
+                except WeavectlError:
+                    continue  # a failed refresh is retried at the next beat; the expiry is the safety net
+
+        threading.Thread(target=beat, name="weavectl-lock-heartbeat", daemon=True).start()
+
     def release(self) -> None:
         """Remove the lock if it is still ours (never someone else's)."""
+        if self._beating is not None:
+            self._beating.set()
+            self._beating = None
         if not self.token:
             return
         store = self.store

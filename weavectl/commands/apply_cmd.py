@@ -147,6 +147,7 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
             _confirm(auto_approve)
         with deferred_signals() as signals:
             lock.acquire(timeout=lock_timeout)
+            lock.start_heartbeat()
             if lock.took_over:
                 click.echo(f"Note: took over a stale apply lock (expired, or its process is gone): {lock.took_over}",
                            err=True)
