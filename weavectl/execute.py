@@ -22,6 +22,7 @@ from deepdiff import DeepDiff
 
 from weavectl.adapters.objects import count_objects
 from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
+from weavectl.core import defaults
 from weavectl.core.planner import fingerprint
 from weavectl.core.redact import REDACTOR
 from weavectl.core.steps import Step, StepKind, overlay
@@ -269,8 +270,10 @@ def _run(step: Step, client: WeaviateClient, progress: Callable[[str], None]) ->
         # Outside the intended parts (where the server fills in its defaults), the collection must read back
         # exactly as sent.
         intended = _intended(step.body or {})
+        # Fields the server owns or derives (asyncEnabled follows the factor on 1.38+) change by themselves.
+        owned = tuple(defaults.SERVER_OWNED)
         others = [p for p in changed_paths(expected, after, limit=1000)
-                  if not any(p == i or p.startswith(i + ".") for i in intended)]
+                  if not any(p == i or p.startswith(i + ".") for i in (*intended, *owned))]
         if others:
             raise StepFailed(f"{name} changed by another writer during apply: after the update, "
                              f"{', '.join(others)} differ from what weavectl wrote. Run plan again.")
