@@ -15,26 +15,13 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 
+from tests.e2e.test_apply_live import cli, write
 from tests.support.recording import RecordingTransport
 from weavectl.cli import run_cli
 from weavectl.devserver import WeaviateServer
 
 pytestmark = pytest.mark.server
-
-
-def write(tmp_path: Path, doc: dict[str, Any], name: str = "weavectl.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(yaml.safe_dump(doc, sort_keys=False))
-    return path
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str, transport: httpx.BaseTransport | None = None
-        ) -> tuple[int, str, str]:
-    code = run_cli(list(argv), obj={"transport": transport} if transport else None)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def count(url: str, name: str) -> int:
