@@ -15,7 +15,7 @@ from weavectl.adapters import tokens
 from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
 from weavectl.core.embed_text import vector_text, with_module_defaults
 from weavectl.core.migration import LEGACY_VECTOR, estimate, stale_vectors
-from weavectl.core.model import Action, Plan
+from weavectl.core.model import COST_WARNING_PREFIX, Action, Plan
 from weavectl.migrate import ACTIVE, count, tenants
 
 SAMPLE = 50
@@ -40,7 +40,8 @@ def _sample(client: WeaviateClient, cls: dict[str, Any]) -> tuple[int, list[dict
     name = str(cls["class"])
     tenant_q, total = "", 0
     if (cls.get("multiTenancyConfig") or {}).get("enabled"):
-        active = [n for n, s in tenants(client, name).items() if s in ACTIVE]
+        # Sorted: the server lists tenants in no fixed order, and the sample must not change between two plans.
+        active = sorted(n for n, s in tenants(client, name).items() if s in ACTIVE)
         total = sum(count(client, name, t) for t in active)
         tenant_q = f"&tenant={active[0]}" if active else ""
         if not active:
@@ -76,7 +77,7 @@ def add_costs(plan: Plan, client: WeaviateClient, collections: list[dict[str, An
             live = client.get_class(change.collection) or {}
             total, sample = _sample(client, live)
         except WeaviateRestError as exc:
-            change.warnings.append(f"no cost estimate: reading a sample failed ({exc.message})")
+            change.warnings.append(f"{COST_WARNING_PREFIX} reading a sample failed ({exc.message})")
             continue
         stored = with_module_defaults(target or live)
         if not target:  # in place: the declared settings overlaid on the live ones, for the text

@@ -118,3 +118,24 @@ def test_a_new_modules_property_settings_travel_with_the_new_vector() -> None:
                                                                          "vectorizePropertyName": False},
                                                      "text2vec-ollama": {"skip": True}}
     assert set(body["vectorConfig"]) == {"main", "extra"}
+
+
+def test_a_plan_still_holds_when_only_its_measurements_moved() -> None:
+    """Under the lock apply re-plans; writes between the two plans move counts and the sampled estimate only."""
+    from weavectl.core.model import decisions
+
+    def migrate(objects: int, tokens: int, field_after: str) -> list[dict[str, Any]]:
+        change = Change("Article", Action.MIGRATE, objects=objects,
+                        migration={"collection": "Article", "from": "Article", "to": "Article_v2",
+                                   "cost": {"vectors": {"emb": {"tokens": tokens}}}},
+                        cost={"vectors": {"emb": {"tokens": tokens}}},
+                        warnings=["no cost estimate: reading a sample failed (timeout)"] if tokens else [])
+        change.fields = []
+        out = Plan("http://127.0.0.1:8080", "1.39.3", changes=[change]).to_json()["changes"]
+        out[0]["fields"] = [{"path": "vectors.emb.model", "after": field_after}]
+        return out
+
+    assert decisions(migrate(50, 146, "all-minilm")) == decisions(migrate(75, 0, "all-minilm"))
+    assert decisions(migrate(50, 146, "all-minilm")) != decisions(migrate(50, 146, "nomic-embed-text"))
+    assert decisions(migrate(50, 146, "x"))[0]["migration"] == {"collection": "Article", "from": "Article",
+                                                                 "to": "Article_v2"}

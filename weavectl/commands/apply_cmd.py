@@ -15,7 +15,7 @@ from weavectl.adapters import planfile as planfiles
 from weavectl.adapters.lock import ApplyLock
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import config_options
-from weavectl.core.model import Action
+from weavectl.core.model import Action, decisions
 from weavectl.core.planner import fingerprint
 from weavectl.core.redact import REDACTOR
 from weavectl.core.steps import Step, compile_steps, policy
@@ -66,7 +66,7 @@ def _check_stale(saved: dict[str, Any], planned: Planned) -> None:
             what = ", ".join(changed_paths(old_live.get(name) or {}, current))
             reasons.append(f"{name} changed after the plan was made: {what}")
     new_changes = plan_json(planned.plan)["changes"]
-    if not reasons and new_changes != saved["plan"]["changes"]:
+    if not reasons and decisions(new_changes) != decisions(saved["plan"]["changes"]):
         reasons.append("the live cluster no longer yields the same plan")
     if reasons:
         raise StalePlan("stale plan: run plan again.\n  " + "\n  ".join(reasons),
@@ -153,7 +153,7 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
                            err=True)
             # Under the lock: the cluster must still be the one planned (another apply may have just finished).
             again = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, replace=replace)
-            if plan_json(again.plan)["changes"] != plan_json(plan)["changes"]:
+            if decisions(plan_json(again.plan)["changes"]) != decisions(plan_json(plan)["changes"]):
                 raise StalePlan("the cluster changed between the plan and taking the apply lock (changed by "
                                 "another writer during apply); nothing was written. Run apply again.")
             _interrupted_before_writing(signals.received)

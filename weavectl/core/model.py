@@ -15,6 +15,8 @@ from weavectl.core.paths import collection_value, config_path, config_text, conf
 # 2: field paths in the config's vocabulary (`path`), the REST path beside them (`rest_path`), values as the
 # file writes them, and each create/replace's `definition` in the config's vocabulary.
 PLAN_FORMAT_VERSION = "2"
+# A warning that says only the estimate could not be measured this time.
+COST_WARNING_PREFIX = "no cost estimate:"
 
 
 class Action(StrEnum):
@@ -201,3 +203,22 @@ class Plan:
         if self.generations:
             out["generations"] = self.generations
         return out
+
+
+# Measured while planning, not decided: object counts and the sampled cost estimate move with ordinary writes
+# (an ingest pipeline running during apply), so they never make a plan stale.
+_MEASURED = ("cost", "objects", "tenant_objects")
+
+
+def decisions(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The JSON changes without what was only measured: what apply compares to tell whether a plan still holds."""
+    out: list[dict[str, Any]] = []
+    for change in changes:
+        kept = {k: v for k, v in change.items() if k not in _MEASURED}
+        if isinstance(kept.get("migration"), dict):
+            kept["migration"] = {k: v for k, v in kept["migration"].items() if k != "cost"}
+        warnings = [w for w in kept.pop("warnings", []) if not str(w).startswith(COST_WARNING_PREFIX)]
+        if warnings:
+            kept["warnings"] = warnings
+        out.append(kept)
+    return out
