@@ -27,7 +27,7 @@ import yaml
 from benchmarks.timing import median_time
 from tests.support.recording import RecordingTransport
 from weavectl.cli import run_cli
-from weavectl.core.rest import to_rest
+from weavectl.core.weaviate.rest import to_rest
 from weavectl.devserver import WEAVIATE_VERSION, WeaviateServer
 from weavectl.devserver.binary import cache_root
 

@@ -28,7 +28,7 @@ from benchmarks.bench_plan import make_config
 from benchmarks.timing import median_time
 from tests.support.recording import RecordingTransport
 from weavectl.cli import run_cli
-from weavectl.core.rest import to_rest
+from weavectl.core.weaviate.rest import to_rest
 from weavectl.devserver.cluster import WeaviateCluster
 
 

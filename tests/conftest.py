@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.support.providers import LocalProviders
-from weavectl.core.version import TESTED_VERSIONS, parse_version, unsupported_reason
+from weavectl.core.weaviate.version import TESTED_VERSIONS, parse_version, unsupported_reason
 from weavectl.devserver import WeaviateServer
 from weavectl.devserver.binary import resolve_version
 from weavectl.devserver.cluster import WeaviateCluster
@@ -83,7 +83,7 @@ def weaviate_versioned(request: pytest.FixtureRequest, providers: LocalProviders
 
     A test using it runs once per version; each version's node starts the first time a test needs it and is
     shared (the default version's node is the `weaviate` one). `skip_unless(server, feature)` skips a test the
-    version cannot do, with the reason from weavectl.core.version.
+    version cannot do, with the reason from weavectl.core.weaviate.version.
     """
     server = _anonymous(_anonymous_by_version, providers, str(request.param))
     if parse_version(server.version) != parse_version(str(request.param)):

@@ -13,9 +13,9 @@ from typing import Any
 
 from weavectl.adapters import tokens
 from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
-from weavectl.core.embed_text import vector_text, with_module_defaults
-from weavectl.core.migration import LEGACY_VECTOR, estimate, stale_vectors
-from weavectl.core.model import COST_WARNING_PREFIX, Action, Plan
+from weavectl.core.plan.migration import LEGACY_VECTOR, estimate, stale_vectors
+from weavectl.core.plan.model import COST_WARNING_PREFIX, Action, Plan
+from weavectl.core.weaviate.embed_text import vector_text, with_module_defaults
 from weavectl.migrate import ACTIVE, count, tenants
 
 SAMPLE = 50

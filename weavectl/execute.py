@@ -22,10 +22,10 @@ from deepdiff import DeepDiff
 
 from weavectl.adapters.objects import count_objects
 from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
-from weavectl.core import defaults
-from weavectl.core.planner import fingerprint
+from weavectl.core.plan.planner import fingerprint
+from weavectl.core.plan.steps import Step, StepKind, overlay
 from weavectl.core.redact import REDACTOR
-from weavectl.core.steps import Step, StepKind, overlay
+from weavectl.core.weaviate import defaults
 from weavectl.errors import WeavectlError
 
 SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}

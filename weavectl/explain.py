@@ -9,9 +9,9 @@ from typing import Any
 
 from weavectl.adapters import tokens
 from weavectl.adapters.weaviate import WeaviateClient
-from weavectl.core.embed_text import VectorText, explain_all, text_vectors, with_module_defaults
-from weavectl.core.rest import collection_name, to_rest
 from weavectl.core.smoke_checks import object_id, parse_objects
+from weavectl.core.weaviate.embed_text import VectorText, explain_all, text_vectors, with_module_defaults
+from weavectl.core.weaviate.rest import collection_name, to_rest
 from weavectl.errors import ConfigError, UsageError, WeavectlError
 from weavectl.run import Loaded
 

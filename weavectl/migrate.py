@@ -24,9 +24,9 @@ from urllib.parse import quote
 
 from weavectl.adapters.state import StateStore
 from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
-from weavectl.core.migration import LEGACY_VECTOR
-from weavectl.core.planner import fingerprint
-from weavectl.core.steps import Step
+from weavectl.core.plan.migration import LEGACY_VECTOR
+from weavectl.core.plan.planner import fingerprint
+from weavectl.core.plan.steps import Step
 from weavectl.errors import WeavectlError
 
 KIND = "migration"

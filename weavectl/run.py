@@ -18,19 +18,19 @@ from weavectl.adapters.files import config_paths, load_documents
 from weavectl.adapters.schemas import config_validator
 from weavectl.adapters.state import StateStore
 from weavectl.adapters.weaviate import WeaviateClient, timeout_setting
-from weavectl.core import catalog
-from weavectl.core.cluster import SCALE_MIN_VERSION, ClusterFacts, ScaleProbe, declared_factor, factor_changes
-from weavectl.core.config import check_url
-from weavectl.core.diagnostics import Diagnostics
-from weavectl.core.generations import STATE_COLLECTION, migrates
-from weavectl.core.migration import stale_vectors
-from weavectl.core.model import Action, Plan
-from weavectl.core.ownership import DEFAULT_OWNER, OWNER_KIND, hide_state_collection, restrict_prune
-from weavectl.core.planner import PlanInput, build_plan, used_modules
-from weavectl.core.suggest import did_you_mean
-from weavectl.core.validate import validate_documents
-from weavectl.core.version import at_least, parse_version, support_problem
-from weavectl.core.yamldoc import Document
+from weavectl.core.config.config import check_url
+from weavectl.core.config.diagnostics import Diagnostics
+from weavectl.core.config.suggest import did_you_mean
+from weavectl.core.config.validate import validate_documents
+from weavectl.core.config.yamldoc import Document
+from weavectl.core.plan.generations import STATE_COLLECTION, migrates
+from weavectl.core.plan.migration import stale_vectors
+from weavectl.core.plan.model import Action, Plan
+from weavectl.core.plan.ownership import DEFAULT_OWNER, OWNER_KIND, hide_state_collection, restrict_prune
+from weavectl.core.plan.planner import PlanInput, build_plan, used_modules
+from weavectl.core.weaviate import catalog
+from weavectl.core.weaviate.cluster import SCALE_MIN_VERSION, ClusterFacts, ScaleProbe, declared_factor, factor_changes
+from weavectl.core.weaviate.version import at_least, parse_version, support_problem
 from weavectl.errors import ConfigError, KeySourceError, ServerError, UsageError
 
 
@@ -275,8 +275,12 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
 
 def _cluster_facts(client: WeaviateClient, collections: list[dict[str, Any]], live_classes: list[dict[str, Any]],
                    version: str, targets: tuple[str, ...]) -> tuple[ClusterFacts, dict[str, ScaleProbe]]:
-    """Members and leader (two small reads); shard replicas only when a live collection declares a factor; the
-    server's scale plan (a read) for each collection whose factor changes."""
+    """Members and leader (two small reads) only when a collection declares replication or its factor changes (the
+    checks need them), so any other plan makes its three reads whatever the cluster's size; shard replicas
+    only when a live collection declares a factor; the server's scale plan (a read) for each factor change."""
+    changes = factor_changes(collections, live_classes)
+    if not changes and not any(declared_factor(c) is not None for c in collections):
+        return ClusterFacts(read_from=client.url, leader=None, nodes=[], members_read=False), {}
     wanted = {t.lower() for t in targets}
     live_names = {str(c.get("class", "")).lower() for c in live_classes}
     with_shards = any(declared_factor(c) is not None and str(c.get("name", "")).lower() in live_names
@@ -284,7 +288,7 @@ def _cluster_facts(client: WeaviateClient, collections: list[dict[str, Any]], li
     facts = read_facts(client, with_shards=with_shards)
     probes: dict[str, ScaleProbe] = {}
     if at_least(parse_version(version), SCALE_MIN_VERSION):
-        for name, _, factor in factor_changes(collections, live_classes):
+        for name, _, factor in changes:
             if not wanted or name.lower() in wanted:
                 probes[name.lower()] = probe_scale(client, name, factor)
     return facts, probes

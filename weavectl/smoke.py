@@ -23,11 +23,8 @@ from urllib.parse import urlparse
 
 from weavectl.adapters import secrets
 from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
-from weavectl.core import catalog
-from weavectl.core.embed_text import name_as_words, text_vectors, with_module_defaults
-from weavectl.core.planner import used_modules
+from weavectl.core.plan.planner import used_modules
 from weavectl.core.redact import REDACTOR
-from weavectl.core.rest import collection_name, to_rest
 from weavectl.core.smoke_checks import (
     Check,
     Pending,
@@ -40,6 +37,9 @@ from weavectl.core.smoke_checks import (
     parse_objects,
     properties_of,
 )
+from weavectl.core.weaviate import catalog
+from weavectl.core.weaviate.embed_text import name_as_words, text_vectors, with_module_defaults
+from weavectl.core.weaviate.rest import collection_name, to_rest
 from weavectl.errors import ConfigError, ServerError, UsageError, WeavectlError
 from weavectl.run import Loaded
 

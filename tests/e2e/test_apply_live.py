@@ -14,7 +14,7 @@ import yaml
 from tests.conftest import delete_everywhere
 from tests.support.recording import RecordingTransport
 from weavectl.cli import run_cli
-from weavectl.core.version import parse_version, unsupported_reason
+from weavectl.core.weaviate.version import parse_version, unsupported_reason
 from weavectl.devserver import WeaviateServer
 
 pytestmark = pytest.mark.server

@@ -21,7 +21,7 @@ from tests.support.providers import LocalProviders
 from tests.support.recording import RecordingTransport
 from weavectl.adapters.weaviate import LEADER_READ_TIMEOUT_S
 from weavectl.cli import run_cli
-from weavectl.core.version import parse_version
+from weavectl.core.weaviate.version import parse_version
 from weavectl.devserver.cluster import WeaviateCluster
 
 pytestmark = pytest.mark.server

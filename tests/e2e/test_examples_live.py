@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from weavectl.cli import run_cli
-from weavectl.core import catalog
-from weavectl.core.planner import used_modules
+from weavectl.core.plan.planner import used_modules
+from weavectl.core.weaviate import catalog
 from weavectl.devserver import WeaviateServer
 
 pytestmark = pytest.mark.server

@@ -15,7 +15,7 @@ from tests.conftest import PROVIDER_KEYS, WEAVIATE_ADMIN_KEY
 from tests.e2e.test_smoke_live import MODULES, module_vector
 from tests.support.providers import LocalProviders
 from weavectl.cli import run_cli
-from weavectl.core.version import parse_version
+from weavectl.core.weaviate.version import parse_version
 from weavectl.devserver import WeaviateServer
 
 pytestmark = pytest.mark.server

@@ -42,7 +42,7 @@ from tests.support.plan_helpers import (
     write_config,
 )
 from weavectl.cli import run_cli
-from weavectl.core.rest import to_rest
+from weavectl.core.weaviate.rest import to_rest
 from weavectl.devserver import WeaviateServer
 
 pytestmark = pytest.mark.server
@@ -931,7 +931,7 @@ class Edit:
     bug: str | None = None  # a known bug: the case runs as a strict xfail
     regression: str | None = None  # a bug this case found and now guards against
     also: tuple[str, ...] = ()  # path prefixes of further (non-immutable) fields plan may report with it
-    feature: str | None = None  # a version-gated operation (weavectl.core.version) the expected plan needs
+    feature: str | None = None  # a version-gated operation (weavectl.core.weaviate.version) the expected plan needs
 
 
 MUTABLE: list[Edit] = [

@@ -27,8 +27,8 @@ import yaml
 
 from tests.support.plan_helpers import HERMETIC_ENV, python_client
 from weavectl.cli import run_cli
-from weavectl.core import catalog
-from weavectl.core.version import parse_version
+from weavectl.core.weaviate import catalog
+from weavectl.core.weaviate.version import parse_version
 from weavectl.devserver import WeaviateServer
 
 pytestmark = pytest.mark.server

@@ -21,8 +21,8 @@ from tests.conftest import PROVIDER_KEYS, WEAVIATE_ADMIN_KEY
 from tests.support.providers import LocalProviders
 from tests.support.samples import DOCS as SAMPLE_DOCS
 from weavectl.cli import run_cli
-from weavectl.core.embed_text import embedded_texts, name_as_words, with_module_defaults
-from weavectl.core.rest import to_rest
+from weavectl.core.weaviate.embed_text import embedded_texts, name_as_words, with_module_defaults
+from weavectl.core.weaviate.rest import to_rest
 from weavectl.devserver import WeaviateServer
 
 pytestmark = pytest.mark.server

@@ -25,7 +25,7 @@ import yaml
 
 from tests.support.plan_helpers import HERMETIC_ENV, get_class, rest, run_plan, write_config
 from weavectl.cli import run_cli
-from weavectl.core.version import Version, parse_version, vectorizer_settings_mutable
+from weavectl.core.weaviate.version import Version, parse_version, vectorizer_settings_mutable
 from weavectl.devserver import WeaviateServer
 from weavectl.devserver.process import DEFAULT_MODULES
 

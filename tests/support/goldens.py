@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 import yaml
 
-from weavectl.core.ownership import restrict_prune
-from weavectl.core.planner import PlanInput, build_plan
-from weavectl.core.rest import to_rest
+from weavectl.core.plan.ownership import restrict_prune
+from weavectl.core.plan.planner import PlanInput, build_plan
+from weavectl.core.weaviate.rest import to_rest
 from weavectl.render.human import render_text
 from weavectl.render.jsonplan import render_json
 from weavectl.render.markdown import render_markdown

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from weavectl.core.diff import diff_collection, same
-from weavectl.core.model import Action, Change, FieldKind, Plan
-from weavectl.core.planner import PlanInput, build_plan
-from weavectl.core.steps import StepKind, compile_steps, overlay, policy
+from weavectl.core.plan.diff import diff_collection, same
+from weavectl.core.plan.model import Action, Change, FieldKind, Plan
+from weavectl.core.plan.planner import PlanInput, build_plan
+from weavectl.core.plan.steps import StepKind, compile_steps, overlay, policy
 
 V139 = (1, 39, 3)
 CASES = Path(__file__).parent.parent / "cases" / "live"
@@ -122,7 +122,7 @@ def test_a_new_modules_property_settings_travel_with_the_new_vector() -> None:
 
 def test_a_plan_still_holds_when_only_its_measurements_moved() -> None:
     """Under the lock apply re-plans; writes between the two plans move counts and the sampled estimate only."""
-    from weavectl.core.model import decisions
+    from weavectl.core.plan.model import decisions
 
     def migrate(objects: int, tokens: int, field_after: str) -> list[dict[str, Any]]:
         change = Change("Article", Action.MIGRATE, objects=objects,

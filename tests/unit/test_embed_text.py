@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from weavectl.core.embed_text import (
+from weavectl.core.weaviate.embed_text import (
     embedded_texts,
     explain_all,
     go_float,
@@ -14,7 +14,7 @@ from weavectl.core.embed_text import (
     name_as_words,
     with_module_defaults,
 )
-from weavectl.core.rest import to_rest
+from weavectl.core.weaviate.rest import to_rest
 
 
 @pytest.mark.parametrize(("name", "words"), [

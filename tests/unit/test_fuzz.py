@@ -18,10 +18,10 @@ from weavectl.adapters.weaviate import (
     parse_schema,
     server_message,
 )
-from weavectl.core.config import check_url
-from weavectl.core.diagnostics import Diagnostics
-from weavectl.core.validate import make_validator, validate_documents
-from weavectl.core.yamldoc import parse_yaml
+from weavectl.core.config.config import check_url
+from weavectl.core.config.diagnostics import Diagnostics
+from weavectl.core.config.validate import make_validator, validate_documents
+from weavectl.core.config.yamldoc import parse_yaml
 
 VALIDATOR = make_validator(load_schema())
 

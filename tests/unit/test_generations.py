@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from weavectl.core.generations import current_generation, generation_number, kept_generations, next_generation
-from weavectl.core.migration import estimate, to_migrate
-from weavectl.core.model import Action, Change, FieldChange, FieldKind
+from weavectl.core.plan.generations import current_generation, generation_number, kept_generations, next_generation
+from weavectl.core.plan.migration import estimate, to_migrate
+from weavectl.core.plan.model import Action, Change, FieldChange, FieldKind
 
 COLL = {"name": "Article", "on_replace": "migrate", "aliases": ["Articles"]}
 
@@ -69,7 +69,7 @@ def test_a_migrate_plan_matches_the_plan_schema() -> None:
 
     import jsonschema
 
-    from weavectl.core.model import Plan
+    from weavectl.core.plan.model import Plan
 
     change = Change("Article", Action.REPLACE, desired={"class": "Article"}, fields=[
         FieldChange("vectorConfig.emb.vectorIndexType", "hnsw", "flat", FieldKind.IMMUTABLE)])

@@ -14,9 +14,9 @@ import pytest
 
 from weavectl.adapters import secrets
 from weavectl.adapters.files import InputFileError, read_regular_file
-from weavectl.core.diagnostics import Diagnostics
+from weavectl.core.config.diagnostics import Diagnostics
+from weavectl.core.config.yamldoc import parse_yaml
 from weavectl.core.redact import MASK, Redactor, looks_like_secret, mask_command
-from weavectl.core.yamldoc import parse_yaml
 from weavectl.errors import KeySourceError
 
 

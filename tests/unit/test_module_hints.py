@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from weavectl.core import catalog
-from weavectl.core.planner import _enable_hint
+from weavectl.core.plan.planner import _enable_hint
+from weavectl.core.weaviate import catalog
 
 
 def test_a_module_newer_than_the_server_names_the_release_that_brought_it() -> None:

@@ -38,8 +38,8 @@ def test_every_action_kind_has_a_golden() -> None:
 
 
 def test_golden_paths_are_the_configs_own_and_map_back_to_rest() -> None:
-    from weavectl.core.paths import rest_path
-    from weavectl.core.rest import to_rest
+    from weavectl.core.config.paths import rest_path
+    from weavectl.core.weaviate.rest import to_rest
     from weavectl.run import load_config
 
     for name in case_names():

@@ -7,9 +7,9 @@ import json
 import jsonschema
 
 from weavectl.adapters.schemas import load_schema
-from weavectl.core.model import Action, Change, FieldChange, FieldKind, Plan
-from weavectl.core.planner import PlanInput, build_plan
-from weavectl.core.steps import policy
+from weavectl.core.plan.model import Action, Change, FieldChange, FieldKind, Plan
+from weavectl.core.plan.planner import PlanInput, build_plan
+from weavectl.core.plan.steps import policy
 from weavectl.render.jsonplan import render_json
 
 

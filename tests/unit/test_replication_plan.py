@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from weavectl.core.cluster import ClusterFacts, NodeState, ScaleProbe
-from weavectl.core.export import export_collection
-from weavectl.core.model import FieldKind
-from weavectl.core.planner import PlanInput, build_plan
-from weavectl.core.steps import StepKind, compile_steps, policy
+from weavectl.core.plan.export import export_collection
+from weavectl.core.plan.model import FieldKind
+from weavectl.core.plan.planner import PlanInput, build_plan
+from weavectl.core.plan.steps import StepKind, compile_steps, policy
+from weavectl.core.weaviate.cluster import ClusterFacts, NodeState, ScaleProbe
 from weavectl.devserver.cluster import _ephemeral_range, allocate_ports
 
 RECORDED = Path(__file__).parent.parent / "cases" / "live" / "defaults-1.39.3.json"

@@ -9,13 +9,13 @@ import pytest
 
 from weavectl.adapters.schemas import load_schema, schema_path
 from weavectl.cli import run_cli
-from weavectl.core import catalog
-from weavectl.core.schema import build_schema
+from weavectl.core.config.schema import build_schema
+from weavectl.core.weaviate import catalog
 
 
 def test_committed_schema_is_up_to_date() -> None:
     assert load_schema() == build_schema(), (
-        "schemas/weavectl.schema.json is stale: python -m weavectl.core.schema > schemas/weavectl.schema.json"
+        "schemas/weavectl.schema.json is stale: python -m weavectl.core.config.schema > schemas/weavectl.schema.json"
     )
 
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from tests.unit.test_fuzz import KEYS, TREES
 from weavectl.adapters.schemas import fast_config_check, load_schema
-from weavectl.core.diagnostics import Diagnostics
-from weavectl.core.yamldoc import parse_yaml
+from weavectl.core.config.diagnostics import Diagnostics
+from weavectl.core.config.yamldoc import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 FULL = jsonschema.Draft202012Validator(load_schema())

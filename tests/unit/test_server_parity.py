@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from weavectl.cli import run_cli
-from weavectl.core.version import support_problem, unsupported_reason
+from weavectl.core.weaviate.version import support_problem, unsupported_reason
 
 
 def _validate(tmp_path: Path, capsys: pytest.CaptureFixture[str], vector: dict[str, Any],

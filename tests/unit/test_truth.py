@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from weavectl.core.diagnostics import Diagnostics
-from weavectl.core.diff import diff_collection
-from weavectl.core.model import Action, FieldKind
-from weavectl.core.paths import check_ignore_changes, config_path
-from weavectl.core.planner import PlanInput, build_plan
-from weavectl.core.schema import build_schema
-from weavectl.core.version import parse_version
-from weavectl.core.yamldoc import Document
+from weavectl.core.config.diagnostics import Diagnostics
+from weavectl.core.config.paths import check_ignore_changes, config_path
+from weavectl.core.config.schema import build_schema
+from weavectl.core.config.yamldoc import Document
+from weavectl.core.plan.diff import diff_collection
+from weavectl.core.plan.model import Action, FieldKind
+from weavectl.core.plan.planner import PlanInput, build_plan
+from weavectl.core.weaviate.version import parse_version
 
 CASES = Path(__file__).parent.parent / "cases" / "live"
 VERSIONS = ("1.32.5", "1.35.2", "1.39.3")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
-from weavectl.core.cluster import ClusterFacts, NodeState, ScaleProbe
+from weavectl.core.weaviate.cluster import ClusterFacts, NodeState, ScaleProbe
 from weavectl.errors import ServerError
 
 DIAGNOSIS_TIMEOUT_S = 3.0

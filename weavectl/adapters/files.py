@@ -12,8 +12,8 @@ import os
 import stat
 from pathlib import Path
 
-from weavectl.core.diagnostics import Diagnostics, Position
-from weavectl.core.yamldoc import Document, parse_yaml
+from weavectl.core.config.diagnostics import Diagnostics, Position
+from weavectl.core.config.yamldoc import Document, parse_yaml
 
 DEFAULT_CONFIG = "weavectl.yaml"
 MAX_CONFIG_BYTES = 32 * 1024 * 1024

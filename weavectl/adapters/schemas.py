@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from weavectl.core.validate import SchemaValidator, make_validator
+from weavectl.core.config.validate import SchemaValidator, make_validator
 
 CONFIG_SCHEMA = "weavectl.schema.json"
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
-from weavectl.core.ownership import STATE_COLLECTION
+from weavectl.core.plan.ownership import STATE_COLLECTION
 
 __all__ = ["KINDS", "STATE_COLLECTION", "WEAVECTL_STATE_NAMESPACE", "StateStore", "object_id"]
 

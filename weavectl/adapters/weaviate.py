@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from weavectl.core.config import check_url
+from weavectl.core.config.config import check_url
 from weavectl.core.redact import REDACTOR
 from weavectl.errors import ServerError, UsageError
 

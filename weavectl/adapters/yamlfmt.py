@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from weavectl.core.fmt_order import child_kind, sort_keys
+from weavectl.core.config.fmt_order import child_kind, sort_keys
 from weavectl.errors import ConfigError
 
 FLOW_WIDTH = 100

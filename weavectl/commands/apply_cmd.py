@@ -15,10 +15,10 @@ from weavectl.adapters import planfile as planfiles
 from weavectl.adapters.lock import ApplyLock
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import config_options
-from weavectl.core.model import Action, decisions
-from weavectl.core.planner import fingerprint
+from weavectl.core.plan.model import Action, decisions
+from weavectl.core.plan.planner import fingerprint
+from weavectl.core.plan.steps import Step, compile_steps, policy
 from weavectl.core.redact import REDACTOR
-from weavectl.core.steps import Step, compile_steps, policy
 from weavectl.errors import ExitCode, UsageError, WeavectlError
 from weavectl.execute import changed_paths, deferred_signals, execute
 from weavectl.render.human import render_text

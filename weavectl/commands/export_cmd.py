@@ -13,11 +13,11 @@ import yaml
 
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import config_options
-from weavectl.core.compare import Difference, compare, mark_expected
-from weavectl.core.export import export_document
+from weavectl.core.config.yamldoc import Document
+from weavectl.core.plan.compare import Difference, compare, mark_expected
+from weavectl.core.plan.export import export_document
 from weavectl.core.redact import REDACTOR
-from weavectl.core.version import parse_version
-from weavectl.core.yamldoc import Document
+from weavectl.core.weaviate.version import parse_version
 from weavectl.errors import ExitCode, UsageError
 from weavectl.render.human import render_text
 from weavectl.render.jsonplan import render_json

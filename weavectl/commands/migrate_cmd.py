@@ -10,9 +10,9 @@ import click
 
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import config_options
-from weavectl.core.generations import current_generation, generation_number, generations, migrates
-from weavectl.core.migration import referenced_by
-from weavectl.core.rest import collection_name
+from weavectl.core.plan.generations import current_generation, generation_number, generations, migrates
+from weavectl.core.plan.migration import referenced_by
+from weavectl.core.weaviate.rest import collection_name
 from weavectl.errors import ExitCode, UsageError, WeavectlError
 from weavectl.run import connect, injected_transport, load_config
 

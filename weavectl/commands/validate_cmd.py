@@ -9,8 +9,8 @@ import click
 
 from weavectl.adapters.files import load_documents
 from weavectl.adapters.schemas import CONFIG_SCHEMA, config_validator, load_schema, schema_path
-from weavectl.core.diagnostics import Diagnostics
-from weavectl.core.validate import validate_documents
+from weavectl.core.config.diagnostics import Diagnostics
+from weavectl.core.config.validate import validate_documents
 from weavectl.errors import ExitCode
 
 CONFIG_OPTION_HELP = "Config file or folder (repeatable; default weavectl.yaml)."

@@ -15,7 +15,7 @@ from types import TracebackType
 
 import httpx
 
-from weavectl.core.version import parse_version
+from weavectl.core.weaviate.version import parse_version
 from weavectl.devserver.binary import ensure_binary, resolve_version
 from weavectl.devserver.tiktoken import ensure_tiktoken_cache
 from weavectl.errors import DevServerError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from weavectl.core.model import Plan
+from weavectl.core.plan.model import Plan
 from weavectl.core.redact import REDACTOR
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from weavectl.core.model import Plan
+from weavectl.core.plan.model import Plan
 from weavectl.core.redact import REDACTOR
 from weavectl.render.human import change_body
 from weavectl.render.jsonplan import plan_json

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from weavectl.core.ownership import STATE_COLLECTION
-from weavectl.core.rest import collection_name
+from weavectl.core.plan.ownership import STATE_COLLECTION
+from weavectl.core.weaviate.rest import collection_name
 
 __all__ = ["STATE_COLLECTION"]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from weavectl.core.paths import collection_value, config_path, config_text, config_value
+from weavectl.core.config.paths import collection_value, config_path, config_text, config_value
 
 # 2: field paths in the config's vocabulary (`path`), the REST path beside them (`rest_path`), values as the
 # file writes them, and each create/replace's `definition` in the config's vocabulary.

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from weavectl.core import catalog
-from weavectl.core.version import Version, at_least
+from weavectl.core.weaviate import catalog
+from weavectl.core.weaviate.version import Version, at_least
 
 # -- inverted index (usecases/config/config_handler.go DefaultBM25b/k1, DefaultCleanupIntervalSeconds;
 #    usecases/schema/class.go setInvertedConfigDefaults: preset "en") -------------------------------------------------
@@ -37,8 +37,12 @@ def deletion_strategy_default(version: Version) -> str:
     return "TimeBasedResolution" if at_least(version, "1.36.0") else "NoAutomatedResolution"
 
 
+# usecases/schema/class.go setClassDefaults: factor 1 unless REPLICATION_MINIMUM_FACTOR raises it (a server setting).
+DEFAULT_REPLICATION_FACTOR = 1
+
+
 def replication_defaults(version: Version) -> dict[str, Any]:
-    out: dict[str, Any] = {"factor": 1, "deletionStrategy": deletion_strategy_default(version)}
+    out: dict[str, Any] = {"factor": DEFAULT_REPLICATION_FACTOR, "deletionStrategy": deletion_strategy_default(version)}
     if not at_least(version, "1.38.0"):
         out["asyncEnabled"] = False  # a stored bool up to 1.37 (entities/models/replication_config.go)
     return out

@@ -13,10 +13,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from weavectl.core import catalog, defaults
-from weavectl.core.model import Action, Change, FieldChange, FieldKind
-from weavectl.core.paths import config_path, ignored_by
-from weavectl.core.version import MIGRATABLE_VECTORIZERS, MIN_VERSION, Version, at_least, vectorizer_settings_mutable
+from weavectl.core.config.paths import config_path, ignored_by
+from weavectl.core.plan.model import Action, Change, FieldChange, FieldKind
+from weavectl.core.weaviate import catalog, defaults
+from weavectl.core.weaviate.version import (
+    MIGRATABLE_VECTORIZERS,
+    MIN_VERSION,
+    Version,
+    at_least,
+    vectorizer_settings_mutable,
+)
 
 U, IMM = FieldKind.UPDATE, FieldKind.IMMUTABLE
 

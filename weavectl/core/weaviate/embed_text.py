@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from weavectl.core.defaults import SKIP_BY_DEFAULT, vectorize_class_name_default
-from weavectl.core.version import Version, at_least, parse_version
+from weavectl.core.weaviate.defaults import SKIP_BY_DEFAULT, vectorize_class_name_default
+from weavectl.core.weaviate.version import Version, at_least, parse_version
 
 # Modules whose class settings force lower-casing (only contextionary passes lowerCaseInput=true).
 LOWERCASE_MODULES = frozenset({"text2vec-contextionary"})

@@ -9,14 +9,21 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from weavectl.core import catalog
-from weavectl.core.cluster import FACTOR_PATH, ClusterFacts, ScaleProbe, factor_problems, live_factor, short_shards
-from weavectl.core.diff import diff_collection
-from weavectl.core.generations import STATE_COLLECTION, current_generation, kept_generations
-from weavectl.core.migration import to_migrate
-from weavectl.core.model import Action, Change, FieldChange, FieldKind, Plan
-from weavectl.core.rest import collection_name, to_rest
-from weavectl.core.version import MIN_VERSION, Version, at_least, parse_version
+from weavectl.core.plan.diff import diff_collection
+from weavectl.core.plan.generations import STATE_COLLECTION, current_generation, kept_generations
+from weavectl.core.plan.migration import to_migrate
+from weavectl.core.plan.model import Action, Change, FieldChange, FieldKind, Plan
+from weavectl.core.weaviate import catalog
+from weavectl.core.weaviate.cluster import (
+    FACTOR_PATH,
+    ClusterFacts,
+    ScaleProbe,
+    factor_problems,
+    live_factor,
+    short_shards,
+)
+from weavectl.core.weaviate.rest import collection_name, to_rest
+from weavectl.core.weaviate.version import MIN_VERSION, Version, at_least, parse_version
 
 
 @dataclass

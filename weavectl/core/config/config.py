@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from weavectl.core.diagnostics import Diagnostics, Path, Position
-from weavectl.core.suggest import did_you_mean
-from weavectl.core.yamldoc import Document
+from weavectl.core.config.diagnostics import Diagnostics, Path, Position
+from weavectl.core.config.suggest import did_you_mean
+from weavectl.core.config.yamldoc import Document
 
 _MAP_SECTIONS = ("api_keys", "environments")
 _VAR = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")

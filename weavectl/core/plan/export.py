@@ -13,12 +13,12 @@ import copy
 import re
 from typing import Any
 
-from weavectl.core import catalog, defaults
-from weavectl.core.generations import generation_groups
-from weavectl.core.ownership import STATE_COLLECTION
-from weavectl.core.version import Version
+from weavectl.core.plan.generations import generation_groups
+from weavectl.core.plan.ownership import STATE_COLLECTION
+from weavectl.core.weaviate import catalog, defaults
+from weavectl.core.weaviate.version import Version
 
-# The defaults live in one place (core/defaults.py); these names stay for existing callers.
+# The defaults live in one place (core/weaviate/defaults.py); these names stay for existing callers.
 MODULE_DEFAULTS = defaults.MODULE_DEFAULTS
 SKIP_BY_DEFAULT = defaults.SKIP_BY_DEFAULT
 HNSW_DEFAULTS: dict[str, Any] = {**defaults.index_defaults("hnsw", (1, 39, 3)),
@@ -28,7 +28,7 @@ FLAT_DEFAULTS: dict[str, Any] = {**defaults.index_defaults("flat", (1, 39, 3)),
                                  "skipDefaultQuantization": False, "trackDefaultQuantization": False}
 # rq centering and trainingLimit arrived in 1.39 (v1.39.3 entities/vectorindex/hnsw/rq_config.go
 # DefaultRQCentering false, DefaultRQTrainingLimit 10000); older servers never write them, so leaving them out at
-# these values is right on every version. (They belong in core/defaults.py's table.)
+# these values is right on every version. (They belong in core/weaviate/defaults.py's table.)
 QUANTIZER_DEFAULTS = {**defaults.HNSW_QUANTIZER_DEFAULTS,
                       "rq": {**defaults.HNSW_QUANTIZER_DEFAULTS["rq"], "centering": False, "trainingLimit": 10000}}
 FLAT_QUANTIZER_DEFAULTS: dict[str, Any] = {"rescoreLimit": -1, "cache": False, "bits": 8}

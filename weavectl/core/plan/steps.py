@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from weavectl.core import catalog
-from weavectl.core.model import Action, Change, FieldKind, Plan
-from weavectl.core.rest import property_name
+from weavectl.core.plan.model import Action, Change, FieldKind, Plan
+from weavectl.core.weaviate import catalog
+from weavectl.core.weaviate.rest import property_name
 
 
 class StepKind(StrEnum):

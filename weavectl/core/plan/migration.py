@@ -12,10 +12,10 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from weavectl.core.defaults import vectorize_class_name_default
-from weavectl.core.generations import generation_number, migrates, next_generation
-from weavectl.core.model import Action, Change, FieldKind
-from weavectl.core.rest import collection_name
+from weavectl.core.plan.generations import generation_number, migrates, next_generation
+from weavectl.core.plan.model import Action, Change, FieldKind
+from weavectl.core.weaviate.defaults import vectorize_class_name_default
+from weavectl.core.weaviate.rest import collection_name
 
 LEGACY_VECTOR = "(unnamed)"  # the legacy single vector of a collection without named vectors
 

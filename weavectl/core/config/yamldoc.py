@@ -14,7 +14,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from weavectl.core.diagnostics import Diagnostics, Path, Position
+from weavectl.core.config.diagnostics import Diagnostics, Path, Position
 
 # A generous ceiling on nodes visited while expanding aliases: real configs are far below it, while a
 # "billion laughs" document would need billions.

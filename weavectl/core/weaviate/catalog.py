@@ -1,6 +1,6 @@
 """Catalogue of the Weaviate modules the config language knows: parameters, REST keys, credentials.
 
-Pure data (stdlib only, no I/O). The JSON Schema (`core/schema.py`) and the semantic validator are generated
+Pure data (stdlib only, no I/O). The JSON Schema (`core/config/schema.py`) and the semantic validator are generated
 from it. Every fact was read from the Weaviate v1.39.3 server source (`modules/<name>/` and
 `usecases/modulecomponents/`); parameter names follow the official Python client (v4) where it has one.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from weavectl.core.schema import build_schema
+from weavectl.core.config.schema import build_schema
 
 ROOT_ORDER = ("version", "default_environment", "api_keys", "environments", "external", "collections")
 FIRST = ("name", "vectorizer", "module", "type", "model", "dimensions", "url", "env", "file", "command")

@@ -13,13 +13,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from weavectl.core import paths, semantic
-from weavectl.core.config import apply_environment, check_environment_url, interpolate, merge_documents
-from weavectl.core.diagnostics import Diagnostics, Path
+from weavectl.core.config import paths, semantic
+from weavectl.core.config.config import apply_environment, check_environment_url, interpolate, merge_documents
+from weavectl.core.config.diagnostics import Diagnostics, Path
+from weavectl.core.config.schema import build_schema
+from weavectl.core.config.suggest import did_you_mean
+from weavectl.core.config.yamldoc import Document
 from weavectl.core.redact import looks_like_secret
-from weavectl.core.schema import build_schema
-from weavectl.core.suggest import did_you_mean
-from weavectl.core.yamldoc import Document
 
 if TYPE_CHECKING:  # jsonschema is imported only when a file has errors to explain (it costs ~60 ms)
     import jsonschema

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from weavectl.core.model import Action, Plan
+from weavectl.core.plan.model import Action, Plan
 
 STATE_COLLECTION = "WeavectlState"
 OWNER_KIND = "owner"

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from weavectl.core.version import Version, at_least
+from weavectl.core.weaviate.defaults import DEFAULT_REPLICATION_FACTOR
+from weavectl.core.weaviate.version import Version, at_least
 
 SCALE_MIN_VERSION = "1.35.0"
 FACTOR_PATH = "replicationConfig.factor"
@@ -31,6 +32,7 @@ class ClusterFacts:
     leader: str | None
     nodes: list[NodeState]
     shard_replicas: dict[str, dict[str, list[str]]] | None = None  # lower-case class -> shard -> nodes
+    members_read: bool = True  # False: no collection declares replication, so plan spared the two member reads
 
     @property
     def healthy(self) -> list[str]:
@@ -38,7 +40,7 @@ class ClusterFacts:
 
     def to_json(self) -> dict[str, Any]:
         return {"read": "leader-consistent", "read_from": self.read_from, "leader": self.leader,
-                "nodes": {n.name: n.status for n in self.nodes}}
+                "nodes": {n.name: n.status for n in self.nodes}, "members_read": self.members_read}
 
 
 @dataclass
@@ -69,8 +71,9 @@ def live_factor(live: dict[str, Any]) -> int:
 
 def factor_changes(collections: list[dict[str, Any]], live_classes: list[dict[str, Any]]
                    ) -> list[tuple[str, int, int]]:
-    """(live class name, live factor, declared factor) for every declared, existing collection whose factor differs:
-    the ones plan asks the server about before classifying."""
+    """(live class name, live factor, desired factor) for every declared, existing collection whose factor differs
+    from the declared one, or from the server's default when the file leaves it out: the ones plan asks the server
+    about before classifying."""
     live_by_name = {str(c.get("class", "")).lower(): c for c in live_classes}
     out = []
     for coll in collections:
@@ -78,7 +81,8 @@ def factor_changes(collections: list[dict[str, Any]], live_classes: list[dict[st
             continue
         live = live_by_name.get(str(coll.get("name", "")).lower())
         wanted = declared_factor(coll)
-        if live is not None and wanted is not None and wanted != live_factor(live):
+        wanted = DEFAULT_REPLICATION_FACTOR if wanted is None else wanted
+        if live is not None and wanted != live_factor(live):
             out.append((str(live["class"]), live_factor(live), wanted))
     return out
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from weavectl.core import catalog
-from weavectl.core.diagnostics import Diagnostics
-from weavectl.core.rest import (
+from weavectl.core.config.diagnostics import Diagnostics
+from weavectl.core.config.suggest import did_you_mean
+from weavectl.core.config.yamldoc import Document
+from weavectl.core.weaviate import catalog
+from weavectl.core.weaviate.rest import (
     PROPERTY_KEYS,
     PROPERTY_MODULE_FLAGS,
     QUANTIZER_TYPES,
@@ -23,8 +25,6 @@ from weavectl.core.rest import (
     VECTOR_KEYS,
     camel,
 )
-from weavectl.core.suggest import did_you_mean
-from weavectl.core.yamldoc import Document
 
 _SECTION_BY_REST = {rest: key for key, rest in SECTIONS}
 _SECTION_BY_CONFIG = dict(SECTIONS)

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from weavectl.core.defaults import BM25_DEFAULTS
-from weavectl.core.diff import same
-from weavectl.core.paths import ignored_by
-from weavectl.core.planner import is_internal
-from weavectl.core.rest import collection_name
+from weavectl.core.config.paths import ignored_by
+from weavectl.core.plan.diff import same
+from weavectl.core.plan.planner import is_internal
+from weavectl.core.weaviate.defaults import BM25_DEFAULTS
+from weavectl.core.weaviate.rest import collection_name
 
 ABSENT = "(absent)"  # not set on that side: the server's default, or no such collection / property
 

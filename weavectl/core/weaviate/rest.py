@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from weavectl.core import catalog
+from weavectl.core.weaviate import catalog
 
 # Weaviate's own normalisation of names (entities/schema/schema.go UppercaseClassName, LowercaseFirstLetter):
 # only the first letter changes.

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from weavectl.core import catalog
-from weavectl.core.diagnostics import Diagnostics, Path
+from weavectl.core.config.diagnostics import Diagnostics, Path
+from weavectl.core.config.suggest import did_you_mean
+from weavectl.core.config.yamldoc import Document
 from weavectl.core.redact import looks_like_secret
-from weavectl.core.suggest import did_you_mean
-from weavectl.core.yamldoc import Document
+from weavectl.core.weaviate import catalog
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 

@@ -1,7 +1,7 @@
 """Builds the config's JSON Schema (draft 2020-12) from the module catalogue.
 
 The committed copy in `schemas/weavectl.schema.json` is what editors and `validate` use at run time; a test
-checks it equals `build_schema()`, and `python -m weavectl.core.schema > schemas/weavectl.schema.json`
+checks it equals `build_schema()`, and `python -m weavectl.core.config.schema > schemas/weavectl.schema.json`
 regenerates it. Module-specific parameter checks (which parameter belongs to which module) happen in
 `semantic.py`, where a "did you mean" can be given; the schema lists the union so editors complete them all.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from weavectl.core import catalog
+from weavectl.core.weaviate import catalog
 
 SCHEMA_ID = "https://weavectl.dev/schemas/weavectl.schema.json"
 

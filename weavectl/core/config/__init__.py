@@ -1,0 +1,1 @@
+"""The config language: parsing with positions, merging and environments, the schema, validation."""

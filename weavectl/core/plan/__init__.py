@@ -1,0 +1,1 @@
+"""Planning: the typed plan, the differ, the planner, steps and policy, export, migrations."""

@@ -1,0 +1,1 @@
+"""Weaviate knowledge: the module catalogue, each version's defaults, the REST mapping, versions."""
