@@ -30,8 +30,12 @@ from weavectl.core.plan.steps import Step
 from weavectl.errors import WeavectlError
 
 KIND = "migration"
-DELTA_MARGIN_MS = 60_000  # objects updated up to a minute before the copy started are copied again (clock skew)
+# Pass bounds come from the server's clock (the answer to a checkpoint write); objects written up to this long
+# before a bound are looked at again, for the clocks of a cluster's other nodes.
+SKEW_MARGIN_MS = 2_000
+LOCAL_CLOCK_MARGIN_MS = 60_000  # the same, when only this machine's clock is known (a record from an older run)
 MAX_DELTA_PASSES = 5
+SWAP_GRACE_S = 1.0  # a write that resolved the alias just before the swap has landed by then
 ACTIVE = ("HOT", "ACTIVE")
 
 
@@ -188,6 +192,9 @@ def write_batch(client: WeaviateClient, objects: list[dict[str, Any]]) -> None:
 
 
 # -- the engine -------------------------------------------------------------------------------------------------
+Smoke = Callable[[str], dict[str, Any] | None]  # new generation -> {"ok", "checks", "failed"}, None: none declared
+
+
 @dataclass
 class Engine:
     step: Step
@@ -197,6 +204,11 @@ class Engine:
     state: StateStore = field(init=False)
     record: dict[str, Any] = field(default_factory=dict)
     on_checkpoint: Callable[[dict[str, Any]], None] | None = None
+    smoke: Smoke | None = None  # the collection's smoke queries, run on the new generation before the swap
+    # This run's view of the last delta pass and of the verified new generation (per tenant): what the catch-up
+    # after the swap compares with. Lost with the process; a resumed run passes again, or falls back (README).
+    snapshot: dict[str, set[str]] = field(default_factory=dict)
+    verified_new: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.state = StateStore(self.client)
@@ -206,20 +218,24 @@ class Engine:
         assert self.step.migration is not None
         return self.step.migration
 
-    def save(self, **changes: Any) -> None:
+    def save(self, **changes: Any) -> int:
+        """Checkpoint; returns the server's clock (ms) when it took the write, this machine's if it did not say."""
         self.record.update(changes)
-        self.state.put(KIND, self.mig["collection"], self.record)
+        stamp = self.state.put(KIND, self.mig["collection"], self.record)
         if self.on_checkpoint is not None:
             self.on_checkpoint(self.record)
+        return stamp if stamp is not None else now_ms()
 
     def run(self) -> dict[str, Any]:
         mig, started = self.mig, time.monotonic()
         src, dst = str(mig["from"]), str(mig["to"])
         existing = self.state.get(KIND, mig["collection"])
-        resumed = bool(existing and existing.get("to") == dst and existing.get("phase") != "done")
+        resumed = bool(existing and existing.get("to") == dst and existing.get("phase") not in ("done", "abandoned"))
         if resumed and existing is not None:
             self.record = existing
             print(f"migrate {src} -> {dst}: resuming (phase {existing.get('phase')})", file=self.opts.out, flush=True)
+            if self.record["phase"] in ("verify", "smoke"):
+                self.record["phase"] = "delta"  # verify and the catch-up need this run's own delta pass
         else:
             current = self.client.get_class(src)
             if current is None:
@@ -229,40 +245,61 @@ class Engine:
             self.record = {"collection": mig["collection"], "from": src, "to": dst, "phase": "create",
                            "aliases": mig["aliases"], "copy_vectors": mig["copy_vectors"],
                            "reembed_vectors": mig["reembed_vectors"], "started_ms": now_ms(), "tenants": {}}
-            self.save()  # before creating: a killed run finds its target through this record
+            # Saved before creating (a killed run finds its target through this record); its server time bounds
+            # the delta passes: every object written after it is looked at again.
+            self.record["copy_since_ms"] = self.save()
+        phases: dict[str, float] = {}
+        mark = time.monotonic()
+
+        def lap(name: str) -> None:
+            nonlocal mark
+            phases[name], mark = round(time.monotonic() - mark, 2), time.monotonic()
+
         if self.record["phase"] == "create":
             self._create(src, dst)
             self.save(phase="copy")
-        phases: dict[str, float] = {}
-        mark = time.monotonic()
         if self.record["phase"] == "copy":
             self._copy(src, dst)
             self.save(phase="delta")
-            phases["copy"], mark = round(time.monotonic() - mark, 2), time.monotonic()
+            lap("copy")
         delta = 0
         if self.record["phase"] == "delta":
             delta = self._delta_until_quiet(src, dst)
             self.save(phase="verify")
-            phases["delta"], mark = round(time.monotonic() - mark, 2), time.monotonic()
+            lap("delta")
         verified: dict[str, Any] = {}
         if self.record["phase"] == "verify":
             verified = self._verify(src, dst)
-            self.save(phase="swap", verified=verified)
-            phases["verify"] = round(time.monotonic() - mark, 2)
+            self.save(phase="smoke", verified=verified)
+            lap("verify")
+        smoke: dict[str, Any] | None = None
+        if self.record["phase"] == "smoke":
+            smoke = self._smoke(src, dst)
+            self.save(phase="swap", smoke=smoke)
+            lap("smoke")
         if self.record["phase"] == "swap":
+            if not self.record.get("swap_ms"):  # persisted before the first alias moves
+                self.save(swap_ms=self.save())
             for alias in self.record["aliases"]:
                 self._point(alias, dst)  # PUT /v1/aliases/{a}: one atomic switch per alias
+            self.save(phase="catchup")
+        catchup = 0
+        if self.record["phase"] == "catchup":
+            catchup = self._catch_up(src, dst)
             self._restore_statuses(src, dst)
-            self.save(phase="done", finished_ms=now_ms(), previous=src)
+            self.save(phase="done", finished_ms=now_ms(), previous=src, catchup_objects=catchup)
+            lap("catchup")
         copied = sum(int(t.get("copied", 0)) for t in self.record["tenants"].values())
         seconds = time.monotonic() - started
         return {"collection": mig["collection"], "from": src, "to": dst, "resumed": resumed,
                 "objects": (verified or self.record.get("verified") or {}).get("objects", copied),
                 "copied_this_run": self.record.get("copied_this_run", 0), "delta_objects": delta,
+                "catchup_objects": catchup,
                 "copy_vectors": mig["copy_vectors"], "reembed_vectors": mig["reembed_vectors"],
                 "tenants": {k: v.get("status", "") for k, v in self.record["tenants"].items() if k},
                 "aliases": {a: dst for a in self.record["aliases"]},
                 "verified": verified or self.record.get("verified"),
+                "smoke": smoke if smoke is not None else self.record.get("smoke"),
                 "seconds": round(seconds, 2), "phase_seconds": phases}
 
     def _point(self, alias: str, target: str) -> None:
@@ -338,19 +375,30 @@ class Engine:
         t["done"] = True
         self.save()
 
+    # -- writes that arrive during the migration ------------------------------------------------------------
+    def _active(self, tenant: str) -> bool:
+        return not tenant or self.record["tenants"][tenant].get("status", "HOT") in ACTIVE  # inactive: no writes
+
     def _delta_until_quiet(self, src: str, dst: str) -> int:
-        """Writes that reached the old generation during the copy: copy objects updated since the copy
-        started (lastUpdateTimeUnix, which every REST object carries) and delete those deleted meanwhile;
-        repeat until a pass finds nothing (then the alias is swapped)."""
-        since = int(self.record["started_ms"]) - DELTA_MARGIN_MS
+        """Writes that reached the old generation during the copy. Each pass copies again every object written
+        since the previous pass (or the copy) began, by the server's clock (`lastUpdateTimeUnix`, which every
+        REST object carries; no `indexTimestamps` needed), and every object the new generation lacks, and
+        deletes there what the old one no longer has. A pass's reads all come after its start, so an object
+        last written before it was read, and copied, with that write. Passes repeat until one finds nothing
+        (at most MAX_DELTA_PASSES: a steady writer never stops); what lands after the last one, the catch-up
+        after the swap carries over."""
+        since = int(self.record.get("delta_since_ms") or self.record.get("copy_since_ms")
+                    or int(self.record["started_ms"]) - LOCAL_CLOCK_MARGIN_MS)
         total = 0
         for _ in range(MAX_DELTA_PASSES):
-            pass_started = now_ms()
-            changed = sum(self._delta_tenant(src, dst, name, since) for name in self.record["tenants"])
+            pass_started = self.save()
+            changed = sum(self._delta_tenant(src, dst, name, since - SKEW_MARGIN_MS)
+                          for name in self.record["tenants"] if self._active(name))
             total += changed
+            since = pass_started
+            self.save(delta_since_ms=since)
             if not changed:
-                return total
-            since = pass_started - 1000
+                break
         return total
 
     def _ids(self, cls: str, tenant: str) -> dict[str, int]:
@@ -358,44 +406,81 @@ class Engine:
                 for page in list_pages(self.client, cls, tenant, "", 1000, vectors=False) for o in page}
 
     def _delta_tenant(self, src: str, dst: str, tenant: str, since: int) -> int:
-        status = self.record["tenants"][tenant].get("status", "HOT") if tenant else "HOT"
-        if status not in ACTIVE:
-            return 0  # inactive: no writes can reach it
         source, target = self._ids(src, tenant), self._ids(dst, tenant)
-        # Both update times come from the server's clock: a source object updated at or after its copy was
-        # written (or one the copy never saw) is copied again; `since` bounds the pass to the run's writes.
-        changed = [i for i, ts in source.items() if i not in target or (ts >= since and ts >= target[i])]
+        changed = [i for i, ts in source.items() if i not in target or ts >= since]
         gone = [i for i in target if i not in source]
+        vanished = self._copy_ids(src, dst, tenant, changed)  # deleted between the listing and the read
+        gone += [i for i in vanished if i in target]
+        self._delete_ids(dst, tenant, gone)
+        self.snapshot[tenant] = set(source) - set(vanished)  # what the new generation now holds
+        return len(changed) + len(gone)
+
+    def _copy_ids(self, src: str, dst: str, tenant: str, ids: list[str]) -> list[str]:
+        """Read each object from the old generation now and write it to the new one; returns the ids not found."""
         copy_vectors = list(self.record["copy_vectors"])
-        for i in range(0, len(changed), self.opts.batch_size):
+        missing: list[str] = []
+        for i in range(0, len(ids), self.opts.batch_size):
             objs = []
-            for oid in changed[i:i + self.opts.batch_size]:
+            for oid in ids[i:i + self.opts.batch_size]:
                 resp = self.client.request("GET", f"/v1/objects/{src}/{oid}?include=vector{_tenant_q(tenant)}",
                                            ok=(200, 404))
                 if resp.status_code == 200:
                     objs.append(to_batch_object(resp.json(), src, dst, tenant, copy_vectors))
+                else:
+                    missing.append(oid)
             if objs:
                 write_batch(self.writer, objs)
-        for oid in gone:
+        return missing
+
+    def _delete_ids(self, dst: str, tenant: str, ids: list[str]) -> None:
+        for oid in ids:
             self.client.request("DELETE", f"/v1/objects/{dst}/{oid}?{_tenant_q(tenant)[1:]}", ok=(204, 404))
-        return len(changed) + len(gone)
+
+    def _catch_up(self, src: str, dst: str) -> int:
+        """After the swap: what was written to the old generation after the last delta pass began.
+
+        New writes go to the new generation now; a request that resolved the alias just before the swap lands a
+        moment later, hence the wait. An object written to the old generation since the last pass began is
+        copied over, and one deleted there is deleted here, unless the new generation's copy changed since it
+        was verified (a write through the alias after the swap, which is newer). A run that resumes after the
+        swap lost that record and compares update times instead (README)."""
+        time.sleep(SWAP_GRACE_S)
+        since = int(self.record.get("delta_since_ms") or self.record.get("copy_since_ms") or 0) - SKEW_MARGIN_MS
+        swap_ms = int(self.record.get("swap_ms") or 0)
+        total = 0
+        for tenant in self.record["tenants"]:
+            if not self._active(tenant):
+                continue
+            old, new = self._ids(src, tenant), self._ids(dst, tenant)
+            base = self.verified_new.get(tenant)
+            if base is not None:
+                copy_ids = [i for i, ts in old.items() if ts >= since and new.get(i) == base.get(i)]
+                gone = [i for i in new if i not in old and new[i] == base.get(i)]
+            else:
+                copy_ids = [i for i, ts in old.items() if ts >= since and (i not in new or ts >= new[i])]
+                gone = [i for i in new if i not in old and swap_ms and new[i] < swap_ms]
+            vanished = self._copy_ids(src, dst, tenant, copy_ids)
+            self._delete_ids(dst, tenant, gone + [i for i in vanished if i in new and new[i] == (base or {}).get(i)])
+            total += len(copy_ids) + len(gone)
+        return total
 
     def _verify(self, src: str, dst: str) -> dict[str, Any]:
-        """Same ids on both sides; every named vector present on every object, with one dimension per vector."""
+        """The ids the last delta pass left on both sides; every named vector present on every object, with one
+        dimension per vector. (The old generation may have moved on since: the catch-up carries that over.)"""
         cls = self.client.get_class(dst) or {}
         names = list(cls.get("vectorConfig") or {})
         objects = 0
         dims: dict[str, int] = {}
         problems: list[str] = []
         for tenant, t in self.record["tenants"].items():
-            inactive = bool(tenant) and t.get("status", "HOT") not in ACTIVE
+            inactive = not self._active(tenant)
             if inactive:
                 set_status(self.client, src, {tenant: "HOT"})
-            source = set(self._ids(src, tenant))
-            seen: set[str] = set()
+            source = self.snapshot[tenant] if tenant in self.snapshot else set(self._ids(src, tenant))
+            seen: dict[str, int] = {}
             for page in list_pages(self.client, dst, tenant, "", self.opts.batch_size, vectors=True):
                 for obj in page:
-                    seen.add(str(obj["id"]))
+                    seen[str(obj["id"])] = int(obj.get("lastUpdateTimeUnix") or 0)
                     vectors = obj.get("vectors") or {}
                     for name in names:
                         vec = vectors.get(name)
@@ -408,9 +493,10 @@ class Engine:
                                             f"{dims[name]}")
             if inactive:
                 set_status(self.client, src, {tenant: t["status"]})
-            if seen != source:
-                problems.append(f"{'tenant ' + tenant + ': ' if tenant else ''}{len(source - seen)} object(s) "
-                                f"missing, {len(seen - source)} extra")
+            if set(seen) != source:
+                problems.append(f"{'tenant ' + tenant + ': ' if tenant else ''}{len(source - set(seen))} object(s) "
+                                f"missing, {len(set(seen) - source)} extra")
+            self.verified_new[tenant] = seen
             objects += len(seen)
             t["verified"] = len(seen)
             if len(problems) > 20:
@@ -420,6 +506,25 @@ class Engine:
                                  + "\n  ".join(problems[:20]))
         return {"objects": objects, "ids_equal": True, "vector_dimensions": dims}
 
+    def _smoke(self, src: str, dst: str) -> dict[str, Any] | None:
+        """The collection's declared smoke queries against the new generation, by its own name; a failure
+        stops the migration before the swap (the aliases still point at the old generation)."""
+        if self.smoke is None:
+            return None
+        print(f"migrate {src} -> {dst}: running the collection's smoke queries on {dst}", file=self.opts.out,
+              flush=True)
+        result = self.smoke(dst)
+        if result is not None and not result.get("ok"):
+            self.save(smoke=result)
+            failed = "\n  ".join(str(f) for f in result.get("failed") or [])
+            raise MigrationError(
+                f"the smoke queries failed on the new generation {dst}, so the aliases still point at {src} "
+                f"(nothing was swapped; {dst} is kept):\n  {failed}\n"
+                f"Fix the queries' expectations or the file and run apply again: it resumes the migration and runs "
+                f"them again. To give up, put the file back and run `weavectl rollback {self.mig['collection']}`; "
+                f"then `weavectl prune-generations` deletes {dst}.")
+        return result
+
     def _restore_statuses(self, src: str, dst: str) -> None:
         wanted = {n: str(t["status"]) for n, t in self.record["tenants"].items() if n and t.get("status")}
         if not wanted:
@@ -428,12 +533,12 @@ class Engine:
         set_status(self.client, dst, wanted)
 
 
-def run_migration(step: Step, client: WeaviateClient, headers: dict[str, str], opts: Options | None = None
-                  ) -> dict[str, Any]:
+def run_migration(step: Step, client: WeaviateClient, headers: dict[str, str], opts: Options | None = None,
+                  smoke: Smoke | None = None) -> dict[str, Any]:
     writer = WeaviateClient(client.url, api_key=client.api_key, timeout=max(client.timeout, 120.0),
                             extra_headers=headers, transport=client.transport)
     try:
-        return Engine(step, client, writer, opts or Options()).run()
+        return Engine(step, client, writer, opts or Options(), smoke=smoke).run()
     finally:
         writer.close()
 
@@ -441,7 +546,8 @@ def run_migration(step: Step, client: WeaviateClient, headers: dict[str, str], o
 def unfinished(client: WeaviateClient) -> dict[str, str]:
     """collection -> target generation of each migration that has not finished (plan resumes them)."""
     try:
-        return {key: str(rec["to"]) for key, rec in StateStore(client).list(KIND) if rec.get("phase") != "done"}
+        return {key: str(rec["to"]) for key, rec in StateStore(client).list(KIND)
+                if rec.get("phase") not in ("done", "abandoned")}
     except WeaviateRestError as exc:
         if exc.status == 403:
             return {}
@@ -450,3 +556,14 @@ def unfinished(client: WeaviateClient) -> dict[str, str]:
 
 def finished(client: WeaviateClient, collection: str) -> dict[str, Any] | None:
     return StateStore(client).get(KIND, collection)
+
+
+def abandon(client: WeaviateClient, collection: str) -> dict[str, Any] | None:
+    """Give up an unfinished migration of `collection` (the record's key): returns its record as it was, after
+    marking it abandoned (its target is then an ordinary kept generation), or None when none is unfinished."""
+    store = StateStore(client)
+    record = store.get(KIND, collection)
+    if not record or record.get("phase") in ("done", "abandoned"):
+        return None
+    store.put(KIND, collection, {**record, "phase": "abandoned", "abandoned_in": record.get("phase")})
+    return record

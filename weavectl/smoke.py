@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 
 from weavectl.adapters import secrets
 from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
+from weavectl.core.plan.generations import current_generation, migrates
 from weavectl.core.plan.planner import used_modules
 from weavectl.core.redact import REDACTOR
 from weavectl.core.smoke_checks import (
@@ -212,18 +213,38 @@ class Options:
 def run_smoke(loaded: Loaded, client: WeaviateClient, keys: dict[str, str], *, in_place: bool,
               grpc: str | None, environ: Mapping[str, str], targets: tuple[str, ...] = (),
               query_only: bool = False, index_timeout_s: float = 120.0,
-              progress: Callable[[str], None] | None = None) -> SmokeReport:
+              progress: Callable[[str], None] | None = None,
+              physical: Mapping[str, str] | None = None) -> SmokeReport:
+    """`physical`: file name (lower case) -> the live collection to use instead of the one the aliases point at
+    (a migration checks its new generation before the swap)."""
     # Third-party warnings (authlib's httpx deprecation, ...) are kept for --debug, never printed.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         report = _run(loaded, client, keys, grpc=grpc, environ=environ, targets=targets,
-                      options=Options(in_place, query_only, index_timeout_s, progress))
+                      options=Options(in_place, query_only, index_timeout_s, progress), physical=physical or {})
     report.warnings = [f"{w.category.__name__}: {w.message} ({w.filename}:{w.lineno})" for w in caught]
     return report
 
 
+def live_names(client: WeaviateClient, collections: list[dict[str, Any]], given: Mapping[str, str]
+               ) -> dict[str, str]:
+    """The live collection each file collection means: an `on_replace: migrate` one is the generation its
+    aliases point at (core/plan/generations.py); the others are their own name."""
+    out = {collection_name(str(c["name"])).lower(): collection_name(str(c["name"])) for c in collections}
+    out.update({k.lower(): v for k, v in given.items()})
+    if any(migrates(c) and collection_name(str(c["name"])).lower() not in given for c in collections):
+        state = client.read_state()
+        names = [str(c.get("class", "")) for c in state.classes]
+        for coll in collections:
+            key = collection_name(str(coll["name"])).lower()
+            if migrates(coll) and key not in given:
+                out[key] = current_generation(coll, names, state.aliases)
+    return out
+
+
 def _run(loaded: Loaded, client: WeaviateClient, keys: dict[str, str], *, grpc: str | None,
-         environ: Mapping[str, str], targets: tuple[str, ...], options: Options) -> SmokeReport:
+         environ: Mapping[str, str], targets: tuple[str, ...], options: Options,
+         physical: Mapping[str, str]) -> SmokeReport:
     weaviate = _client_modules()
     from weaviate.classes.init import AdditionalConfig, Auth, Timeout
 
@@ -240,8 +261,9 @@ def _run(loaded: Loaded, client: WeaviateClient, keys: dict[str, str], *, grpc: 
     parsed = urlparse(client.url)
     target = grpc_target(loaded, client.url, grpc, environ)
     probe_grpc(target)
+    live = live_names(client, collections, physical)
     for coll in collections:
-        name = collection_name(str(coll["name"]))
+        name = live[collection_name(str(coll["name"])).lower()]
         missing = [m for m in used_modules(coll) if not any(catalog.same_module(m, e) for e in enabled)]
         if missing:
             report.checks.append(Check(name, "modules enabled", False,

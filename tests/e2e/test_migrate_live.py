@@ -1,6 +1,8 @@
 """`on_replace: migrate` on a real server: 20,000 objects with a bring-your-own vector, a vector embedded by the
 local ollama provider and a reference migrate for a model change; kill -9 mid-copy resumes; tenants keep their
-activity status; rollback; export after a migration plans to no changes.
+activity status; rollback; export after a migration plans to no changes; the collection's smoke queries gate the
+alias swap; writes through the alias during the migration all reach the new generation; a legacy unnamed vector
+migrates on every tested server version.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import httpx
 import pytest
 import yaml
 
-from tests.support.providers import LocalProviders
+from tests.support.providers import LocalProviders, embed
 from weavectl.devserver import WeaviateServer
 
 pytestmark = pytest.mark.server
@@ -32,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _weavectl(server: WeaviateServer, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "WEAVIATE_URL": server.url}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "WEAVIATE_URL": server.url,
+           "WEAVIATE_GRPC_ADDRESS": server.grpc_address}
     proc = subprocess.run([sys.executable, "-m", "weavectl", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=600)
     if check:
@@ -40,7 +43,8 @@ def _weavectl(server: WeaviateServer, *args: str, check: bool = True) -> subproc
     return proc
 
 
-def _config(path: Path, name: str, ollama: str, model: str, *, tenants: bool = False) -> Path:
+def _config(path: Path, name: str, ollama: str, model: str, *, tenants: bool = False,
+            smoke: dict[str, Any] | None = None) -> Path:
     article: dict[str, Any] = {
         "name": name,
         "on_replace": "migrate",
@@ -53,6 +57,9 @@ def _config(path: Path, name: str, ollama: str, model: str, *, tenants: bool = F
         },
     }
     colls: list[dict[str, Any]] = [article]
+    if smoke is not None:
+        article["vectors"]["emb"]["vectorize_collection_name"] = False  # the same text in every generation
+        article["smoke"] = smoke
     if tenants:
         article["multi_tenancy"] = {"enabled": True}
     else:
@@ -258,3 +265,162 @@ def test_multi_tenant_migration_keeps_each_tenant_status(weaviate: WeaviateServe
               timeout=30).raise_for_status()
     for tenant, n in per_tenant.items():
         assert len(_all(weaviate, target, tenant)) == n, tenant
+
+
+def _small(weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path, n: int, smoke: dict[str, Any]
+           ) -> tuple[str, Path, dict[str, dict[str, Any]]]:
+    """A migrating collection with `n` objects (titles `item i about cats|dogs`, and one `zebra stripes`)."""
+    name = f"W{uuid.uuid4().hex[:8]}"
+    cfg = _config(tmp_path / "weavectl.yaml", name, providers["ollama"].url, "nomic-embed-text", smoke=smoke)
+    _weavectl(weaviate, "apply", "-f", str(cfg), "--auto-approve")
+    rng = random.Random(n)
+    titles = [f"item {i} about {rng.choice(['cats', 'dogs'])}" for i in range(n - 1)] + ["zebra stripes"]
+    _batch(weaviate, [{"class": name, "id": str(uuid.uuid4()), "properties": {"title": t, "n": i},
+                       "vectors": {"byo": [rng.uniform(-1, 1) for _ in range(DIMS)]}} for i, t in enumerate(titles)])
+    return name, cfg, _all(weaviate, name)
+
+
+def _smoke_block(expected_title: str) -> dict[str, Any]:
+    return {"queries": [{"near_text": "zebra stripes", "target_vector": "emb",
+                         "expect": {"top": [{"title": expected_title}]}}]}
+
+
+def test_smoke_queries_gate_the_alias_swap(weaviate: WeaviateServer, providers: LocalProviders,
+                                           tmp_path: Path) -> None:
+    name, cfg, before = _small(weaviate, providers, tmp_path, 40, _smoke_block("zebra stripes"))
+    # A model change, and an expectation the new generation cannot meet: the swap must not happen.
+    _config(cfg, name, providers["ollama"].url, "all-minilm", smoke=_smoke_block("no such title"))
+    proc = _weavectl(weaviate, "apply", "-f", str(cfg), "--auto-approve", check=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"smoke queries failed on the new generation {name}_v2" in proc.stderr, proc.stderr
+    assert "expected title='no such title' at #1, got title='zebra stripes'" in proc.stderr, proc.stderr
+    assert f"the aliases still point at {name}" in proc.stderr, proc.stderr
+    assert _alias(weaviate, f"{name}Live") == name  # the old generation still serves
+    assert len(_all(weaviate, f"{name}_v2")) == len(before)  # copied and verified, just not swapped
+    mig = next(c for c in _plan_json(weaviate, cfg)["changes"] if c["collection"] == name)["migration"]
+    assert mig["to"] == f"{name}_v2" and mig.get("resume") is True, mig
+
+    # The expectation fixed: apply resumes, the queries pass on the new generation, then the swap happens.
+    _config(cfg, name, providers["ollama"].url, "all-minilm", smoke=_smoke_block("zebra stripes"))
+    report_path = tmp_path / "report.json"
+    proc = _weavectl(weaviate, "apply", "-f", str(cfg), "--auto-approve", "--report", str(report_path))
+    assert "resuming" in proc.stderr and f"smoke queries on {name}_v2" in proc.stderr, proc.stderr
+    report = json.loads(report_path.read_text())["migrations"][0]
+    assert report["smoke"]["ok"] is True and report["smoke"]["mode"] == "query-only", report
+    assert [c["collection"] for c in report["smoke"]["checks"]] == [f"{name}_v2"], report
+    assert _alias(weaviate, f"{name}Live") == f"{name}_v2"
+    assert set(_all(weaviate, f"{name}_v2")) == set(before)
+
+    # Abandoning: a new migration stopped by its smoke queries, then rolled back: the record is given up and
+    # the stopped generation can be pruned.
+    _config(cfg, name, providers["ollama"].url, "mxbai-embed-large", smoke=_smoke_block("no such title"))
+    assert _weavectl(weaviate, "apply", "-f", str(cfg), "--auto-approve", check=False).returncode == 1
+    proc = _weavectl(weaviate, "rollback", name, "-f", str(cfg))
+    assert f"Abandoned the unfinished migration of {name} to {name}_v3" in proc.stdout, proc.stdout
+    assert _alias(weaviate, f"{name}Live") == f"{name}_v2"
+    proc = _weavectl(weaviate, "prune-generations", name, "-f", str(cfg), "--auto-approve")
+    assert f"deleted {name}_v3" in proc.stdout and f"deleted {name}\n" in proc.stdout, proc.stdout
+
+
+def test_writes_through_the_alias_during_the_migration_all_reach_the_new_generation(
+        weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path) -> None:
+    name, cfg, before = _small(weaviate, providers, tmp_path, 3000, _smoke_block("zebra stripes"))
+    alias = f"{name}Live"
+    latest: dict[str, str | None] = {}  # id -> title last written through the alias (None: deleted)
+    errors: list[str] = []
+    stop = threading.Event()
+    existing = sorted(oid for oid, o in before.items() if o["properties"]["title"] != "zebra stripes")
+
+    def writer() -> None:  # inserts, updates and deletes through the alias, acknowledged one at a time
+        rng, k = random.Random(3), 0
+        with httpx.Client(base_url=weaviate.url, timeout=30) as http:
+            while not stop.is_set():
+                k += 1
+                op = rng.choice(["insert", "update", "update", "delete"])
+                oid = str(uuid.uuid4()) if op == "insert" else rng.choice(existing)
+                if op == "delete":
+                    resp = http.delete(f"/v1/objects/{alias}/{oid}")
+                    if resp.status_code in (204, 404):
+                        latest[oid] = None
+                    else:
+                        errors.append(resp.text[:200])
+                    continue
+                title = f"written {k} by the writer"
+                body = {"objects": [{"class": alias, "id": oid, "properties": {"title": title, "n": k},
+                                     "vectors": {"byo": [k / 1e4] * DIMS}}]}
+                resp = http.post("/v1/batch/objects", json=body)
+                if resp.status_code == 200 and not (resp.json()[0].get("result") or {}).get("errors"):
+                    latest[oid] = title
+                    if op == "insert":
+                        existing.append(oid)
+                else:
+                    errors.append(resp.text[:200])
+                time.sleep(0.01)
+
+    _config(cfg, name, providers["ollama"].url, "all-minilm", smoke=_smoke_block("zebra stripes"))
+    thread = threading.Thread(target=writer, daemon=True)
+    report_path = tmp_path / "report.json"
+    thread.start()
+    try:
+        _weavectl(weaviate, "apply", "-f", str(cfg), "--auto-approve", "--report", str(report_path))
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert not errors, errors[:3]
+    report = json.loads(report_path.read_text())["migrations"][0]
+    assert _alias(weaviate, alias) == f"{name}_v2"
+    # Writes landed after the last delta pass (the smoke queries ran in between), and the catch-up took them.
+    assert report["catchup_objects"] > 0, report
+    after = _all(weaviate, f"{name}_v2")
+    deleted = {oid for oid, title in latest.items() if title is None}
+    assert len(latest) > 50, len(latest)
+    assert not deleted & set(after), sorted(deleted & set(after))[:5]
+    for oid, title in latest.items():
+        if title is not None:
+            assert oid in after and after[oid]["properties"]["title"] == title, (oid, title, after.get(oid))
+            assert after[oid]["vectors"]["emb"] == pytest.approx(embed(title), abs=1e-6), oid  # the new model's
+    untouched = set(before) - set(latest)
+    assert all(after[oid]["properties"] == before[oid]["properties"] for oid in untouched)
+    assert set(after) == (set(before) | set(latest)) - deleted
+
+
+@pytest.mark.parametrize("change", ["model", "distance"])
+def test_legacy_unnamed_vector_migrates(weaviate_versioned: WeaviateServer, providers: LocalProviders,
+                                        tmp_path: Path, change: str) -> None:
+    """A collection with the legacy single vector (`vector:`): a model change embeds it again, a distance
+    change copies it as it is (no provider call); on every tested server version."""
+    server, name = weaviate_versioned, f"L{uuid.uuid4().hex[:8]}"
+
+    def write(model: str, distance: str) -> Path:
+        doc = {"version": 1, "collections": [{
+            "name": name, "on_replace": "migrate", "aliases": [f"{name}Live"],
+            "properties": [{"name": "title", "data_type": "text"}],
+            "vector": {"vectorizer": "text2vec-ollama", "api_endpoint": providers["ollama"].url, "model": model,
+                       "vectorize_collection_name": False, "index": {"type": "hnsw", "distance": distance}}}]}
+        path = tmp_path / "weavectl.yaml"
+        path.write_text(yaml.safe_dump(doc, sort_keys=False))
+        return path
+
+    cfg = write("nomic-embed-text", "cosine")
+    _weavectl(server, "apply", "-f", str(cfg), "--auto-approve")
+    _batch(server, [{"class": name, "id": str(uuid.uuid4()), "properties": {"title": f"legacy item {i}"}}
+                    for i in range(30)])
+    before = _all(server, name)
+    cfg = write("all-minilm", "cosine") if change == "model" else write("nomic-embed-text", "dot")
+    mig = next(c for c in _plan_json(server, cfg)["changes"] if c["collection"] == name)["migration"]
+    assert (mig["copy_vectors"], mig["reembed_vectors"]) == (
+        ([], ["(unnamed)"]) if change == "model" else (["(unnamed)"], [])), mig
+    providers.clear()
+    _weavectl(server, "apply", "-f", str(cfg), "--auto-approve")
+    assert _alias(server, f"{name}Live") == f"{name}_v2"
+    after = _all(server, f"{name}_v2")
+    assert set(after) == set(before)
+    requests = providers["ollama"].requests
+    if change == "model":
+        assert {r.model for r in requests} == {"all-minilm"} and sum(len(r.texts) for r in requests) == 30
+        assert all(after[i]["vector"] == pytest.approx(embed(o["properties"]["title"]), abs=1e-6)
+                   for i, o in before.items())
+    else:
+        assert requests == []  # copied, not embedded again
+        assert all(after[i]["vector"] == o["vector"] for i, o in before.items())  # byte-identical
+    assert _weavectl(server, "plan", "-f", str(cfg), "--detailed-exitcode", check=False).returncode == 0

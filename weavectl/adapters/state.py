@@ -107,9 +107,12 @@ class StateStore:
             found.pop(NONCE, None)
         return found
 
-    def put(self, kind: str, key: str, data: dict[str, Any]) -> None:
+    def put(self, kind: str, key: str, data: dict[str, Any]) -> int | None:
         """Upsert, through the batch endpoint: it overwrites by id on every supported version, while `PUT
-        /v1/objects/{c}/{id}` of a missing id answers 404 on 1.39 and 500 "no object with id" on 1.32."""
+        /v1/objects/{c}/{id}` of a missing id answers 404 on 1.39 and 500 "no object with id" on 1.32.
+
+        Returns the record's `lastUpdateTimeUnix` as the server answered it: the server's clock in milliseconds
+        when it took the write (usecases/objects/batch_add.go sets it on arrival), None if the answer lacks it."""
         self._ensure()
         resp = self.client.request("POST", "/v1/batch/objects", json={"objects": [self._body(kind, key, data)]})
         try:
@@ -121,6 +124,8 @@ class StateStore:
         if not isinstance(results, list) or errors:
             raise WeaviateRestError(f"writing weavectl's record {kind}/{key} to {STATE_COLLECTION} failed: "
                                     f"{'; '.join(errors) or resp.text[:300]}")
+        stamp = results[0].get("lastUpdateTimeUnix") if results and isinstance(results[0], dict) else None
+        return stamp if isinstance(stamp, int) and not isinstance(stamp, bool) else None
 
     def create(self, kind: str, key: str, data: dict[str, Any]) -> bool:
         """Create-if-absent: True only for the one writer whose record is stored; False if it existed."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -160,7 +160,8 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
             steps = compile_steps(plan, set(planned.live_classes))
             migrations: list[dict[str, Any]] = []
             report = execute(steps, client, allow_destroy=allow_destroy, progress=lambda m: click.echo(m, err=True),
-                             signals=signals, migrate=lambda step: migrations.append(_migrate(step, planned)))
+                             signals=signals,
+                             migrate=lambda step: migrations.append(_migrate(step, planned, grpc_address, environ)))
         if migrations:
             text = json.dumps({"migrations": migrations}, indent=2)
             click.echo(f"Migration report:\n{text}", err=True)
@@ -202,7 +203,7 @@ def _interrupted_before_writing(signum: int | None) -> None:
         raise KeyboardInterrupt
 
 
-def _migrate(step: Step, planned: Planned) -> dict[str, Any]:
+def _migrate(step: Step, planned: Planned, grpc: str | None, environ: Mapping[str, str]) -> dict[str, Any]:
     from weavectl.migrate import run_migration
     from weavectl.smoke import provider_headers
 
@@ -210,7 +211,34 @@ def _migrate(step: Step, planned: Planned) -> dict[str, Any]:
     coll = next((c for c in planned.loaded.data.get("collections") or []
                  if isinstance(c, dict) and str(c.get("name", "")).lower() == base.lower()), {})
     headers = provider_headers(coll, planned.keys, planned.client.url)
-    return run_migration(step, planned.client, headers)
+    return run_migration(step, planned.client, headers, smoke=_migration_smoke(planned, coll, grpc, environ))
+
+
+def _migration_smoke(planned: Planned, coll: dict[str, Any], grpc: str | None, environ: Mapping[str, str]
+                     ) -> Callable[[str], dict[str, Any] | None] | None:
+    """The collection's declared smoke queries, for the migration to run on its new generation before the swap:
+    the queries against the copied data, as `smoke --query-only` runs them (nothing is written); a multi-tenant
+    collection is searched per tenant, so there the samples go into a temporary tenant of the new generation."""
+    smoke = coll.get("smoke") if isinstance(coll.get("smoke"), dict) else None
+    if not smoke or not smoke.get("queries"):
+        return None
+    multi_tenant = bool((coll.get("multi_tenancy") or {}).get("enabled"))
+    name = str(coll["name"])
+
+    def run(target: str) -> dict[str, Any] | None:
+        from weavectl.smoke import run_smoke
+
+        if multi_tenant and not (smoke.get("objects") or smoke.get("objects_file")):
+            return {"ok": True, "skipped": "multi-tenant, and no sample objects to put in a temporary tenant"}
+        report = run_smoke(planned.loaded, planned.client, planned.keys, in_place=False, grpc=grpc,
+                           environ=environ, targets=(name,), query_only=not multi_tenant,
+                           progress=lambda line: click.echo(REDACTOR.scrub(line), err=True),
+                           physical={name.lower(): target})
+        checks = [{k: v for k, v in c.to_json().items() if k != "results"} for c in report.checks]
+        return {"ok": report.ok, "mode": report.mode, "checks": checks,
+                "failed": [REDACTOR.scrub(f"{c.name}: {c.detail}") for c in report.checks if not c.ok]}
+
+    return run
 
 
 def _smoke_after(loaded: Loaded, client: WeaviateClient, wanted: bool, grpc: str | None,

@@ -37,12 +37,23 @@ def _find(colls: list[dict[str, Any]], name: str) -> dict[str, Any]:
 @config_options
 def rollback(collection: str, files: tuple[str, ...], env_name: str | None, url: str | None) -> int:
     """Point COLLECTION's aliases back at its previous generation (the data there is as the migration left it)."""
+    from weavectl.migrate import abandon
+
     colls, client = _migrating(files, env_name, url)
     try:
         coll = _find(colls, collection)
+        base = collection_name(str(coll["name"]))
+        left = abandon(client, base)
+        if left is not None:  # an unfinished migration: its source is what the aliases must point at
+            src, dst = str(left["from"]), str(left["to"])
+            for alias in coll.get("aliases") or []:
+                client.update_alias(collection_name(str(alias)), src)
+            click.echo(f"Abandoned the unfinished migration of {base} to {dst} (it stopped in phase "
+                       f"{left.get('phase')}); its aliases point at {src}. {dst} is kept: `weavectl "
+                       f"prune-generations` deletes it.")
+            return ExitCode.OK
         state = client.read_state()
         names = [str(c.get("class")) for c in state.classes]
-        base = collection_name(str(coll["name"]))
         current = current_generation(coll, names, state.aliases)
         older = [g for g in generations(base, names)
                  if (generation_number(base, g) or 0) < (generation_number(base, current) or 0)]
