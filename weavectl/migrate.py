@@ -35,6 +35,7 @@ KIND = "migration"
 SKEW_MARGIN_MS = 2_000
 LOCAL_CLOCK_MARGIN_MS = 60_000  # the same, when only this machine's clock is known (a record from an older run)
 MAX_DELTA_PASSES = 5
+ONE_BY_ONE_LIMIT = 100  # a delta of more objects is read by listing the old generation again
 SWAP_GRACE_S = 1.0  # a write that resolved the alias just before the swap has landed by then
 ACTIVE = ("HOT", "ACTIVE")
 
@@ -207,8 +208,8 @@ class Engine:
     smoke: Smoke | None = None  # the collection's smoke queries, run on the new generation before the swap
     # This run's view of the last delta pass and of the verified new generation (per tenant): what the catch-up
     # after the swap compares with. Lost with the process; a resumed run passes again, or falls back (README).
-    snapshot: dict[str, set[str]] = field(default_factory=dict)
-    verified_new: dict[str, dict[str, int]] = field(default_factory=dict)
+    snapshot: dict[str, dict[str, int]] = field(default_factory=dict)  # old generation: id -> update time
+    verified_new: dict[str, dict[str, int]] = field(default_factory=dict)  # new generation, before the swap
 
     def __post_init__(self) -> None:
         self.state = StateStore(self.client)
@@ -279,6 +280,7 @@ class Engine:
             lap("smoke")
         if self.record["phase"] == "swap":
             if not self.record.get("swap_ms"):  # persisted before the first alias moves
+                delta += self._final_pass(src, dst)
                 self.save(swap_ms=self.save())
             for alias in self.record["aliases"]:
                 self._point(alias, dst)  # PUT /v1/aliases/{a}: one atomic switch per alias
@@ -412,13 +414,22 @@ class Engine:
         vanished = self._copy_ids(src, dst, tenant, changed)  # deleted between the listing and the read
         gone += [i for i in vanished if i in target]
         self._delete_ids(dst, tenant, gone)
-        self.snapshot[tenant] = set(source) - set(vanished)  # what the new generation now holds
+        self.snapshot[tenant] = {i: ts for i, ts in source.items() if i not in vanished}  # = the new generation
         return len(changed) + len(gone)
 
     def _copy_ids(self, src: str, dst: str, tenant: str, ids: list[str]) -> list[str]:
-        """Read each object from the old generation now and write it to the new one; returns the ids not found."""
+        """Read each object from the old generation now and write it to the new one; returns the ids not found.
+        Many objects are read by listing the old generation again (pages), a few one by one."""
         copy_vectors = list(self.record["copy_vectors"])
         missing: list[str] = []
+        if len(ids) > ONE_BY_ONE_LIMIT:
+            wanted = set(ids)
+            for page in list_pages(self.client, src, tenant, "", self.opts.batch_size, vectors=True):
+                batch = [to_batch_object(o, src, dst, tenant, copy_vectors) for o in page if str(o["id"]) in wanted]
+                wanted -= {str(o["id"]) for o in page}
+                if batch:
+                    write_batch(self.writer, batch)
+            return sorted(wanted)
         for i in range(0, len(ids), self.opts.batch_size):
             objs = []
             for oid in ids[i:i + self.opts.batch_size]:
@@ -436,33 +447,82 @@ class Engine:
         for oid in ids:
             self.client.request("DELETE", f"/v1/objects/{dst}/{oid}?{_tenant_q(tenant)[1:]}", ok=(204, 404))
 
+    def _final_pass(self, src: str, dst: str) -> int:
+        """One more delta pass right before the swap (verify and the smoke queries took a while), then the new
+        generation as it is now: the catch-up's reference for "not written since" (nothing else writes to it
+        before the swap)."""
+        if not self.snapshot:  # resumed right at the swap: the catch-up falls back on update times
+            return 0
+        since = int(self.record.get("delta_since_ms") or 0)
+        pass_started = self.save()
+        changed = 0
+        for tenant in self.record["tenants"]:
+            if self._active(tenant):
+                changed += self._delta_tenant(src, dst, tenant, since - SKEW_MARGIN_MS)
+                self.verified_new[tenant] = self._ids(dst, tenant)
+        self.save(delta_since_ms=pass_started)
+        return changed
+
     def _catch_up(self, src: str, dst: str) -> int:
-        """After the swap: what was written to the old generation after the last delta pass began.
+        """After the swap: what was written to the old generation after the final pass read it.
 
         New writes go to the new generation now; a request that resolved the alias just before the swap lands a
-        moment later, hence the wait. An object written to the old generation since the last pass began is
-        copied over, and one deleted there is deleted here, unless the new generation's copy changed since it
-        was verified (a write through the alias after the swap, which is newer). A run that resumes after the
-        swap lost that record and compares update times instead (README)."""
+        moment later, hence the wait. An object written (or created) in the old generation since the final pass
+        listed it is copied over, and one deleted there is deleted here, unless the new generation's copy was
+        written since (through the alias after the swap: newer), which is looked at again right before each
+        write. A run that resumes after the swap lost the final pass's listing and compares update times instead
+        (README)."""
         time.sleep(SWAP_GRACE_S)
-        since = int(self.record.get("delta_since_ms") or self.record.get("copy_since_ms") or 0) - SKEW_MARGIN_MS
-        swap_ms = int(self.record.get("swap_ms") or 0)
         total = 0
         for tenant in self.record["tenants"]:
             if not self._active(tenant):
                 continue
-            old, new = self._ids(src, tenant), self._ids(dst, tenant)
-            base = self.verified_new.get(tenant)
-            if base is not None:
-                copy_ids = [i for i, ts in old.items() if ts >= since and new.get(i) == base.get(i)]
-                gone = [i for i in new if i not in old and new[i] == base.get(i)]
+            old = self._ids(src, tenant)
+            seen, base = self.snapshot.get(tenant), self.verified_new.get(tenant)
+            if seen is not None and base is not None:
+                copy_ids = [i for i, ts in old.items() if seen.get(i) != ts]
+                gone = [i for i in seen if i not in old]
+                total += self._catch_up_ids(src, dst, tenant, copy_ids, gone, base)
             else:
-                copy_ids = [i for i, ts in old.items() if ts >= since and (i not in new or ts >= new[i])]
-                gone = [i for i in new if i not in old and swap_ms and new[i] < swap_ms]
-            vanished = self._copy_ids(src, dst, tenant, copy_ids)
-            self._delete_ids(dst, tenant, gone + [i for i in vanished if i in new and new[i] == (base or {}).get(i)])
-            total += len(copy_ids) + len(gone)
+                total += self._catch_up_by_time(src, dst, tenant, old)
         return total
+
+    def _catch_up_ids(self, src: str, dst: str, tenant: str, copy_ids: list[str], gone: list[str],
+                      base: dict[str, int]) -> int:
+        copy_vectors = list(self.record["copy_vectors"])
+
+        def one(oid: str) -> bool:
+            current = self._updated(dst, tenant, oid)
+            if current != base.get(oid):
+                return False  # written through the alias after the swap: that write is the newer one
+            resp = self.client.request("GET", f"/v1/objects/{src}/{oid}?include=vector{_tenant_q(tenant)}",
+                                       ok=(200, 404))
+            if resp.status_code == 200:
+                write_batch(self.writer, [to_batch_object(resp.json(), src, dst, tenant, copy_vectors)])
+            elif current is not None:
+                self._delete_ids(dst, tenant, [oid])
+            return True
+
+        # Each object on its own (look, read, write: the look is as close to the write as it can be), several
+        # at a time: this is the moment reads through the alias may miss the newest writes.
+        with ThreadPoolExecutor(max_workers=2 * self.opts.workers) as pool:
+            return sum(pool.map(one, copy_ids + gone))
+
+    def _updated(self, cls: str, tenant: str, oid: str) -> int | None:
+        resp = self.client.request("GET", f"/v1/objects/{cls}/{oid}?{_tenant_q(tenant)[1:]}", ok=(200, 404))
+        return int(resp.json().get("lastUpdateTimeUnix") or 0) if resp.status_code == 200 else None
+
+    def _catch_up_by_time(self, src: str, dst: str, tenant: str, old: dict[str, int]) -> int:
+        """Without this run's listings: copy what the old generation holds newer than the new one (or only it
+        holds) since the last pass began; delete what only the new one holds from before the swap."""
+        since = int(self.record.get("delta_since_ms") or self.record.get("copy_since_ms") or 0) - SKEW_MARGIN_MS
+        swap_ms = int(self.record.get("swap_ms") or 0)
+        new = self._ids(dst, tenant)
+        copy_ids = [i for i, ts in old.items() if ts >= since and (i not in new or ts >= new[i])]
+        gone = [i for i in new if i not in old and swap_ms and new[i] < swap_ms]
+        self._copy_ids(src, dst, tenant, copy_ids)
+        self._delete_ids(dst, tenant, gone)
+        return len(copy_ids) + len(gone)
 
     def _verify(self, src: str, dst: str) -> dict[str, Any]:
         """The ids the last delta pass left on both sides; every named vector present on every object, with one
@@ -476,7 +536,7 @@ class Engine:
             inactive = not self._active(tenant)
             if inactive:
                 set_status(self.client, src, {tenant: "HOT"})
-            source = self.snapshot[tenant] if tenant in self.snapshot else set(self._ids(src, tenant))
+            source = set(self.snapshot[tenant] if tenant in self.snapshot else self._ids(src, tenant))
             seen: dict[str, int] = {}
             for page in list_pages(self.client, dst, tenant, "", self.opts.batch_size, vectors=True):
                 for obj in page:

@@ -24,6 +24,7 @@ import pytest
 import yaml
 
 from tests.support.providers import LocalProviders, embed
+from tests.support.proxy_process import slow_paths
 from weavectl.devserver import WeaviateServer
 
 pytestmark = pytest.mark.server
@@ -33,8 +34,9 @@ DIMS = 8
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _weavectl(server: WeaviateServer, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "WEAVIATE_URL": server.url,
+def _weavectl(server: WeaviateServer, *args: str, check: bool = True, url: str | None = None
+              ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "WEAVIATE_URL": url or server.url,
            "WEAVIATE_GRPC_ADDRESS": server.grpc_address}
     proc = subprocess.run([sys.executable, "-m", "weavectl", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=600)
@@ -324,12 +326,17 @@ def test_smoke_queries_gate_the_alias_swap(weaviate: WeaviateServer, providers: 
 
 def test_writes_through_the_alias_during_the_migration_all_reach_the_new_generation(
         weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path) -> None:
-    name, cfg, before = _small(weaviate, providers, tmp_path, 3000, _smoke_block("zebra stripes"))
+    name, cfg, before = _small(weaviate, providers, tmp_path, 2000, _smoke_block("zebra stripes"))
     alias = f"{name}Live"
     latest: dict[str, str | None] = {}  # id -> title last written through the alias (None: deleted)
+    history: dict[str, list[str]] = {}  # id -> what the writer did to it, for a failure message
     errors: list[str] = []
     stop = threading.Event()
     existing = sorted(oid for oid, o in before.items() if o["properties"]["title"] != "zebra stripes")
+    # Deletes are of objects that existed before the migration, once each: an object created in the old
+    # generation in the moment before the swap and deleted through the alias before the catch-up has copied it
+    # comes back (the README says so).
+    originals = list(existing)
 
     def writer() -> None:  # inserts, updates and deletes through the alias, acknowledged one at a time
         rng, k = random.Random(3), 0
@@ -337,9 +344,12 @@ def test_writes_through_the_alias_during_the_migration_all_reach_the_new_generat
             while not stop.is_set():
                 k += 1
                 op = rng.choice(["insert", "update", "update", "delete"])
-                oid = str(uuid.uuid4()) if op == "insert" else rng.choice(existing)
+                oid = str(uuid.uuid4()) if op == "insert" else rng.choice(originals if op == "delete" else existing)
                 if op == "delete":
+                    originals.remove(oid)  # never written again: a delete is never followed by a re-create
+                    existing.remove(oid)
                     resp = http.delete(f"/v1/objects/{alias}/{oid}")
+                    history.setdefault(oid, []).append(f"{time.time():.3f} delete {resp.status_code}")
                     if resp.status_code in (204, 404):
                         latest[oid] = None
                     else:
@@ -349,35 +359,40 @@ def test_writes_through_the_alias_during_the_migration_all_reach_the_new_generat
                 body = {"objects": [{"class": alias, "id": oid, "properties": {"title": title, "n": k},
                                      "vectors": {"byo": [k / 1e4] * DIMS}}]}
                 resp = http.post("/v1/batch/objects", json=body)
+                history.setdefault(oid, []).append(f"{time.time():.3f} {op} {resp.status_code}")
                 if resp.status_code == 200 and not (resp.json()[0].get("result") or {}).get("errors"):
                     latest[oid] = title
                     if op == "insert":
                         existing.append(oid)
                 else:
                     errors.append(resp.text[:200])
-                time.sleep(0.01)
+                time.sleep(0.03)
 
     _config(cfg, name, providers["ollama"].url, "all-minilm", smoke=_smoke_block("zebra stripes"))
     thread = threading.Thread(target=writer, daemon=True)
     report_path = tmp_path / "report.json"
-    thread.start()
-    try:
-        _weavectl(weaviate, "apply", "-f", str(cfg), "--auto-approve", "--report", str(report_path))
-    finally:
-        stop.set()
-        thread.join(timeout=30)
+    # weavectl talks through a proxy that holds the alias swap back for 2 s, so that writes certainly land on
+    # the old generation after the last pass before the swap; the writer talks to the server directly.
+    with slow_paths(weaviate.url, {f"/v1/aliases/{alias}": 2.0}) as proxy_url:
+        thread.start()
+        try:
+            _weavectl(weaviate, "apply", "-f", str(cfg), "--auto-approve", "--report", str(report_path),
+                      url=proxy_url)
+        finally:
+            stop.set()
+            thread.join(timeout=30)
     assert not errors, errors[:3]
     report = json.loads(report_path.read_text())["migrations"][0]
     assert _alias(weaviate, alias) == f"{name}_v2"
-    # Writes landed after the last delta pass (the smoke queries ran in between), and the catch-up took them.
+    # Writes landed after the last pass before the swap, and the catch-up after it carried them over.
     assert report["catchup_objects"] > 0, report
     after = _all(weaviate, f"{name}_v2")
     deleted = {oid for oid, title in latest.items() if title is None}
-    assert len(latest) > 50, len(latest)
-    assert not deleted & set(after), sorted(deleted & set(after))[:5]
+    assert len(latest) > 50 and len(deleted) > 10, (len(latest), len(deleted))
+    assert not deleted & set(after), [(i, history[i]) for i in sorted(deleted & set(after))[:5]]
     for oid, title in latest.items():
         if title is not None:
-            assert oid in after and after[oid]["properties"]["title"] == title, (oid, title, after.get(oid))
+            assert oid in after and after[oid]["properties"]["title"] == title, (oid, title, history[oid])
             assert after[oid]["vectors"]["emb"] == pytest.approx(embed(title), abs=1e-6), oid  # the new model's
     untouched = set(before) - set(latest)
     assert all(after[oid]["properties"] == before[oid]["properties"] for oid in untouched)

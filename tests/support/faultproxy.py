@@ -25,6 +25,7 @@ class Fault:
     stall_s: float = 0.0  # wait this long before answering (longer than the client's timeout: a hung server)
     close: bool = False  # drop the connection without answering
     times: int | None = None  # apply this many times, then pass through (None: always)
+    delay_s: float = 0.0  # wait this long, then pass the request through to the real server (a slow answer)
 
 
 class FaultProxy:
@@ -33,6 +34,7 @@ class FaultProxy:
         self.faults: dict[str, Fault] = {}
         self.seen: list[str] = []
         self._server: ThreadingHTTPServer | None = None
+        self._http = httpx.Client(timeout=60)  # kept-alive connections to the server (thread-safe)
 
     @property
     def url(self) -> str:
@@ -61,6 +63,7 @@ class FaultProxy:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+        self._http.close()
 
     def clear(self) -> None:
         self.faults.clear()
@@ -77,10 +80,13 @@ class FaultProxy:
                 fault = None
             else:
                 fault.times -= 1
+        if fault is not None and fault.delay_s:
+            time.sleep(fault.delay_s)
+            fault = None
         if fault is None:
             headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("host", "content-length")}
-            resp = httpx.request(handler.command, self.upstream + handler.path, headers=headers, content=body,
-                                 timeout=60)
+            resp = self._http.request(handler.command, self.upstream + handler.path, headers=headers,
+                                      content=body)
             self._answer(handler, resp.status_code, resp.content, resp.headers.get("content-type", ""))
             return
         if fault.stall_s:
