@@ -83,7 +83,7 @@ def change_body(change: dict[str, Any], indent: int = 0, wording: Wording = PLAN
 
 
 def render_text(plan: Plan, *, colour: bool = False, wording: Wording = PLAN) -> str:
-    data = plan_json(plan)
+    data = plan_json(plan, steps=False)
     lines = [f"Weaviate {data['server']['version']} at {data['server']['url']}"
              + (f" (environment {data['environment']})" if data["environment"] else "")]
     if plan.cluster is not None and len(plan.cluster["nodes"]) > 1:

@@ -81,7 +81,7 @@ def _banner(data: dict[str, Any], wording: Wording) -> list[str]:
 
 
 def render_markdown(plan: Plan, *, wording: Wording = PLAN) -> str:
-    data = plan_json(plan)
+    data = plan_json(plan, steps=False)
     lines = [f"### {wording.title}: {counts_text(data['summary'])}", ""]
     lines += _banner(data, wording)
     lines += [f"Weaviate `{data['server']['version']}` at `{data['server']['url']}`"

@@ -164,6 +164,7 @@ class Plan:
     # Where each provider key the file's modules send comes from, whether it resolved here, and who needs it.
     # An unresolved source is not a plan error: only smoke (and imports/queries) need the key.
     key_sources: list[dict[str, Any]] = field(default_factory=list)
+    live_names: list[str] = field(default_factory=list)  # the live collections planned against (steps need them)
 
     @property
     def has_changes(self) -> bool:

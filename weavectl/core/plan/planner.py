@@ -103,6 +103,7 @@ def build_plan(inp: PlanInput) -> Plan:
                 environment=inp.environment, cluster=inp.cluster.to_json() if inp.cluster else None)
     declared: set[str] = set()
     live_names = [str(c.get("class", "")) for c in inp.live_classes]
+    plan.live_names = list(live_names)
     names = {collection_name(str(c.get("name", ""))).lower() for c in inp.collections}
     replace = {r.lower() for r in inp.replace}
     for unknown in sorted(replace - names):
