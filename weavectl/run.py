@@ -25,7 +25,7 @@ from weavectl.core.config.validate import validate_documents
 from weavectl.core.config.yamldoc import Document
 from weavectl.core.plan.generations import STATE_COLLECTION, migrates
 from weavectl.core.plan.migration import stale_vectors
-from weavectl.core.plan.model import Action, Plan
+from weavectl.core.plan.model import Action, ErrorCode, Plan, PlanError
 from weavectl.core.plan.ownership import DEFAULT_OWNER, OWNER_KIND, hide_state_collection, restrict_prune
 from weavectl.core.plan.planner import PlanInput, build_plan, used_modules
 from weavectl.core.weaviate import catalog
@@ -345,8 +345,10 @@ def apply_external(plan: Plan, external: list[str], collections: list[dict[str, 
             targets = prop.get("target_collection") if isinstance(prop, dict) else None
             for target in [targets] if isinstance(targets, str) else targets or []:
                 if str(target).lower() in wanted and str(target).lower() not in live:
-                    plan.errors.append(f"{coll.get('name')}: property {prop.get('name')} references {target}, "
-                                       "listed as external, which does not exist on the server: create it first")
+                    plan.errors.append(PlanError(
+                        ErrorCode.EXTERNAL_MISSING, f"property {prop.get('name')} references {target}, listed as "
+                        "external, which does not exist on the server: create it first", str(coll.get("name")),
+                        f"properties.{prop.get('name')}.target_collection"))
 
 
 def _check_hidden_collections(plan: Plan, client: WeaviateClient) -> None:
@@ -358,12 +360,14 @@ def _check_hidden_collections(plan: Plan, client: WeaviateClient) -> None:
             continue
         try:
             if client.get_class(change.collection) is not None:
-                plan.errors.append(f"{change.collection}: exists on the server but /v1/schema did not list it "
-                                   "(the API key may not read it); refusing to plan its creation")
+                plan.errors.append(PlanError(
+                    ErrorCode.HIDDEN_COLLECTION, "exists on the server but /v1/schema did not list it (the API key "
+                    "may not read it); refusing to plan its creation", change.collection))
         except WeaviateRestError as exc:
             if exc.status == 403:
-                plan.errors.append(f"{change.collection}: the API key may not read this collection, so weavectl "
-                                   "cannot tell whether it exists; refusing to plan its creation")
+                plan.errors.append(PlanError(
+                    ErrorCode.UNREADABLE_COLLECTION, "the API key may not read this collection, so weavectl cannot "
+                    "tell whether it exists; refusing to plan its creation", change.collection))
             else:
                 raise
 

@@ -134,15 +134,15 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
             _check_stale(saved, planned)
         plan = planned.plan
         click.echo(render_text(plan, colour=colour))
-        errors = plan.errors + [f"{c.collection}: {e}" for c in plan.changes for e in c.errors]
-        if errors:
+        if plan.all_errors():
             raise WeavectlError("the plan has errors (above); nothing was written")
         if not plan.has_changes:
             record_ownership(loaded, client, plan)  # adopts collections that already match the file
             return _smoke_after(loaded, client, run_smoke, grpc_address, targets)
         blocked = policy(plan, allow_destroy=allow_destroy)
         if blocked.reasons:
-            raise WeavectlError("refusing to apply; nothing was written:\n  " + "\n  ".join(blocked.reasons))
+            raise WeavectlError("refusing to apply; nothing was written:\n  "
+                                + "\n  ".join(f"{r} [{r.code}]" for r in blocked.reasons))
         if saved is None:
             _confirm(auto_approve)
         with deferred_signals() as signals:

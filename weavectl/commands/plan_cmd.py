@@ -68,7 +68,7 @@ def plan(files: tuple[str, ...], env_name: str | None, url: str | None, out: str
     else:
         click.echo(render_text(the_plan, colour=sys.stdout.isatty()))
         click.echo(f"Plan digest: {payload['digest']}")
-    if the_plan.errors or any(c.errors for c in the_plan.changes):
+    if the_plan.all_errors():
         return ExitCode.ERROR
     if out:
         planfile.write(out, payload)

@@ -110,7 +110,8 @@ def render_text(plan: Plan, *, colour: bool = False, wording: Wording = PLAN) ->
         if change.get("cost"):
             lines += [f"  {line}" for line in cost_lines(change["cost"])]
         lines += [f"  Warning: {w}" for w in change.get("warnings", [])]
-        lines += [f"  Error: {e}" for e in change.get("errors", [])]
+        lines += [f"  Error: {line}" for d in data["diagnostics"] if d["scope"] == "change"
+                  and d["collection"] == change["collection"] for line in error_lines(d, named=False)]
         lines.append("")
     if data["drift"]:
         lines.append("Drift: live, not in the file, and Weaviate cannot remove it in place (apply leaves it alone; "
@@ -136,9 +137,18 @@ def render_text(plan: Plan, *, colour: bool = False, wording: Wording = PLAN) ->
     if data["key_sources"]:
         lines += ["Key sources:", *[f"  {line}" for line in key_source_lines(data["key_sources"])]]
     lines += [f"Warning: {w}" for w in data["warnings"]]
-    lines += [_paint(f"Error: {e}", "31", colour) for e in data["errors"]]
+    lines += [_paint(f"Error: {line}", "31", colour) for d in data["diagnostics"] for line in error_lines(d)]
     lines.append(summary_line(data["summary"], wording))
     return REDACTOR.scrub("\n".join(lines))
+
+
+def error_lines(diag: dict[str, Any], *, named: bool = True) -> list[str]:
+    """A plan or apply error: its message with its code (README, "Error codes"), then its hint."""
+    where = f"{diag['collection']}: " if named and diag.get("collection") else ""
+    lines = [f"{where}{diag['message']} [{diag['code']}]"]
+    if diag.get("hint"):
+        lines.append(f"  hint: {diag['hint']}")
+    return lines
 
 
 def migration_lines(change: dict[str, Any]) -> list[str]:

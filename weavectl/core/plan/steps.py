@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from weavectl.core.plan.model import Action, Change, FieldChange, FieldKind, Plan
+from weavectl.core.plan.model import Action, Change, ErrorCode, FieldChange, FieldKind, Plan, PlanError
 from weavectl.core.weaviate import catalog
 from weavectl.core.weaviate.rest import property_name
 
@@ -93,17 +93,19 @@ class Step:
 class Blocked:
     """Changes the policy refused, with why; apply stops before any write when this is not empty."""
 
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[PlanError] = field(default_factory=list)
 
 
 def policy(plan: Plan, *, allow_destroy: bool) -> Blocked:
     blocked = Blocked()
     for change in plan.changes:
+        name = change.collection
         lowered = [f for f in change.fields if f.lowers_durability]
         if lowered and not change.action.destroys_data and not allow_destroy:
-            blocked.reasons.append(f"{change.collection}: lowering the replication factor {lowered[0].before} -> "
-                                   f"{lowered[0].after} removes copies of its data (lower durability); rerun with "
-                                   "--allow-destroy to permit it")
+            blocked.reasons.append(PlanError(
+                ErrorCode.LOWERS_DURABILITY, f"lowering the replication factor {lowered[0].before} -> "
+                f"{lowered[0].after} removes copies of its data (lower durability); rerun with --allow-destroy to "
+                "permit it", name, "replication.factor"))
         if not change.destroys:
             continue
         if change.action.destroys_data:
@@ -114,10 +116,11 @@ def policy(plan: Plan, *, allow_destroy: bool) -> Blocked:
             what = "irreversible change"
             loses = "irreversible change (" + "; ".join(change.irreversible) + ")"
         if change.protect:
-            blocked.reasons.append(f"{change.collection}: `protect: true` forbids this {what}, even with "
-                                   "--allow-destroy")
+            blocked.reasons.append(PlanError(ErrorCode.PROTECTED, f"`protect: true` forbids this {what}, even with "
+                                             "--allow-destroy", name, "protect"))
         elif not allow_destroy:
-            blocked.reasons.append(f"{change.collection}: {loses}; rerun with --allow-destroy to permit it")
+            blocked.reasons.append(PlanError(ErrorCode.DESTROY_NOT_ALLOWED,
+                                             f"{loses}; rerun with --allow-destroy to permit it", name))
     return blocked
 
 
