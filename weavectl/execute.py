@@ -121,7 +121,7 @@ def _unanswered(exc: WeaviateRestError) -> bool:
 
 def execute(steps: list[Step], client: WeaviateClient, *, allow_destroy: bool,
             progress: Callable[[str], None], signals: Signals | None = None,
-            migrate: Callable[[Step], None] | None = None) -> Report:
+            migrate: Callable[[Step], None] | None = None, clock: Callable[[], float] = time.monotonic) -> Report:
     report = Report()
     total = len(steps)
     signals = signals or Signals()
@@ -133,7 +133,7 @@ def execute(steps: list[Step], client: WeaviateClient, *, allow_destroy: bool,
         if step.destructive and not allow_destroy:  # the policy filtered these; a second lock, never reached
             raise StepFailed(f"refusing destructive step without --allow-destroy: {step.description}")
         progress(f"[{i}/{total}] {step.description} ...")
-        started = time.monotonic()
+        started = clock()
         try:
             if step.kind is StepKind.MIGRATE:
                 if migrate is None:
@@ -177,7 +177,7 @@ def execute(steps: list[Step], client: WeaviateClient, *, allow_destroy: bool,
         report.done.append(step)
         if note:
             report.notes.append(note)
-        progress(f"[{i}/{total}] {step.description}: done in {time.monotonic() - started:.1f}s")
+        progress(f"[{i}/{total}] {step.description}: done in {clock() - started:.1f}s")
     if signals.received is not None:
         report.interrupted = signals.received
     return report

@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 
 from tests.support.goldens import CASES
+from weavectl.adapters.environment import Environment
 from weavectl.adapters.schemas import load_schema
 from weavectl.core.plan.model import Action, Change, FieldChange, FieldKind, Plan
 from weavectl.core.plan.planner import PlanInput, build_plan
@@ -73,7 +74,7 @@ def test_step_bodies_never_carry_a_key() -> None:
     secret = "sk-golden-Steps0123456789abcdefXYZ"
     environ = {"WEAVECTL_GOLDEN_OPENAI_KEY": secret}
     loaded = load_config((str(case / "config.yaml"),), None, environ)
-    values, _ = key_sources_status(loaded, environ)
+    values, _ = key_sources_status(loaded, Environment(environ=environ))
     assert values == {"openai": secret}
     live = json.loads((case / "live.json").read_text())
     collections = loaded.data["collections"]
