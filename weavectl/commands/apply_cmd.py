@@ -14,7 +14,7 @@ from weavectl.adapters.environment import Environment, current_environment
 from weavectl.adapters.lock import ApplyLock
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import config_options
-from weavectl.core.plan.model import Action, decisions
+from weavectl.core.plan.model import Action, Plan, decisions
 from weavectl.core.plan.planner import fingerprint
 from weavectl.core.plan.steps import Step, compile_steps, policy
 from weavectl.core.redact import REDACTOR
@@ -108,11 +108,7 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
     if planfile:
         if files or env_name:
             raise UsageError("give either a plan file or -f/--env, not both")
-        saved = planfiles.load(planfile)
-        if expect_digest and expect_digest.strip() not in (saved["digest"], saved["digest"].split(":", 1)[1]):
-            raise planfiles.PlanFileRefused(f"{planfile} has digest {saved['digest']}, not the expected "
-                                           f"{expect_digest}; nothing was written")
-        env.echo(f"Plan file digest: {saved['digest']}")
+        saved = _saved_plan(planfile, expect_digest, env)
         options = saved["options"]
         targets, prune = tuple(options["targets"]), bool(options["prune"])
         replace = tuple(options["replace"])
@@ -130,15 +126,10 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
             _check_stale(saved, planned)
         plan = planned.plan
         env.echo(render_text(plan, colour=env.colour))
-        if plan.all_errors():
-            raise WeavectlError("the plan has errors (above); nothing was written")
+        _refuse(plan, allow_destroy)
         if not plan.has_changes:
             record_ownership(loaded, client, plan)  # adopts collections that already match the file
             return _smoke_after(loaded, client, env, run_smoke, grpc_address, targets)
-        blocked = policy(plan, allow_destroy=allow_destroy)
-        if blocked.reasons:
-            raise WeavectlError("refusing to apply; nothing was written:\n  "
-                                + "\n  ".join(f"{r} [{r.code}]" for r in blocked.reasons))
         if saved is None:
             _confirm(auto_approve, env)
         with deferred_signals() as signals:
@@ -158,11 +149,7 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
             report = execute(steps, client, allow_destroy=allow_destroy, progress=lambda m: env.echo(m, err=True),
                              signals=signals, migrate=lambda step: migrations.append(_migrate(step, planned)),
                              clock=env.clock)
-        if migrations:
-            text = json.dumps({"migrations": migrations}, indent=2)
-            env.echo(f"Migration report:\n{text}", err=True)
-            if report_path:
-                Path(report_path).write_text(text + "\n")
+        _report_migrations(migrations, report_path, env)
         if report.interrupted is not None:
             env.echo(report.render(), err=True)
             return int(signals.exit_code)
@@ -174,14 +161,7 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
         counts = plan.counts()
         env.echo(f"Apply complete: {counts['create']} created, {counts['update']} updated, {counts['replace']} "
                  f"replaced, {counts['delete']} deleted ({len(report.done)} step(s)).")
-        after = make_plan(loaded, client, targets=targets, prune=prune, env=env, verify_targets=False).plan
-        remaining = [c for c in after.changes if c.action is not Action.NOOP]
-        if remaining:
-            env.echo(REDACTOR.scrub(render_text(after, colour=env.colour)), err=True)
-            raise WeavectlError("apply finished, but a fresh plan still shows the changes above: the collection "
-                                "was changed by another writer during apply, or the server stored something "
-                                "other than what it accepted; run plan again")
-        env.echo("Verified: a fresh plan shows no changes.")
+        _verify(make_plan(loaded, client, targets=targets, prune=prune, env=env, verify_targets=False).plan, env)
         record_ownership(loaded, client, plan)
         return _smoke_after(loaded, client, env, run_smoke, grpc_address, targets)
     finally:
@@ -192,6 +172,43 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
                      "clear it with `weavectl unlock`", err=True)
         finally:
             client.close()
+
+
+def _refuse(plan: Plan, allow_destroy: bool) -> None:
+    """Stop before any write: a plan with errors, or changes the policy forbids (a plan without changes passes)."""
+    if plan.all_errors():
+        raise WeavectlError("the plan has errors (above); nothing was written")
+    blocked = policy(plan, allow_destroy=allow_destroy)
+    if blocked.reasons:
+        raise WeavectlError("refusing to apply; nothing was written:\n  "
+                            + "\n  ".join(f"{r} [{r.code}]" for r in blocked.reasons))
+
+
+def _saved_plan(planfile: str, expect_digest: str | None, env: Environment) -> dict[str, Any]:
+    saved = planfiles.load(planfile)
+    if expect_digest and expect_digest.strip() not in (saved["digest"], saved["digest"].split(":", 1)[1]):
+        raise planfiles.PlanFileRefused(f"{planfile} has digest {saved['digest']}, not the expected "
+                                       f"{expect_digest}; nothing was written")
+    env.echo(f"Plan file digest: {saved['digest']}")
+    return saved
+
+
+def _report_migrations(migrations: list[dict[str, Any]], report_path: str | None, env: Environment) -> None:
+    if migrations:
+        text = json.dumps({"migrations": migrations}, indent=2)
+        env.echo(f"Migration report:\n{text}", err=True)
+        if report_path:
+            Path(report_path).write_text(text + "\n")
+
+
+def _verify(after: Plan, env: Environment) -> None:
+    """The fresh plan after apply must be empty."""
+    if any(c.action is not Action.NOOP for c in after.changes):
+        env.echo(REDACTOR.scrub(render_text(after, colour=env.colour)), err=True)
+        raise WeavectlError("apply finished, but a fresh plan still shows the changes above: the collection "
+                            "was changed by another writer during apply, or the server stored something "
+                            "other than what it accepted; run plan again")
+    env.echo("Verified: a fresh plan shows no changes.")
 
 
 def _interrupted_before_writing(signum: int | None) -> None:

@@ -96,23 +96,8 @@ def render_text(plan: Plan, *, colour: bool = False, wording: Wording = PLAN) ->
     if wording.lead:
         lines += [wording.lead, ""]
     for change in data["changes"]:
-        action = change["action"]
-        lines.append(f"  # {change['collection']} {headline(action, wording)}")
-        if change.get("protect") and action in ("replace", "delete"):
-            lines.append("  # protect: true: apply will refuse this")
-        if action in ("replace", "migrate") and change.get("forced_by"):
-            lines.append(f"  # forced by: {', '.join(change['forced_by'])}")
-        head = _paint(f"{_SYMBOLS[action]} collection \"{change['collection']}\"", _COLOURS[action], colour)
-        lines.append(f"  {head} {{")
-        lines += [f"      {line}" for line in change_body(change, wording=wording)]
-        lines.append("    }")
-        lines += [f"  {line}" for line in migration_lines(change)]
-        if change.get("cost"):
-            lines += [f"  {line}" for line in cost_lines(change["cost"])]
-        lines += [f"  Warning: {w}" for w in change.get("warnings", [])]
-        lines += [f"  Error: {line}" for d in data["diagnostics"] if d["scope"] == "change"
-                  and d["collection"] == change["collection"] for line in error_lines(d, named=False)]
-        lines.append("")
+        errors = [d for d in data["diagnostics"] if d["scope"] == "change" and d["collection"] == change["collection"]]
+        lines += _change_lines(change, errors, wording, colour)
     if data["drift"]:
         lines.append("Drift: live, not in the file, and Weaviate cannot remove it in place (apply leaves it alone; "
                      "`--replace COLLECTION` would recreate the collection without it):")
@@ -140,6 +125,26 @@ def render_text(plan: Plan, *, colour: bool = False, wording: Wording = PLAN) ->
     lines += [_paint(f"Error: {line}", "31", colour) for d in data["diagnostics"] for line in error_lines(d)]
     lines.append(summary_line(data["summary"], wording))
     return REDACTOR.scrub("\n".join(lines))
+
+
+def _change_lines(change: dict[str, Any], errors: list[dict[str, Any]], wording: Wording, colour: bool) -> list[str]:
+    action = change["action"]
+    lines = [f"  # {change['collection']} {headline(action, wording)}"]
+    if change.get("protect") and action in ("replace", "delete"):
+        lines.append("  # protect: true: apply will refuse this")
+    if action in ("replace", "migrate") and change.get("forced_by"):
+        lines.append(f"  # forced by: {', '.join(change['forced_by'])}")
+    head = _paint(f"{_SYMBOLS[action]} collection \"{change['collection']}\"", _COLOURS[action], colour)
+    lines.append(f"  {head} {{")
+    lines += [f"      {line}" for line in change_body(change, wording=wording)]
+    lines.append("    }")
+    lines += [f"  {line}" for line in migration_lines(change)]
+    if change.get("cost"):
+        lines += [f"  {line}" for line in cost_lines(change["cost"])]
+    lines += [f"  Warning: {w}" for w in change.get("warnings", [])]
+    lines += [f"  Error: {line}" for d in errors for line in error_lines(d, named=False)]
+    lines.append("")
+    return lines
 
 
 def error_lines(diag: dict[str, Any], *, named: bool = True) -> list[str]:

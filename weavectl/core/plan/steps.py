@@ -1,8 +1,9 @@
 """Compile a plan into executable steps, and the policy that filters destructive ones. Pure.
 
-Apply is then a loop with no decisions in it. Order: creates with referenced collections first (a reference to
-a collection created later is deferred to an add-property step, which also breaks cycles), then updates, then
-deletes with referencing collections first.
+Apply is then a loop with no decisions in it. Order: deletes (by name), then creates with referenced collections
+first (a reference to a collection not there yet is deferred to an add-property step after every create, which also
+breaks cycles), then replaces one collection at a time (check, delete, create), then updates, migrations and
+aliases in the plan's order.
 """
 
 from __future__ import annotations
@@ -159,16 +160,32 @@ def compile_steps(plan: Plan, live_names: set[str] | None = None) -> list[Step]:
     default the live collections the plan was made from."""
     if live_names is None:
         live_names = set(plan.live_names)
+    changes = [c for c in plan.changes if c.action is not Action.NOOP]
+    deletes = sorted((c for c in changes if c.action is Action.DELETE), key=lambda c: c.collection)
+    steps = [Step(StepKind.DELETE, c.collection, f"delete collection {c.collection}", destructive=True,
+                  objects=c.objects, source=c) for c in deletes]
+    existing = set(live_names) - {c.collection for c in deletes}
+    steps += _create_steps([c for c in changes if c.action is Action.CREATE], existing)
+    steps += _replace_steps(sorted((c for c in changes if c.action is Action.REPLACE), key=lambda c: c.collection))
+    for change in changes:
+        if change.action is Action.UPDATE:
+            steps.extend(_update_steps(change, plan.fingerprints.get(change.collection)))
+    for change in changes:
+        if change.action is Action.MIGRATE and change.migration is not None:
+            steps.append(Step(StepKind.MIGRATE, change.collection,
+                              f"migrate {change.collection} to {change.migration['to']}", body=change.desired,
+                              fingerprint=plan.fingerprints.get(change.collection), migration=change.migration,
+                              source=change))
+    for change in changes:
+        steps += _alias_steps(change)
+    return steps
+
+
+def _create_steps(creates: list[Change], existing: set[str]) -> list[Step]:
+    """Referenced collections first; a reference to a collection that does not exist yet is added once every
+    create has run (which also breaks cycles). `existing` grows with each create."""
     steps: list[Step] = []
     deferred: list[Step] = []
-    changes = [c for c in plan.changes if c.action is not Action.NOOP]
-    deletes = [c for c in changes if c.action is Action.DELETE]
-    replaces = [c for c in changes if c.action is Action.REPLACE]
-    for change in sorted(deletes, key=lambda c: c.collection):
-        steps.append(Step(StepKind.DELETE, change.collection, f"delete collection {change.collection}",
-                          destructive=True, objects=change.objects, source=change))
-    existing = {n for n in live_names} - {c.collection for c in deletes}
-    creates = [c for c in changes if c.action is Action.CREATE]
     for change in _create_order(creates):
         body = copy.deepcopy(change.desired or {})
         keep: list[dict[str, Any]] = []
@@ -185,10 +202,14 @@ def compile_steps(plan: Plan, live_names: set[str] | None = None) -> list[Step]:
             deferred.append(Step(StepKind.ADD_PROPERTY, change.collection,
                                  f"add reference property {change.collection}.{prop['name']}", body=prop,
                                  target=str(prop["name"]), source=change))
-    steps.extend(deferred)
-    # Replaces one collection at a time, each proven acceptable before its delete: check, delete, create. A
-    # refused definition stops apply with this collection (and every later one) still in place.
-    for change in sorted(replaces, key=lambda c: c.collection):
+    return steps + deferred
+
+
+def _replace_steps(replaces: list[Change]) -> list[Step]:
+    """One collection at a time, each proven acceptable before its delete: check, delete, create. A refused
+    definition stops apply with this collection (and every later one) still in place."""
+    steps: list[Step] = []
+    for change in replaces:
         body = copy.deepcopy(change.desired or {})
         steps.append(Step(StepKind.CHECK_CREATE, change.collection,
                           f"check the server accepts the new definition of {change.collection}", body=body,
@@ -197,26 +218,21 @@ def compile_steps(plan: Plan, live_names: set[str] | None = None) -> list[Step]:
                           destructive=True, objects=change.objects, source=change))
         steps.append(Step(StepKind.CREATE, change.collection, f"create collection {change.collection} (replace)",
                           body=body, source=change))
-    for change in changes:
-        if change.action is Action.UPDATE:
-            steps.extend(_update_steps(change, plan.fingerprints.get(change.collection)))
-    for change in changes:
-        if change.action is Action.MIGRATE and change.migration is not None:
-            steps.append(Step(StepKind.MIGRATE, change.collection,
-                              f"migrate {change.collection} to {change.migration['to']}", body=change.desired,
-                              fingerprint=plan.fingerprints.get(change.collection), migration=change.migration,
-                              source=change))
-    for change in changes:
-        for f in change.fields:
-            if f.kind is FieldKind.ALIAS:
-                alias = f.path.split(".", 1)[1]
-                if f.after is None:
-                    steps.append(Step(StepKind.DELETE_ALIAS, change.collection, f"remove alias {alias}",
-                                      target=alias, source=change, fields=[f]))
-                else:
-                    steps.append(Step(StepKind.SET_ALIAS, change.collection,
-                                      f"point alias {alias} at {change.collection}", target=alias,
-                                      source=change, fields=[f]))
+    return steps
+
+
+def _alias_steps(change: Change) -> list[Step]:
+    steps: list[Step] = []
+    for f in change.fields:
+        if f.kind is not FieldKind.ALIAS:
+            continue
+        alias = f.path.split(".", 1)[1]
+        if f.after is None:
+            steps.append(Step(StepKind.DELETE_ALIAS, change.collection, f"remove alias {alias}", target=alias,
+                              source=change, fields=[f]))
+        else:
+            steps.append(Step(StepKind.SET_ALIAS, change.collection, f"point alias {alias} at {change.collection}",
+                              target=alias, source=change, fields=[f]))
     return steps
 
 
