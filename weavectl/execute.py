@@ -227,11 +227,11 @@ def landed(step: Step, client: WeaviateClient) -> bool | None:
         return props.get(step.target.lower(), {}).get(flag) is False
     if step.kind is StepKind.UPDATE:
         return not changed_paths(overlay(current, step.body or {}), current, limit=1)
-    if step.kind in (StepKind.SET_ALIAS, StepKind.DELETE_ALIAS):
+    if step.kind in (StepKind.CREATE_ALIAS, StepKind.MOVE_ALIAS, StepKind.DELETE_ALIAS):
         resp = client.request("GET", f"/v1/aliases/{step.target}", ok=(200, 404))
         if resp.status_code == 404:
             return step.kind is StepKind.DELETE_ALIAS
-        return step.kind is StepKind.SET_ALIAS and str(resp.json().get("class", "")).lower() == name.lower()
+        return step.kind is not StepKind.DELETE_ALIAS and str(resp.json().get("class", "")).lower() == name.lower()
     return None
 
 
@@ -298,15 +298,6 @@ def _update(step: Step, client: WeaviateClient) -> None:
                          f"{', '.join(others)} differ from what weavectl wrote. Run plan again.")
 
 
-def _set_alias(step: Step, client: WeaviateClient) -> None:
-    try:
-        client.update_alias(step.target, step.collection)
-    except WeaviateRestError as exc:
-        if exc.status not in (404, 422):
-            raise
-        client.create_alias(step.target, step.collection)
-
-
 def _delete_alias(step: Step, client: WeaviateClient) -> None:
     try:
         client.delete_alias(step.target)
@@ -333,7 +324,8 @@ _RUNNERS: dict[StepKind, Callable[[Step, WeaviateClient, Callable[[str], None]],
     StepKind.DROP_INDEX: _quiet(lambda step, client: client.drop_property_index(step.collection, step.target,
                                                                                 step.index)),
     StepKind.DELETE: _quiet(lambda step, client: _delete(step, client)),
-    StepKind.SET_ALIAS: _quiet(_set_alias),
+    StepKind.CREATE_ALIAS: _quiet(lambda step, client: client.create_alias(step.target, step.collection)),
+    StepKind.MOVE_ALIAS: _quiet(lambda step, client: client.update_alias(step.target, step.collection)),
     StepKind.DELETE_ALIAS: _quiet(_delete_alias),
     StepKind.MIGRATE: _quiet(lambda step, client: None),  # run by `execute` through its `migrate` callback
 }

@@ -88,3 +88,19 @@ def test_step_bodies_never_carry_a_key() -> None:
     assert REDACTOR.scrub(secret) == "***" and "***" in data["steps"][0]["body"]["description"]
     header_like = [k for s in data["steps"] for k in _keys(s.get("body")) if re.search(r"api.?key|^x-", k, re.I)]
     assert header_like == []
+
+
+def test_alias_steps_name_the_request_the_plan_decided() -> None:
+    plan = Plan("u", "1.39.3", [Change("Doc", Action.UPDATE, fields=[
+        FieldChange("aliases.New", None, "Doc", FieldKind.ALIAS),
+        FieldChange("aliases.Moved", "Other", "Doc", FieldKind.ALIAS),
+        FieldChange("aliases.Gone", "Doc", None, FieldKind.ALIAS),
+    ])], fingerprints={"Doc": "sha256:" + "1" * 64})
+    steps = plan_json(plan)["steps"]
+    assert [(s["kind"], s["method"], s["path"], s.get("body")) for s in steps] == [
+        ("create_alias", "POST", "/v1/aliases", {"alias": "New", "class": "Doc"}),
+        ("move_alias", "PUT", "/v1/aliases/Moved", {"class": "Doc"}),
+        ("delete_alias", "DELETE", "/v1/aliases/Gone", None),
+    ]
+    assert [s["change"]["fields"] for s in steps] == [["aliases.New"], ["aliases.Moved"], ["aliases.Gone"]]
+    jsonschema.validate({**plan.to_json(), "steps": steps}, load_schema("plan.schema.json"))
