@@ -22,6 +22,7 @@ MAX_EXPANDED_NODES = 1_000_000
 MAX_DEPTH = 200
 # libyaml's parser is several times faster and still gives node positions; fall back when it is missing.
 _STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -61,7 +62,8 @@ class _Converter:
         self.visited += 1
         if self.visited > MAX_EXPANDED_NODES or depth > MAX_DEPTH:
             raise _TooLarge
-        self.positions.setdefault(path, self.pos(node))
+        if path not in self.positions:  # a mapping value: its key's position is already there
+            self.positions[path] = self.pos(node)
         if isinstance(node, MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, SequenceNode):
@@ -81,26 +83,9 @@ class _Converter:
         return None
 
     def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
-        # Merge keys (<<) are resolved by PyYAML's flatten before we look at pairs. The YAML merge spec
-        # (yaml.org/type/merge.html): keys written in the mapping override merged ones, and of several merged
-        # mappings the first listed wins. flatten puts merged pairs first, the earliest-listed mapping last.
-        explicit = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
-        explicit_keys = {k.value for k, _ in node.value
-                         if k.tag != "tag:yaml.org,2002:merge" and isinstance(k, ScalarNode)}
-        try:
-            self._constructor.flatten_mapping(node)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None) or node.start_mark
-            self.diags.error(f"invalid merge key (<<): {_problem(exc)}", path,
-                             Position(self.file, mark.line + 1, mark.column + 1))
-            node.value = [(k, v) for k, v in node.value if k.tag != "tag:yaml.org,2002:merge"]
-        merged_last: dict[str, int] = {}
-        for i, (key_node, _) in enumerate(node.value):
-            if id(key_node) not in explicit and isinstance(key_node, ScalarNode):
-                merged_last[key_node.value] = i
-        pairs = [(k, v) for i, (k, v) in enumerate(node.value)
-                 if id(k) in explicit or not isinstance(k, ScalarNode)
-                 or (k.value not in explicit_keys and merged_last.get(k.value) == i)]
+        pairs = node.value
+        if any(k.tag == _MERGE_TAG for k, _ in pairs):
+            pairs = self._merged_pairs(node, path)
         out: dict[str, Any] = {}
         first_seen: dict[str, Position] = {}
         for key_node, value_node in pairs:
@@ -114,15 +99,38 @@ class _Converter:
             ):
                 # `1: x` or `true: x`: keep it as text, so `on:` in a workflow-like file still reads sensibly.
                 key = str(key_node.value)
+            key_pos = self.pos(key_node)
             if key in first_seen:
                 where = first_seen[key]
                 self.diags.error(f"duplicate key '{key}' (first defined at line {where.line})",
-                                 (*path, key), self.pos(key_node))
+                                 (*path, key), key_pos)
                 continue
-            first_seen[key] = self.pos(key_node)
-            self.positions[(*path, key)] = self.pos(key_node)
-            out[key] = self.convert(value_node, (*path, key), depth + 1)
+            first_seen[key] = key_pos
+            child = (*path, key)
+            self.positions[child] = key_pos
+            out[key] = self.convert(value_node, child, depth + 1)
         return out
+
+    def _merged_pairs(self, node: MappingNode, path: Path) -> list[tuple[Node, Node]]:
+        # Merge keys (<<) are resolved by PyYAML's flatten before we look at pairs. The YAML merge spec
+        # (yaml.org/type/merge.html): keys written in the mapping override merged ones, and of several merged
+        # mappings the first listed wins. flatten puts merged pairs first, the earliest-listed mapping last.
+        explicit = {id(k) for k, _ in node.value if k.tag != _MERGE_TAG}
+        explicit_keys = {k.value for k, _ in node.value if k.tag != _MERGE_TAG and isinstance(k, ScalarNode)}
+        try:
+            self._constructor.flatten_mapping(node)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or node.start_mark
+            self.diags.error(f"invalid merge key (<<): {_problem(exc)}", path,
+                             Position(self.file, mark.line + 1, mark.column + 1))
+            node.value = [(k, v) for k, v in node.value if k.tag != _MERGE_TAG]
+        merged_last: dict[str, int] = {}
+        for i, (key_node, _) in enumerate(node.value):
+            if id(key_node) not in explicit and isinstance(key_node, ScalarNode):
+                merged_last[key_node.value] = i
+        return [(k, v) for i, (k, v) in enumerate(node.value)
+                if id(k) in explicit or not isinstance(k, ScalarNode)
+                or (k.value not in explicit_keys and merged_last.get(k.value) == i)]
 
     def _scalar(self, node: ScalarNode) -> Any:
         try:
