@@ -370,3 +370,29 @@ def test_default_quantization_the_server_adds_is_left_to_it(tmp_path: Path,
         assert result.code == 0, result.evidence()
     finally:
         node.stop()
+
+
+def test_async_config_set_by_hand_is_converged_by_apply(server: WeaviateServer, name: str, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """asyncConfig keys set out of band are changed back or taken away by apply (the PUT sends the block as the
+    file has it, without it when the file has none), and the file's own keys stay."""
+    if version_of(server) < (1, 36):
+        pytest.skip("replicationConfig.asyncConfig needs Weaviate >= 1.36")
+    coll = {"name": name, "vectors": {"raw": {"vectorizer": "none", "index": {"type": "hnsw"}}},
+            "replication": {"async_config": {"hashtree_height": 10, "frequency": 3000}}}
+    cfg = write_config(tmp_path, [coll])
+    apply_file(server, cfg, capsys)
+    put_change(server, name, lambda c: c["replicationConfig"]["asyncConfig"].update(
+        {"hashtreeHeight": 12, "propagationLimit": 99}))
+    result = run_plan(server, cfg, capsys, [name])
+    assert result.code == 2 and {f["rest_path"] for f in result.fields(name)} == {
+        "replicationConfig.asyncConfig.hashtreeHeight", "replicationConfig.asyncConfig.propagationLimit"}, \
+        result.evidence()
+    apply_file(server, cfg, capsys)
+    assert (get_class(server, name) or {})["replicationConfig"]["asyncConfig"] == {"hashtreeHeight": 10,
+                                                                                   "frequency": 3000}
+    del coll["replication"]
+    write_config(tmp_path, [coll])
+    apply_file(server, cfg, capsys)
+    assert "asyncConfig" not in (get_class(server, name) or {})["replicationConfig"]
+    assert run_plan(server, cfg, capsys, [name]).code == 0
