@@ -211,11 +211,11 @@ def landed(step: Step, client: WeaviateClient) -> bool | None:
         return props.get(step.target.lower(), {}).get(flag) is False
     if step.kind is StepKind.UPDATE:
         return not changed_paths(overlay(current, step.body or {}), current, limit=1)
-    if step.kind in (StepKind.SET_ALIAS, StepKind.DELETE_ALIAS):
+    if step.kind in (StepKind.CREATE_ALIAS, StepKind.MOVE_ALIAS, StepKind.DELETE_ALIAS):
         resp = client.request("GET", f"/v1/aliases/{step.target}", ok=(200, 404))
         if resp.status_code == 404:
             return step.kind is StepKind.DELETE_ALIAS
-        return step.kind is StepKind.SET_ALIAS and str(resp.json().get("class", "")).lower() == name.lower()
+        return step.kind is not StepKind.DELETE_ALIAS and str(resp.json().get("class", "")).lower() == name.lower()
     return None
 
 
@@ -283,13 +283,10 @@ def _run(step: Step, client: WeaviateClient, progress: Callable[[str], None]) ->
         client.drop_property_index(name, step.target, step.index)
     elif step.kind is StepKind.DELETE:
         return _delete(step, client)
-    elif step.kind is StepKind.SET_ALIAS:
-        try:
-            client.update_alias(step.target, name)
-        except WeaviateRestError as exc:
-            if exc.status not in (404, 422):
-                raise
-            client.create_alias(step.target, name)
+    elif step.kind is StepKind.CREATE_ALIAS:
+        client.create_alias(step.target, name)
+    elif step.kind is StepKind.MOVE_ALIAS:
+        client.update_alias(step.target, name)
     elif step.kind is StepKind.DELETE_ALIAS:
         try:
             client.delete_alias(step.target)

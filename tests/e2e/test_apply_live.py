@@ -344,3 +344,34 @@ def test_in_place_updates_of_every_mutable_kind_apply_and_converge(
     assert {p["name"]: p.get("description") for p in live["properties"]}["title"] == "new"
     assert live["replicationConfig"]["deletionStrategy"] == "DeleteOnConflict"
     assert live["moduleConfig"]["generative-openai"]["model"] == "gpt-4o"
+
+
+def test_an_alias_is_created_or_moved_as_the_plan_saw_it(weaviate_versioned: WeaviateServer, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Plan decides POST (new alias) or PUT (moved alias) from what it read; apply runs exactly that step."""
+    weaviate = weaviate_versioned
+    if unsupported_reason(parse_version(weaviate.version), "aliases"):
+        pytest.skip("aliases need Weaviate >= 1.32")
+    tag = uuid.uuid4().hex[:8]
+    old, new, moved, fresh = f"Old{tag}", f"New{tag}", f"Moved{tag}", f"Fresh{tag}"
+    props = [{"name": "title", "data_type": "text"}]
+    doc = {"version": 1, "collections": [
+        {"name": old, "properties": props, "aliases": [moved]},
+        {"name": new, "properties": props}]}
+    cfg = write(tmp_path, doc)
+    try:
+        assert cli(capsys, "apply", "-f", str(cfg), "--url", weaviate.url, "--auto-approve")[0] == 0
+        doc["collections"][0]["aliases"] = []
+        doc["collections"][1]["aliases"] = [moved, fresh]
+        write(tmp_path, doc)
+        code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", weaviate.url, "--auto-approve")
+        assert code == 0, out + err
+        for alias in (moved, fresh):
+            got = httpx.get(f"{weaviate.url}/v1/aliases/{alias}", headers=weaviate.headers(), timeout=30)
+            assert got.status_code == 200 and got.json()["class"] == new, got.text
+        plan_is_empty(capsys, cfg, weaviate.url)
+    finally:
+        for alias in (moved, fresh):
+            httpx.delete(f"{weaviate.url}/v1/aliases/{alias}", headers=weaviate.headers(), timeout=30)
+        for name in (old, new):
+            delete_everywhere(name)

@@ -28,11 +28,6 @@ class Action(StrEnum):
     NOOP = "no-op"
 
     @property
-    def symbol(self) -> str:
-        return {"create": "+", "update": "~", "replace": "-/+", "migrate": "=>", "delete": "-",
-                "no-op": " "}[self.value]
-
-    @property
     def destroys_data(self) -> bool:
         return self in (Action.REPLACE, Action.DELETE)
 

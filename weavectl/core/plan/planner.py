@@ -105,6 +105,8 @@ def build_plan(inp: PlanInput) -> Plan:
     live_names = [str(c.get("class", "")) for c in inp.live_classes]
     names = {collection_name(str(c.get("name", ""))).lower() for c in inp.collections}
     replace = {r.lower() for r in inp.replace}
+    claimed = {collection_name(str(a)) for c in inp.collections if c.get("state") != "absent"
+               for a in c.get("aliases") or []}
     for unknown in sorted(replace - names):
         plan.errors.append(f"--replace {unknown}: no such collection in the file")
     for coll in inp.collections:
@@ -136,7 +138,7 @@ def build_plan(inp: PlanInput) -> Plan:
             change.protect = bool(coll.get("protect"))
             plan.fingerprints[change.collection] = fingerprint(live)
             _replication(change, live, version, inp, plan)
-        _alias_changes(coll, change, inp.live_aliases, version, plan, set(live_by_name))
+        _alias_changes(coll, change, inp.live_aliases, version, set(live_by_name), claimed)
         to_migrate(change, coll, live, inp.live_classes, inp.migrations.get(name))
         if change.action is Action.NOOP:
             plan.unchanged.append(change.collection)
@@ -211,7 +213,9 @@ def _fractional_settings_rejected(name: str, coll: dict[str, Any], version: Vers
 
 
 def _alias_changes(coll: dict[str, Any], change: Change, live_aliases: list[dict[str, str]], version: Version,
-                   plan: Plan, live_classes: set[str]) -> None:
+                   live_classes: set[str], claimed: set[str]) -> None:
+    """`claimed`: every alias a collection of the file declares; one moving to another collection is that
+    collection's change (PUT), never also a removal from this one."""
     if "aliases" not in coll:
         return
     target = change.collection
@@ -225,7 +229,7 @@ def _alias_changes(coll: dict[str, Any], change: Change, live_aliases: list[dict
                 change.errors.append(f"alias {alias} cannot be created: a collection has that name")
             fields.append(FieldChange(f"aliases.{alias}", current, target, FieldKind.ALIAS))
     for alias, cls in sorted(live_map.items()):
-        if cls.lower() == target.lower() and alias not in wanted:
+        if cls.lower() == target.lower() and alias not in wanted and alias not in claimed:
             fields.append(FieldChange(f"aliases.{alias}", cls, None, FieldKind.ALIAS))
     if not fields:
         return

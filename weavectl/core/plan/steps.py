@@ -24,7 +24,8 @@ class StepKind(StrEnum):
     DROP_INDEX = "drop_index"  # DELETE /v1/schema/{c}/properties/{p}/index/{i}
     DELETE = "delete"  # DELETE /v1/schema/{c}
     CHECK_CREATE = "check_create"  # POST the new definition under a temporary name, then DELETE it
-    SET_ALIAS = "set_alias"  # PUT /v1/aliases/{a}, or POST when it does not exist
+    CREATE_ALIAS = "create_alias"  # POST /v1/aliases (the plan saw no such alias)
+    MOVE_ALIAS = "move_alias"  # PUT /v1/aliases/{a} (the plan saw it pointing at another collection)
     DELETE_ALIAS = "delete_alias"  # DELETE /v1/aliases/{a}
     SCALE_REPLICAS = "scale_replicas"  # GET + POST /v1/replication/scale, wait for the copies to be READY
     MIGRATE = "migrate"  # new generation, copy, verify, alias swap (weavectl.migrate)
@@ -164,9 +165,12 @@ def compile_steps(plan: Plan, live_names: set[str]) -> list[Step]:
                 if f.after is None:
                     steps.append(Step(StepKind.DELETE_ALIAS, change.collection, f"remove alias {alias}",
                                       target=alias))
+                elif f.before is None:
+                    steps.append(Step(StepKind.CREATE_ALIAS, change.collection,
+                                      f"create alias {alias} for {change.collection}", target=alias))
                 else:
-                    steps.append(Step(StepKind.SET_ALIAS, change.collection,
-                                      f"point alias {alias} at {change.collection}", target=alias))
+                    steps.append(Step(StepKind.MOVE_ALIAS, change.collection,
+                                      f"move alias {alias} from {f.before} to {change.collection}", target=alias))
     return steps
 
 
