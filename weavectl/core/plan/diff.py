@@ -305,6 +305,9 @@ class _Differ:
                   itype: str, path: str) -> None:
         was_on = bool(live.get("enabled"))
         wants_on = bool(desired.get("enabled", was_on))
+        flat_rq = itype == "flat" and name == "rq" and wants_on and not was_on
+        if flat_rq and not self.needs("flat_rq", "rq on a flat index"):
+            return
         if was_on == wants_on:
             # Parameters of an enabled quantizer are fixed (rq bits, pq segments...), rescore limits aside.
             self.compare_leaves(desired, live, path, lambda k, p: (

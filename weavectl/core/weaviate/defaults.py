@@ -137,7 +137,8 @@ def hfresh_defaults(version: Version, live: dict[str, Any] | None = None) -> dic
     if not at_least(version, "1.36.0"):
         return dict(_HFRESH_135)
     out = _copy_map(_HFRESH_136)
-    out["searchProbe"] = 256 if tuple(version) >= _HFRESH_PROBE_256.get(tuple(version[:2]), (1, 39, 0)) else 64
+    first_256 = _HFRESH_PROBE_256.get((version[0], version[1]), (1, 39, 0))
+    out["searchProbe"] = 256 if version >= first_256 else 64
     live_rq = (live or {}).get("rq")
     for key, value in (("centering", False), ("trainingLimit", 0)):
         if isinstance(live_rq, dict) and key in live_rq:

@@ -62,6 +62,7 @@ FEATURE_LABELS = {
     "object_ttl": "object TTL (objectTtlConfig)",
     "async_config": "per-collection async replication settings (replication.async_config)",
     "text_analyzer": "a property's text_analyzer",
+    "flat_rq": "rq on a flat index",
 }
 MIN_VERSION = {
     "update_generative_reranker": "1.28.0",
@@ -74,6 +75,8 @@ MIN_VERSION = {
     "async_config": "1.36.0",
     # entities/models/property.go textAnalyzer (1.37+); older servers drop it on create.
     "text_analyzer": "1.37.0",
+    # entities/vectorindex/flat/config.go has rq from v1.34.0 (none at v1.32.5, v1.33.0): 1.32.5 drops it (seen).
+    "flat_rq": "1.34.0",
 }
 
 
