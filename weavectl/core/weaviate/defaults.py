@@ -306,6 +306,10 @@ SERVER_CONFIGURED: dict[str, str] = {
                                     "filter_strategy on a server that changes it",
     "DEFAULT_TOKENIZATION": "compared with word when undeclared; declare tokenization on a server that "
                             "changes it",
+    "ASYNC_REPLICATION_*": "the node's async-replication settings, which a collection's asyncConfig keys "
+                           "override; plan compares the collection's block (undeclared = absent), never the node's",
+    "EXPERIMENTAL_HFRESH_ENABLED": "1.35 creates an hfresh index only with it (1.36+ always); invisible to a "
+                                   "client, so validate warns",
 }
 
 
@@ -487,6 +491,8 @@ def unknown_fields(live: dict[str, Any]) -> list[str]:
     for path, itype, config in indexes:
         if itype in ("hnsw", "flat", "dynamic", "hfresh"):
             check(str(itype), config, path)
+        elif itype is not None:
+            found.append(f"{path} (index type {itype})")
         if itype == "dynamic" and isinstance(config, dict):
             check("hnsw", config.get("hnsw"), f"{path}.hnsw")
             check("flat", config.get("flat"), f"{path}.flat")
