@@ -185,8 +185,6 @@ def _cases(version: Version) -> list[tuple[str, str, Callable[[dict[str, Any]], 
         ("rq.rescoreLimit", "put", _set(f"{small}.rq.rescoreLimit", 50), "update", f"{small}.rq.rescoreLimit"),
         ("multivector.muvera.ksim", "recreate", _set(f"{multi}.multivector.muvera.ksim", 3), "replace",
          f"{multi}.multivector.muvera.ksim"),
-        ("multivector.muvera.repetitions", "recreate", _set(f"{multi}.multivector.muvera.repetitions", 5), "replace",
-         f"{multi}.multivector.muvera.repetitions"),
     ]
     if version >= (1, 30):
         cases.append(("property.description", "put", _set("properties.title.description", "by hand"), "update",
@@ -290,8 +288,10 @@ def test_auto_schema_properties_are_drift_and_an_unrelated_change_applies(
 
 
 @pytest.fixture(scope="module")
-def second(server: WeaviateServer) -> Iterator[WeaviateServer]:
-    node = WeaviateServer(modules=MODULES, binary=server.binary, version=server.requested_version).start()
+def second(weaviate_versioned: WeaviateServer) -> Iterator[WeaviateServer]:
+    """A second node of the same version (the diff test's other cluster)."""
+    node = WeaviateServer(modules=MODULES, binary=weaviate_versioned.binary,
+                          version=weaviate_versioned.requested_version).start()
     yield node
     node.stop()
 

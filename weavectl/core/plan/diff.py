@@ -292,6 +292,12 @@ class _Differ:
                 self.index_config(value, current or {}, key, child)
             elif key in QUANTIZERS and isinstance(value, dict):
                 self.quantizer(key, value, current or {}, live, itype, child)
+            elif key == "multivector" and isinstance(value, dict):
+                # A PUT of muvera/aggregation is stored, but the running index keeps encoding with the old ones
+                # (v1.39.3 adapters/repos/db/vector/hnsw/config_update.go UpdateUserConfig applies ef and the
+                # like only), so a restart would mix two encodings: a replace.
+                self.compare_leaves(value, current or {}, child, lambda k, p: (
+                    IMM, "the multi-vector encoding is fixed when the index is built"))
             elif isinstance(value, dict):
                 self.compare_leaves(value, current or {}, child, lambda k, p: (IMM, f"{p} cannot change"))
             elif not same(value, current, key):
