@@ -409,7 +409,6 @@ class _Differ:
             else:
                 self.add(path, current, value, U)
 
-
     def async_config(self, desired: Any, live: Any) -> None:
         """replicationConfig.asyncConfig: undeclared means absent (the server fills no default in, and a PUT
         without it clears it: core.weaviate.defaults ASYNC_CONFIG_SINCE), so every key is compared both ways."""
