@@ -44,11 +44,21 @@ class LazyGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, timeout: float | None) -> None:
     """Describe Weaviate collections, vectorizers and key sources in YAML, and converge clusters to it."""
-    # Tests inject collaborators (an HTTP transport) through obj; commands read them from the context.
+    # Built once here and read by every command (`run.current_environment`). Tests pass their own
+    # `environment`, or collaborators (an HTTP transport) the process environment picks up.
+    import dataclasses
+
+    from weavectl.adapters.environment import Environment
+
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     if timeout is not None:
         ctx.obj["timeout"] = timeout
+    given = ctx.obj.get("environment")
+    if isinstance(given, Environment):
+        ctx.obj["environment"] = given if timeout is None else dataclasses.replace(given, timeout=timeout)
+    else:
+        ctx.obj["environment"] = Environment.from_process(ctx.obj)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

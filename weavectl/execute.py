@@ -121,7 +121,7 @@ def _unanswered(exc: WeaviateRestError) -> bool:
 
 def execute(steps: list[Step], client: WeaviateClient, *, allow_destroy: bool,
             progress: Callable[[str], None], signals: Signals | None = None,
-            migrate: Callable[[Step], None] | None = None) -> Report:
+            migrate: Callable[[Step], None] | None = None, clock: Callable[[], float] = time.monotonic) -> Report:
     report = Report()
     total = len(steps)
     signals = signals or Signals()
@@ -133,7 +133,7 @@ def execute(steps: list[Step], client: WeaviateClient, *, allow_destroy: bool,
         if step.destructive and not allow_destroy:  # the policy filtered these; a second lock, never reached
             raise StepFailed(f"refusing destructive step without --allow-destroy: {step.description}")
         progress(f"[{i}/{total}] {step.description} ...")
-        started = time.monotonic()
+        started = clock()
         try:
             if step.kind is StepKind.MIGRATE:
                 if migrate is None:
@@ -143,44 +143,60 @@ def execute(steps: list[Step], client: WeaviateClient, *, allow_destroy: bool,
             else:
                 note = _run(step, client, progress)
         except Abandoned:
-            report.interrupted = signals.received
-            landed = _landed_quietly(step, client)
-            if landed:
-                report.done.append(step)
-                report.notes.append(f"{step.description}: interrupted, and a re-read shows it landed")
-            elif landed is None:
-                report.in_flight = step
-            report.not_attempted = steps[i - 1:] if landed is False else steps[i:]
+            _abandoned(report, steps, i, signals, client)
             return report
         except (WeaviateRestError, WeavectlError) as exc:
-            if isinstance(exc, WeaviateRestError) and _unanswered(exc):
-                landed = _landed_quietly(step, client)
-                if landed:
-                    report.done.append(step)
-                    report.notes.append(f"{step.description}: no answer came ({exc.message}), but a re-read shows "
-                                        "it landed")
-                    progress(f"[{i}/{total}] {step.description}: landed (confirmed by a re-read)")
-                    continue
-                if landed is None:
-                    report.in_flight = step
-                    report.error = f"{exc.message}; a re-read could not tell whether it landed"
-                    report.not_attempted = steps[i:]
-                    return report
-                exc.message += " (a re-read shows it did not land)"
-            report.failed = step
-            report.error = exc.message
-            if isinstance(exc, WeaviateRestError) and exc.status == 422 and step.kind is StepKind.UPDATE:
-                report.error += (" (the server rejected the write; it may still serve the rejected value until it "
-                                 "restarts, so treat this collection's live state as unknown and plan again)")
-            report.not_attempted = steps[i:]
+            if _landed_anyway(report, steps, i, exc, client, progress):
+                continue
             return report
         report.done.append(step)
         if note:
             report.notes.append(note)
-        progress(f"[{i}/{total}] {step.description}: done in {time.monotonic() - started:.1f}s")
+        progress(f"[{i}/{total}] {step.description}: done in {clock() - started:.1f}s")
     if signals.received is not None:
         report.interrupted = signals.received
     return report
+
+
+def _abandoned(report: Report, steps: list[Step], i: int, signals: Signals, client: WeaviateClient) -> None:
+    """A second interrupt gave up step i: whether it landed decides where the report puts it."""
+    step = steps[i - 1]
+    report.interrupted = signals.received
+    landed = _landed_quietly(step, client)
+    if landed:
+        report.done.append(step)
+        report.notes.append(f"{step.description}: interrupted, and a re-read shows it landed")
+    elif landed is None:
+        report.in_flight = step
+    report.not_attempted = steps[i - 1:] if landed is False else steps[i:]
+
+
+def _landed_anyway(report: Report, steps: list[Step], i: int, exc: WeaviateRestError | WeavectlError,
+                   client: WeaviateClient, progress: Callable[[str], None]) -> bool:
+    """Step i failed: True when it landed after all (a write whose answer never came, confirmed by a re-read) and
+    apply goes on; otherwise the report says what failed, or that the outcome is unknown."""
+    step, total = steps[i - 1], len(steps)
+    if isinstance(exc, WeaviateRestError) and _unanswered(exc):
+        landed = _landed_quietly(step, client)
+        if landed:
+            report.done.append(step)
+            report.notes.append(f"{step.description}: no answer came ({exc.message}), but a re-read shows "
+                                "it landed")
+            progress(f"[{i}/{total}] {step.description}: landed (confirmed by a re-read)")
+            return True
+        if landed is None:
+            report.in_flight = step
+            report.error = f"{exc.message}; a re-read could not tell whether it landed"
+            report.not_attempted = steps[i:]
+            return False
+        exc.message += " (a re-read shows it did not land)"
+    report.failed = step
+    report.error = exc.message
+    if isinstance(exc, WeaviateRestError) and exc.status == 422 and step.kind is StepKind.UPDATE:
+        report.error += (" (the server rejected the write; it may still serve the rejected value until it "
+                         "restarts, so treat this collection's live state as unknown and plan again)")
+    report.not_attempted = steps[i:]
+    return False
 
 
 def _landed_quietly(step: Step, client: WeaviateClient) -> bool | None:
@@ -244,56 +260,75 @@ def _check_create(step: Step, client: WeaviateClient) -> None:
 
 
 def _run(step: Step, client: WeaviateClient, progress: Callable[[str], None]) -> str:
-    name = step.collection
-    if step.kind is StepKind.SCALE_REPLICAS:
-        from weavectl.adapters.cluster import scale_replicas
+    """One step's requests; -> a note for the report ("" for none)."""
+    return _RUNNERS[step.kind](step, client, progress)
 
-        result = scale_replicas(client, name, step.factor, progress=progress)
-        if result.operations:
-            progress(f"    {len(result.operations)} replica copies of {name} ready in {result.seconds:.1f}s")
-    elif step.kind is StepKind.CHECK_CREATE:
-        _check_create(step, client)
-    elif step.kind is StepKind.CREATE:
-        client.create_class(step.body or {})
-    elif step.kind is StepKind.UPDATE:
-        current = client.get_class(name)
-        if current is None:
-            raise StepFailed(f"{name} no longer exists; it was deleted after the plan was made")
-        if step.fingerprint and fingerprint(current) != step.fingerprint:
-            raise StepFailed(f"{name} changed after the plan was made (changed by another writer during apply?); "
-                             "nothing was written. Run plan again.")
-        expected = overlay(current, step.body or {})
-        client.update_class(str(current["class"]), expected)
-        after = client.get_class(name)
-        if after is None:
-            raise StepFailed(f"{name} was deleted right after the update: changed by another writer during apply")
-        # Outside the intended parts (where the server fills in its defaults), the collection must read back
-        # exactly as sent.
-        intended = _intended(step.body or {})
-        # Fields the server owns or derives (asyncEnabled follows the factor on 1.38+) change by themselves.
-        owned = tuple(defaults.SERVER_OWNED)
-        others = [p for p in changed_paths(expected, after, limit=1000)
-                  if not any(p == i or p.startswith(i + ".") for i in (*intended, *owned))]
-        if others:
-            raise StepFailed(f"{name} changed by another writer during apply: after the update, "
-                             f"{', '.join(others)} differ from what weavectl wrote. Run plan again.")
-    elif step.kind is StepKind.ADD_PROPERTY:
-        client.add_property(name, step.body or {})
-    elif step.kind is StepKind.DROP_INDEX:
-        client.drop_property_index(name, step.target, step.index)
-    elif step.kind is StepKind.DELETE:
-        return _delete(step, client)
-    elif step.kind is StepKind.CREATE_ALIAS:
-        client.create_alias(step.target, name)
-    elif step.kind is StepKind.MOVE_ALIAS:
-        client.update_alias(step.target, name)
-    elif step.kind is StepKind.DELETE_ALIAS:
-        try:
-            client.delete_alias(step.target)
-        except WeaviateRestError as exc:
-            if exc.status != 404:
-                raise
+
+def _scale(step: Step, client: WeaviateClient, progress: Callable[[str], None]) -> str:
+    from weavectl.adapters.cluster import scale_replicas
+
+    result = scale_replicas(client, step.collection, step.factor, progress=progress)
+    if result.operations:
+        progress(f"    {len(result.operations)} replica copies of {step.collection} ready in {result.seconds:.1f}s")
     return ""
+
+
+def _update(step: Step, client: WeaviateClient) -> None:
+    name = step.collection
+    current = client.get_class(name)
+    if current is None:
+        raise StepFailed(f"{name} no longer exists; it was deleted after the plan was made")
+    if step.fingerprint and fingerprint(current) != step.fingerprint:
+        raise StepFailed(f"{name} changed after the plan was made (changed by another writer during apply?); "
+                         "nothing was written. Run plan again.")
+    expected = overlay(current, step.body or {})
+    client.update_class(str(current["class"]), expected)
+    after = client.get_class(name)
+    if after is None:
+        raise StepFailed(f"{name} was deleted right after the update: changed by another writer during apply")
+    # Outside the intended parts (where the server fills in its defaults), the collection must read back
+    # exactly as sent.
+    intended = _intended(step.body or {})
+    # Fields the server owns or derives (asyncEnabled follows the factor on 1.38+) change by themselves.
+    owned = tuple(defaults.SERVER_OWNED)
+    others = [p for p in changed_paths(expected, after, limit=1000)
+              if not any(p == i or p.startswith(i + ".") for i in (*intended, *owned))]
+    if others:
+        raise StepFailed(f"{name} changed by another writer during apply: after the update, "
+                         f"{', '.join(others)} differ from what weavectl wrote. Run plan again.")
+
+
+def _delete_alias(step: Step, client: WeaviateClient) -> None:
+    try:
+        client.delete_alias(step.target)
+    except WeaviateRestError as exc:
+        if exc.status != 404:
+            raise
+
+
+def _quiet(action: Callable[[Step, WeaviateClient], object]) -> Callable[[Step, WeaviateClient,
+                                                                          Callable[[str], None]], str]:
+    def run(step: Step, client: WeaviateClient, progress: Callable[[str], None]) -> str:
+        result = action(step, client)
+        return result if isinstance(result, str) else ""
+
+    return run
+
+
+_RUNNERS: dict[StepKind, Callable[[Step, WeaviateClient, Callable[[str], None]], str]] = {
+    StepKind.SCALE_REPLICAS: _scale,
+    StepKind.CHECK_CREATE: _quiet(lambda step, client: _check_create(step, client)),
+    StepKind.CREATE: _quiet(lambda step, client: client.create_class(step.body or {})),
+    StepKind.UPDATE: _quiet(_update),
+    StepKind.ADD_PROPERTY: _quiet(lambda step, client: client.add_property(step.collection, step.body or {})),
+    StepKind.DROP_INDEX: _quiet(lambda step, client: client.drop_property_index(step.collection, step.target,
+                                                                                step.index)),
+    StepKind.DELETE: _quiet(lambda step, client: _delete(step, client)),
+    StepKind.CREATE_ALIAS: _quiet(lambda step, client: client.create_alias(step.target, step.collection)),
+    StepKind.MOVE_ALIAS: _quiet(lambda step, client: client.update_alias(step.target, step.collection)),
+    StepKind.DELETE_ALIAS: _quiet(_delete_alias),
+    StepKind.MIGRATE: _quiet(lambda step, client: None),  # run by `execute` through its `migrate` callback
+}
 
 
 def _intended(body: dict[str, Any]) -> list[str]:

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from weavectl.adapters import secrets
 from weavectl.adapters.cluster import probe_scale, read_facts
+from weavectl.adapters.environment import Environment, current_environment
 from weavectl.adapters.files import config_paths, load_documents
 from weavectl.adapters.schemas import config_validator
 from weavectl.adapters.state import StateStore
-from weavectl.adapters.weaviate import WeaviateClient, timeout_setting
+from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.core.config.config import check_url
 from weavectl.core.config.diagnostics import Diagnostics
 from weavectl.core.config.suggest import did_you_mean
@@ -25,7 +24,7 @@ from weavectl.core.config.validate import validate_documents
 from weavectl.core.config.yamldoc import Document
 from weavectl.core.plan.generations import STATE_COLLECTION, migrates
 from weavectl.core.plan.migration import stale_vectors
-from weavectl.core.plan.model import Action, Plan
+from weavectl.core.plan.model import Action, ErrorCode, Plan, PlanError
 from weavectl.core.plan.ownership import DEFAULT_OWNER, OWNER_KIND, hide_state_collection, restrict_prune
 from weavectl.core.plan.planner import PlanInput, build_plan, used_modules
 from weavectl.core.weaviate import catalog
@@ -69,77 +68,47 @@ def load_config(files: tuple[str, ...], env_name: str | None, environ: Mapping[s
                   [d.render() for d in diags.warnings])
 
 
-def _context_obj() -> dict[str, Any]:
-    """What the CLI put in the click context: global options, and collaborators tests inject."""
-    import click
-
-    ctx = click.get_current_context(silent=True)
-    obj = ctx.find_root().obj if ctx is not None else None
-    return obj if isinstance(obj, dict) else {}
-
-
 def warn(message: str) -> None:
     """A warning for the person at the terminal (stderr; secrets are scrubbed by the CLI's stream guard)."""
-    import click
-
-    click.echo(f"Warning: {message}", err=True)
+    current_environment().echo(f"Warning: {message}", err=True)
 
 
-def wait_limit(environ: Mapping[str, str]) -> float:
-    """--timeout (a global option), else WEAVECTL_TIMEOUT, else the default: for requests and key commands."""
-    option = _context_obj().get("timeout")
-    return timeout_setting(float(option) if isinstance(option, int | float) else None, environ)
-
-
-def new_client(url: str, api_key: str | None, environ: Mapping[str, str], *, source: str = "the URL",
-               transport: httpx.BaseTransport | None = None) -> WeaviateClient:
+def new_client(url: str, api_key: str | None, env: Environment, *, source: str = "the URL") -> WeaviateClient:
     """The one way commands get a Weaviate client: the URL checked up front (a usage error naming where it
     came from), the key normalised, --timeout / WEAVECTL_TIMEOUT applied, progress shown on a terminal."""
-    import sys
-
     problem = check_url(url)
     if problem is not None:
         raise UsageError(f"{source} is not a usable Weaviate URL: {problem}")
-    obj = _context_obj()
-    timeout = wait_limit(environ)
-    progress = warn if sys.stderr.isatty() or obj.get("progress") else None
-    return WeaviateClient(url, api_key=api_key, transport=transport or injected_transport(), timeout=timeout,
-                          progress=progress)
+    return WeaviateClient(url, api_key=api_key, transport=env.transport, timeout=env.wait_limit,
+                          progress=warn if env.progress else None)
 
 
-def connect(loaded: Loaded, url: str | None, environ: Mapping[str, str],
-            transport: httpx.BaseTransport | None = None) -> WeaviateClient:
-    env = loaded.environment()
+def connect(loaded: Loaded, url: str | None, env: Environment) -> WeaviateClient:
+    settings = loaded.environment()
     if url:
         target, source = url, "--url"
-    elif env.get("url"):
-        target, source = env["url"], f"environment {loaded.env_name}'s url"
-    elif environ.get("WEAVIATE_URL"):
-        target, source = environ["WEAVIATE_URL"], "WEAVIATE_URL"
+    elif settings.get("url"):
+        target, source = settings["url"], f"environment {loaded.env_name}'s url"
+    elif env.environ.get("WEAVIATE_URL"):
+        target, source = env.environ["WEAVIATE_URL"], "WEAVIATE_URL"
     else:
         raise UsageError("no Weaviate URL: pass --url, set `url` in the environment, or export WEAVIATE_URL")
-    return new_client(str(target), weaviate_key(loaded, environ), environ, source=source, transport=transport)
+    return new_client(str(target), weaviate_key(loaded, env), env, source=source)
 
 
-def weaviate_key(loaded: Loaded, environ: Mapping[str, str], auth: Any = None) -> str | None:
+def weaviate_key(loaded: Loaded, env: Environment, auth: Any = None) -> str | None:
     """The Weaviate API key: the environment's `auth` key source (or `auth` given), else WEAVIATE_API_KEY."""
     auth = auth if auth is not None else loaded.environment().get("auth")
     if auth:
         try:
-            return secrets.resolve(auth, environ=environ, base_dir=loaded.base_dir,
-                                   warn=lambda m: warn(f"Weaviate API key: {m}"), timeout=wait_limit(environ))
+            return secrets.resolve(auth, environ=env.environ, base_dir=loaded.base_dir,
+                                   warn=lambda m: warn(f"Weaviate API key: {m}"), timeout=env.wait_limit)
         except KeySourceError as exc:
             raise KeySourceError(f"the Weaviate API key (`auth`): {exc.message}", hint=exc.hint) from None
-    if environ.get("WEAVIATE_API_KEY") is not None:
-        return secrets.normalise(environ["WEAVIATE_API_KEY"], "WEAVIATE_API_KEY",
+    if env.environ.get("WEAVIATE_API_KEY") is not None:
+        return secrets.normalise(env.environ["WEAVIATE_API_KEY"], "WEAVIATE_API_KEY",
                                  lambda m: warn(f"Weaviate API key: {m}")) or None
     return None
-
-
-def injected_transport() -> httpx.BaseTransport | None:
-    """An HTTP transport tests put in the click context (recording, failure injection); None normally."""
-    transport = _context_obj().get("transport")
-    return transport if isinstance(transport, httpx.BaseTransport) else None
 
 
 def credentials_needed(collections: list[dict[str, Any]]) -> list[str]:
@@ -155,10 +124,10 @@ def credentials_needed(collections: list[dict[str, Any]]) -> list[str]:
     return names
 
 
-def resolve_keys(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+def resolve_keys(loaded: Loaded, env: Environment) -> tuple[dict[str, str], list[str]]:
     needed = credentials_needed(loaded.data.get("collections") or [])
-    return secrets.resolve_all(loaded.data.get("api_keys") or {}, needed, environ=environ,
-                               base_dir=loaded.base_dir, warn=warn, timeout=wait_limit(environ))
+    return secrets.resolve_all(loaded.data.get("api_keys") or {}, needed, environ=env.environ,
+                               base_dir=loaded.base_dir, warn=warn, timeout=env.wait_limit)
 
 
 KEY_USERS = "smoke, apply --smoke, and imports and queries that embed"
@@ -168,7 +137,7 @@ def _warn_named(name: str, message: str) -> None:
     warn(f"api key '{name}': {message}")
 
 
-def key_sources_status(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict[str, str], list[dict[str, Any]]]:
+def key_sources_status(loaded: Loaded, env: Environment) -> tuple[dict[str, str], list[dict[str, Any]]]:
     """Resolve every declared key source the file's modules use: (values, one status record per source).
 
     Records name the source and the collections that need it, never a value. Plan and apply write only schema,
@@ -190,8 +159,8 @@ def key_sources_status(loaded: Loaded, environ: Mapping[str, str]) -> tuple[dict
         record: dict[str, Any] = {"name": name, "source": secrets.describe(sources[name]),
                                   "collections": sorted(users[name]), "needed_by": KEY_USERS}
         try:
-            values[name] = secrets.resolve(sources[name], environ=environ, base_dir=loaded.base_dir,
-                                           warn=functools.partial(_warn_named, name), timeout=wait_limit(environ))
+            values[name] = secrets.resolve(sources[name], environ=env.environ, base_dir=loaded.base_dir,
+                                           warn=functools.partial(_warn_named, name), timeout=env.wait_limit)
             record["resolved"] = True
         except KeySourceError as exc:
             record["resolved"] = False
@@ -221,7 +190,7 @@ class Planned:
 
 
 def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...] = (), prune: bool = False,
-              environ: Mapping[str, str], replace: tuple[str, ...] = (), verify_targets: bool = True) -> Planned:
+              env: Environment, replace: tuple[str, ...] = (), verify_targets: bool = True) -> Planned:
     """verify_targets: refuse --target names that match nothing (off for the re-plan after an apply, which may
     have deleted a targeted collection)."""
     collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
@@ -230,7 +199,7 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
     if verify_targets:
         check_targets(targets, [str(c.get("name")) for c in collections],
                       [str(c.get("class")) for c in live.classes])
-    keys, key_status = key_sources_status(loaded, environ)
+    keys, key_status = key_sources_status(loaded, env)
     facts, probes = _cluster_facts(client, collections, live.classes, live.version, targets)
     migrations: dict[str, str] = {}
     if any(migrates(c) for c in collections) and any(c.get("class") == STATE_COLLECTION for c in live.classes):
@@ -345,8 +314,10 @@ def apply_external(plan: Plan, external: list[str], collections: list[dict[str, 
             targets = prop.get("target_collection") if isinstance(prop, dict) else None
             for target in [targets] if isinstance(targets, str) else targets or []:
                 if str(target).lower() in wanted and str(target).lower() not in live:
-                    plan.errors.append(f"{coll.get('name')}: property {prop.get('name')} references {target}, "
-                                       "listed as external, which does not exist on the server: create it first")
+                    plan.errors.append(PlanError(
+                        ErrorCode.EXTERNAL_MISSING, f"property {prop.get('name')} references {target}, listed as "
+                        "external, which does not exist on the server: create it first", str(coll.get("name")),
+                        f"properties.{prop.get('name')}.target_collection"))
 
 
 def _check_hidden_collections(plan: Plan, client: WeaviateClient) -> None:
@@ -358,12 +329,14 @@ def _check_hidden_collections(plan: Plan, client: WeaviateClient) -> None:
             continue
         try:
             if client.get_class(change.collection) is not None:
-                plan.errors.append(f"{change.collection}: exists on the server but /v1/schema did not list it "
-                                   "(the API key may not read it); refusing to plan its creation")
+                plan.errors.append(PlanError(
+                    ErrorCode.HIDDEN_COLLECTION, "exists on the server but /v1/schema did not list it (the API key "
+                    "may not read it); refusing to plan its creation", change.collection))
         except WeaviateRestError as exc:
             if exc.status == 403:
-                plan.errors.append(f"{change.collection}: the API key may not read this collection, so weavectl "
-                                   "cannot tell whether it exists; refusing to plan its creation")
+                plan.errors.append(PlanError(
+                    ErrorCode.UNREADABLE_COLLECTION, "the API key may not read this collection, so weavectl cannot "
+                    "tell whether it exists; refusing to plan its creation", change.collection))
             else:
                 raise
 

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import yaml
 
+from weavectl.adapters.environment import Environment
 from weavectl.core.plan.ownership import restrict_prune
 from weavectl.core.plan.planner import PlanInput, build_plan
 from weavectl.core.weaviate.rest import to_rest
@@ -73,7 +74,7 @@ def render_case(case: Path) -> dict[str, str]:
         live_modules={m: {} for m in live["modules"]}, server_url=SERVER_URL, server_version=live["version"],
         prune=bool(options.get("prune")),
     ))
-    plan.key_sources = key_sources_status(loaded, {})[1]
+    plan.key_sources = key_sources_status(loaded, Environment())[1]
     apply_external(plan, loaded.data.get("external") or [], loaded.data["collections"], live["classes"])
     if options.get("prune"):  # the ownership records apply would have left in WeavectlState
         absent = {str(c["name"]).lower() for c in loaded.data["collections"] if c.get("state") == "absent"}

@@ -90,14 +90,15 @@ def test_policy_blocks_destruction_and_protect_wins() -> None:
     plan = Plan("u", "1.39.3", [Change("A", Action.REPLACE), Change("B", Action.DELETE, protect=True)])
     assert len(policy(plan, allow_destroy=False).reasons) == 2
     reasons = policy(plan, allow_destroy=True).reasons
-    assert len(reasons) == 1 and "protect" in reasons[0]
+    assert len(reasons) == 1 and "protect" in str(reasons[0]) and reasons[0].code == "protected"
+    assert [r.code for r in policy(plan, allow_destroy=False).reasons] == ["destroy-not-allowed", "protected"]
 
 
 def test_fractional_generative_numbers_are_refused_on_1_39_before_any_write() -> None:
     coll = {"name": "Doc", "vectors": {"v": {"vectorizer": "none"}},
             "generative": {"module": "generative-openai", "temperature": 0.3}}
     plan = build_plan(PlanInput([coll], [], [], {"generative-openai": {}}, "u", "1.39.3"))
-    assert any("temperature: 0.3" in e and "use 0 or 1" in e for e in plan.errors)
+    assert any("temperature: 0.3" in e and "use 0 or 1" in e for e in map(str, plan.errors))
     assert not build_plan(PlanInput([coll], [], [], {"generative-openai": {}}, "u", "1.40.0")).errors
     coll["generative"]["temperature"] = 1.0
     assert not build_plan(PlanInput([coll], [], [], {"generative-openai": {}}, "u", "1.39.3")).errors

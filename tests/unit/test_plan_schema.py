@@ -47,7 +47,7 @@ def test_operations_an_older_server_cannot_do_are_errors_naming_the_minimum_vers
     live = [{"class": "Doc", "properties": [{"name": "t", "dataType": ["text"], "indexFilterable": True}],
              "vectorConfig": {"v": {"vectorizer": {"none": {}}, "vectorIndexType": "hnsw"}}}]
     plan = build_plan(PlanInput([coll], live, [], {}, "http://w", "1.30.2"))
-    errors = [e for c in plan.changes for e in c.errors]
+    errors = [str(e) for c in plan.changes for e in c.errors]
     assert "adding a named vector needs Weaviate >= 1.31.0; the server is 1.30.2" in errors
     # Dropping an index needs 1.36: before that the only way is a replace, named as such.
     assert "properties.t.indexFilterable" in plan.changes[0].forced_by

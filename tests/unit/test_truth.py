@@ -160,7 +160,7 @@ def test_the_state_collection_is_never_unmanaged_and_replace_names_must_exist() 
     pruned = build_plan(PlanInput([], [{"class": "WeavectlState"}], [], {}, "u", "1.39.3", prune=True))
     assert not pruned.changes
     bad = build_plan(PlanInput([], [], [], {}, "u", "1.39.3", replace=["Nope"]))
-    assert any("--replace nope" in e for e in bad.errors)
+    assert any("--replace nope" in e for e in map(str, bad.errors))
 
 
 def test_a_live_field_weavectl_does_not_know_is_named_in_a_warning() -> None:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 
 from weavectl.adapters import planfile as planfiles
+from weavectl.adapters.environment import Environment, current_environment
 from weavectl.adapters.lock import ApplyLock
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import config_options
-from weavectl.core.plan.model import Action, decisions
+from weavectl.core.plan.model import Action, Plan, decisions
 from weavectl.core.plan.planner import fingerprint
 from weavectl.core.plan.steps import Step, compile_steps, policy
 from weavectl.core.redact import REDACTOR
@@ -27,7 +26,6 @@ from weavectl.run import (
     Loaded,
     Planned,
     connect,
-    injected_transport,
     load_config,
     make_plan,
     record_ownership,
@@ -38,16 +36,15 @@ class StalePlan(WeavectlError):
     pass
 
 
-def _from_plan_file(saved: dict[str, Any], url: str | None, environ: Mapping[str, str]
-                    ) -> tuple[Loaded, WeaviateClient]:
+def _from_plan_file(saved: dict[str, Any], url: str | None, env: Environment) -> tuple[Loaded, WeaviateClient]:
     """The config the plan names is read again (key sources come from it, never from the plan file)."""
     config = saved["config"]
     missing = [f for f in config["files"] if not Path(f).exists()]
     if missing or not config["files"]:
         raise UsageError("the plan file's config is not readable here (" + ", ".join(missing or ["no files"])
                          + "): apply PLANFILE re-reads it to resolve key sources; run it where the config is")
-    loaded = load_config(tuple(config["files"]), config["environment"], environ)
-    client = connect(loaded, url or saved["cluster"]["url"], environ, injected_transport())
+    loaded = load_config(tuple(config["files"]), config["environment"], env.environ)
+    client = connect(loaded, url or saved["cluster"]["url"], env)
     return loaded, client
 
 
@@ -73,10 +70,10 @@ def _check_stale(saved: dict[str, Any], planned: Planned) -> None:
                         hint="nothing was written")
 
 
-def _confirm(auto_approve: bool) -> None:
+def _confirm(auto_approve: bool, env: Environment) -> None:
     if auto_approve:
         return
-    if not sys.stdin.isatty():
+    if not env.interactive:
         raise UsageError("apply needs confirmation, but there is no terminal to ask on: pass --auto-approve "
                          "(in CI, apply a reviewed plan file)")
     answer = click.prompt("Apply these changes? Only 'yes' is accepted", default="", show_default=False)
@@ -105,96 +102,113 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
           allow_destroy: bool, prune: bool, targets: tuple[str, ...], replace: tuple[str, ...], run_smoke: bool,
           grpc_address: str | None, lock_timeout: float, expect_digest: str | None, report_path: str | None) -> int:
     """Apply the file (or a saved plan) to the live cluster, then check a fresh plan is empty."""
-    environ = os.environ
-    colour = sys.stdout.isatty()
+    env = current_environment()
     if expect_digest and not planfile:
         raise UsageError("--expect-digest goes with a plan file: weavectl apply PLANFILE --expect-digest D")
     if planfile:
         if files or env_name:
             raise UsageError("give either a plan file or -f/--env, not both")
-        saved = planfiles.load(planfile)
-        if expect_digest and expect_digest.strip() not in (saved["digest"], saved["digest"].split(":", 1)[1]):
-            raise planfiles.PlanFileRefused(f"{planfile} has digest {saved['digest']}, not the expected "
-                                           f"{expect_digest}; nothing was written")
-        click.echo(f"Plan file digest: {saved['digest']}")
+        saved = _saved_plan(planfile, expect_digest, env)
         options = saved["options"]
         targets, prune = tuple(options["targets"]), bool(options["prune"])
         replace = tuple(options["replace"])
-        loaded, client = _from_plan_file(saved, url, environ)
+        loaded, client = _from_plan_file(saved, url, env)
     else:
         saved = None
-        loaded = load_config(files, env_name, environ)
-        client = connect(loaded, url, environ, injected_transport())
+        loaded = load_config(files, env_name, env.environ)
+        client = connect(loaded, url, env)
     lock = ApplyLock(client, command=" ".join(["weavectl", *sys.argv[1:]])[:300])
     try:
         if saved is not None:
             planfiles.check_cluster(saved, planfiles.cluster_identity(client))
-        planned = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, replace=replace)
+        planned = make_plan(loaded, client, targets=targets, prune=prune, env=env, replace=replace)
         if saved is not None:
             _check_stale(saved, planned)
         plan = planned.plan
-        click.echo(render_text(plan, colour=colour))
-        errors = plan.errors + [f"{c.collection}: {e}" for c in plan.changes for e in c.errors]
-        if errors:
-            raise WeavectlError("the plan has errors (above); nothing was written")
+        env.echo(render_text(plan, colour=env.colour))
+        _refuse(plan, allow_destroy)
         if not plan.has_changes:
             record_ownership(loaded, client, plan)  # adopts collections that already match the file
-            return _smoke_after(loaded, client, run_smoke, grpc_address, targets)
-        blocked = policy(plan, allow_destroy=allow_destroy)
-        if blocked.reasons:
-            raise WeavectlError("refusing to apply; nothing was written:\n  " + "\n  ".join(blocked.reasons))
+            return _smoke_after(loaded, client, env, run_smoke, grpc_address, targets)
         if saved is None:
-            _confirm(auto_approve)
+            _confirm(auto_approve, env)
         with deferred_signals() as signals:
             lock.acquire(timeout=lock_timeout)
             lock.start_heartbeat()
             if lock.took_over:
-                click.echo(f"Note: took over a stale apply lock (expired, or its process is gone): {lock.took_over}",
-                           err=True)
+                env.echo(f"Note: took over a stale apply lock (expired, or its process is gone): {lock.took_over}",
+                         err=True)
             # Under the lock: the cluster must still be the one planned (another apply may have just finished).
-            again = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, replace=replace)
+            again = make_plan(loaded, client, targets=targets, prune=prune, env=env, replace=replace)
             if decisions(plan_json(again.plan)["changes"]) != decisions(plan_json(plan)["changes"]):
                 raise StalePlan("the cluster changed between the plan and taking the apply lock (changed by "
                                 "another writer during apply); nothing was written. Run apply again.")
             _interrupted_before_writing(signals.received)
             steps = compile_steps(plan, set(planned.live_classes))
             migrations: list[dict[str, Any]] = []
-            report = execute(steps, client, allow_destroy=allow_destroy, progress=lambda m: click.echo(m, err=True),
-                             signals=signals, migrate=lambda step: migrations.append(_migrate(step, planned)))
-        if migrations:
-            text = json.dumps({"migrations": migrations}, indent=2)
-            click.echo(f"Migration report:\n{text}", err=True)
-            if report_path:
-                Path(report_path).write_text(text + "\n")
+            report = execute(steps, client, allow_destroy=allow_destroy, progress=lambda m: env.echo(m, err=True),
+                             signals=signals, migrate=lambda step: migrations.append(_migrate(step, planned)),
+                             clock=env.clock)
+        _report_migrations(migrations, report_path, env)
         if report.interrupted is not None:
-            click.echo(report.render(), err=True)
+            env.echo(report.render(), err=True)
             return int(signals.exit_code)
         if not report.ok:
-            click.echo(report.render(), err=True)
+            env.echo(report.render(), err=True)
             return ExitCode.ERROR
         for note in report.notes:
-            click.echo(f"Note: {note}", err=True)
+            env.echo(f"Note: {note}", err=True)
         counts = plan.counts()
-        click.echo(f"Apply complete: {counts['create']} created, {counts['update']} updated, {counts['replace']} "
-                   f"replaced, {counts['delete']} deleted ({len(report.done)} step(s)).")
-        after = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, verify_targets=False).plan
-        remaining = [c for c in after.changes if c.action is not Action.NOOP]
-        if remaining:
-            click.echo(REDACTOR.scrub(render_text(after, colour=colour)), err=True)
-            raise WeavectlError("apply finished, but a fresh plan still shows the changes above: the collection "
-                                "was changed by another writer during apply, or the server stored something "
-                                "other than what it accepted; run plan again")
-        click.echo("Verified: a fresh plan shows no changes.")
+        env.echo(f"Apply complete: {counts['create']} created, {counts['update']} updated, {counts['replace']} "
+                 f"replaced, {counts['delete']} deleted ({len(report.done)} step(s)).")
+        _verify(make_plan(loaded, client, targets=targets, prune=prune, env=env, verify_targets=False).plan, env)
         record_ownership(loaded, client, plan)
-        return _smoke_after(loaded, client, run_smoke, grpc_address, targets)
+        return _smoke_after(loaded, client, env, run_smoke, grpc_address, targets)
     finally:
         try:
             lock.release()
         except WeavectlError as exc:
-            click.echo(f"Warning: could not release the apply lock ({exc.message}); it expires by itself, or "
-                       "clear it with `weavectl unlock`", err=True)
+            env.echo(f"Warning: could not release the apply lock ({exc.message}); it expires by itself, or "
+                     "clear it with `weavectl unlock`", err=True)
         finally:
             client.close()
+
+
+def _refuse(plan: Plan, allow_destroy: bool) -> None:
+    """Stop before any write: a plan with errors, or changes the policy forbids (a plan without changes passes)."""
+    if plan.all_errors():
+        raise WeavectlError("the plan has errors (above); nothing was written")
+    blocked = policy(plan, allow_destroy=allow_destroy)
+    if blocked.reasons:
+        raise WeavectlError("refusing to apply; nothing was written:\n  "
+                            + "\n  ".join(f"{r} [{r.code}]" for r in blocked.reasons))
+
+
+def _saved_plan(planfile: str, expect_digest: str | None, env: Environment) -> dict[str, Any]:
+    saved = planfiles.load(planfile)
+    if expect_digest and expect_digest.strip() not in (saved["digest"], saved["digest"].split(":", 1)[1]):
+        raise planfiles.PlanFileRefused(f"{planfile} has digest {saved['digest']}, not the expected "
+                                       f"{expect_digest}; nothing was written")
+    env.echo(f"Plan file digest: {saved['digest']}")
+    return saved
+
+
+def _report_migrations(migrations: list[dict[str, Any]], report_path: str | None, env: Environment) -> None:
+    if migrations:
+        text = json.dumps({"migrations": migrations}, indent=2)
+        env.echo(f"Migration report:\n{text}", err=True)
+        if report_path:
+            Path(report_path).write_text(text + "\n")
+
+
+def _verify(after: Plan, env: Environment) -> None:
+    """The fresh plan after apply must be empty."""
+    if any(c.action is not Action.NOOP for c in after.changes):
+        env.echo(REDACTOR.scrub(render_text(after, colour=env.colour)), err=True)
+        raise WeavectlError("apply finished, but a fresh plan still shows the changes above: the collection "
+                            "was changed by another writer during apply, or the server stored something "
+                            "other than what it accepted; run plan again")
+    env.echo("Verified: a fresh plan shows no changes.")
 
 
 def _interrupted_before_writing(signum: int | None) -> None:
@@ -213,10 +227,10 @@ def _migrate(step: Step, planned: Planned) -> dict[str, Any]:
     return run_migration(step, planned.client, headers)
 
 
-def _smoke_after(loaded: Loaded, client: WeaviateClient, wanted: bool, grpc: str | None,
+def _smoke_after(loaded: Loaded, client: WeaviateClient, env: Environment, wanted: bool, grpc: str | None,
                  targets: tuple[str, ...]) -> int:
     if not wanted:
         return ExitCode.OK
     from weavectl.commands.smoke_cmd import run_and_print
 
-    return run_and_print(loaded, client, in_place=False, grpc=grpc, fmt="table", targets=targets)
+    return run_and_print(loaded, client, env, in_place=False, grpc=grpc, fmt="table", targets=targets)

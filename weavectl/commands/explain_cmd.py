@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 
 import click
 
+from weavectl.adapters.environment import current_environment
 from weavectl.commands.plan_cmd import config_options
 from weavectl.core.redact import REDACTOR
 from weavectl.errors import ExitCode, UsageError
-from weavectl.run import connect, injected_transport, load_config
+from weavectl.run import connect, load_config
 
 
 @click.command()
@@ -34,18 +34,19 @@ def explain(collection: str, files: tuple[str, ...], env_name: str | None, url: 
     if sum(bool(x) for x in (object_ids, sample is not None, jsonl)) > 1:
         raise UsageError("choose one of --object-id, --sample and --jsonl")
     needs_file = not (object_ids or live) or sample is not None or bool(files)
-    loaded = load_config(files, env_name, os.environ) if needs_file else None
+    env = current_environment()
+    loaded = load_config(files, env_name, env.environ) if needs_file else None
     client = None
     if object_ids or live:
         if loaded is None:
-            if not (url or os.environ.get("WEAVIATE_URL")):
+            if not (url or env.environ.get("WEAVIATE_URL")):
                 raise UsageError("no Weaviate URL: pass --url or export WEAVIATE_URL")
             from weavectl.adapters.weaviate import WeaviateClient
 
-            client = WeaviateClient(str(url or os.environ["WEAVIATE_URL"]), api_key=os.environ.get(
-                "WEAVIATE_API_KEY"), transport=injected_transport())
+            client = WeaviateClient(str(url or env.environ["WEAVIATE_URL"]), api_key=env.environ.get(
+                "WEAVIATE_API_KEY"), transport=env.transport)
         else:
-            client = connect(loaded, url, os.environ, injected_transport())
+            client = connect(loaded, url, env)
     try:
         result = run_explain(loaded, collection, client=client, object_ids=object_ids, sample=sample, jsonl=jsonl,
                              vector=vector, version=server_version)
@@ -53,7 +54,7 @@ def explain(collection: str, files: tuple[str, ...], env_name: str | None, url: 
         if client is not None:
             client.close()
     if fmt == "json":
-        click.echo(REDACTOR.scrub(json.dumps(result.to_json(), indent=2, ensure_ascii=False)))
+        env.echo(REDACTOR.scrub(json.dumps(result.to_json(), indent=2, ensure_ascii=False)))
     else:
-        click.echo(render_text(result))
+        env.echo(render_text(result))
     return ExitCode.OK

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 import yaml
 
+from weavectl.adapters.environment import Environment, current_environment
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import config_options
 from weavectl.core.config.yamldoc import Document
@@ -23,7 +22,7 @@ from weavectl.render.human import render_text
 from weavectl.render.jsonplan import render_json
 from weavectl.render.markdown import render_markdown
 from weavectl.render.values import Wording
-from weavectl.run import Loaded, check_server_version, connect, injected_transport, load_config, make_plan, warn
+from weavectl.run import Loaded, check_server_version, connect, load_config, make_plan, warn
 
 HEADER = ("# Exported by weavectl from {url} (Weaviate {version}).\n"
           "# For editor completion add: # yaml-language-server: $schema=<`weavectl schema --path`>\n")
@@ -34,12 +33,13 @@ KEYS_NOTE = ("# Key sources (placeholders): each says where weavectl reads a pro
              "# smoke and embedding imports/queries do.\n")
 
 
-def _client_for(files: tuple[str, ...], env_name: str | None, url: str | None) -> tuple[WeaviateClient, Loaded]:
+def _client_for(files: tuple[str, ...], env_name: str | None, url: str | None,
+                env: Environment) -> tuple[WeaviateClient, Loaded]:
     if env_name is not None:
-        loaded = load_config(files, env_name, os.environ)
+        loaded = load_config(files, env_name, env.environ)
     else:
         loaded = Loaded(Document({"version": 1, "collections": []}, "<none>"), None, Path("."), [])
-    return connect(loaded, url, os.environ, injected_transport()), loaded
+    return connect(loaded, url, env), loaded
 
 
 def _dump(doc: dict[str, Any], url: str, version: str) -> str:
@@ -51,7 +51,7 @@ def _dump(doc: dict[str, Any], url: str, version: str) -> str:
 
 def _warn(message: str | None) -> None:
     if message:
-        click.echo(f"Warning: {message}", err=True)
+        warn(message)
 
 
 @click.command(name="export")
@@ -61,9 +61,10 @@ def _warn(message: str | None) -> None:
 def export(files: tuple[str, ...], env_name: str | None, url: str | None, output: str | None,
            only: tuple[str, ...]) -> None:
     """Write a config file describing the live cluster (minimal: server defaults left out)."""
-    if env_name is None and url is None and not os.environ.get("WEAVIATE_URL"):
+    env = current_environment()
+    if env_name is None and url is None and not env.environ.get("WEAVIATE_URL"):
         raise UsageError("export needs a cluster: --url URL, --env NAME (with -f), or WEAVIATE_URL")
-    client, _ = _client_for(files, env_name, url)
+    client, _ = _client_for(files, env_name, url, env)
     try:
         live = client.read_state()
     finally:
@@ -80,9 +81,9 @@ def export(files: tuple[str, ...], env_name: str | None, url: str | None, output
     text = _dump(doc, live.url, live.version)
     if output:
         Path(output).write_text(REDACTOR.scrub(text))
-        click.echo(f"Wrote {len(doc['collections'])} collection(s) to {output}", err=True)
+        env.echo(f"Wrote {len(doc['collections'])} collection(s) to {output}", err=True)
     else:
-        click.echo(text, nl=False)
+        env.echo(text, nl=False)
 
 
 @click.command(name="diff")
@@ -98,14 +99,15 @@ def diff(files: tuple[str, ...], side_a: str, side_b: str, fmt: str, detailed_ex
     A and B are environments of the file (their live clusters) or `file`. Nothing is written; differences the
     file's per-environment overrides explain are marked as intended.
     """
+    env = current_environment()
     if side_a == side_b:
         raise UsageError("--from and --to name the same side")
     if "file" in (side_a, side_b):
         env_name = side_b if side_a == "file" else side_a
-        loaded = load_config(files, env_name, os.environ)
-        client = connect(loaded, None, os.environ, injected_transport())
+        loaded = load_config(files, env_name, env.environ)
+        client = connect(loaded, None, env)
         try:
-            plan = make_plan(loaded, client, environ=os.environ).plan
+            plan = make_plan(loaded, client, env=env).plan
         finally:
             client.close()
         lead = (f"Applying the file's definitions (with {env_name}'s overrides) to {env_name}'s cluster would:"
@@ -113,11 +115,11 @@ def diff(files: tuple[str, ...], side_a: str, side_b: str, fmt: str, detailed_ex
                 f"{env_name}'s cluster differs from the file (with {env_name}'s overrides); applying the file "
                 f"to {env_name} would:")
         wording = Wording(lead=lead, read_only=True, title=f"weavectl diff {side_a} -> {side_b}")
-        click.echo(render_json(plan) if fmt == "json" else render_markdown(plan, wording=wording)
-                   if fmt == "markdown" else render_text(plan, colour=sys.stdout.isatty(), wording=wording))
+        env.echo(render_json(plan) if fmt == "json" else render_markdown(plan, wording=wording)
+                 if fmt == "markdown" else render_text(plan, colour=env.colour, wording=wording))
         return ExitCode.CHANGES_PRESENT if detailed_exitcode and plan.has_drift else ExitCode.OK
-    client_a, loaded_a = _client_for(files, side_a, None)
-    client_b, loaded_b = _client_for(files, side_b, None)
+    client_a, loaded_a = _client_for(files, side_a, None, env)
+    client_b, loaded_b = _client_for(files, side_b, None, env)
     try:
         live_a, live_b = client_a.read_state(), client_b.read_state()
     finally:
@@ -131,7 +133,7 @@ def diff(files: tuple[str, ...], side_a: str, side_b: str, fmt: str, detailed_ex
         found = mark_expected(found, loaded_a.data.get("collections") or [], loaded_b.data.get("collections") or [])
     sides = {"a": {"name": side_a, "url": live_a.url, "version": live_a.version},
              "b": {"name": side_b, "url": live_b.url, "version": live_b.version}}
-    click.echo(render_differences(sides, found, fmt))
+    env.echo(render_differences(sides, found, fmt))
     if detailed_exitcode and any(not d.expected for d in found):
         return ExitCode.CHANGES_PRESENT
     return ExitCode.OK

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from typing import Any
 
 import click
 
+from weavectl.adapters.environment import current_environment
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import config_options
 from weavectl.core.plan.generations import current_generation, generation_number, generations, migrates
 from weavectl.core.plan.migration import referenced_by
 from weavectl.core.weaviate.rest import collection_name
 from weavectl.errors import ExitCode, UsageError, WeavectlError
-from weavectl.run import connect, injected_transport, load_config
+from weavectl.run import connect, load_config
 
 
 def _migrating(files: tuple[str, ...], env_name: str | None, url: str | None) -> tuple[list[dict[str, Any]],
                                                                                          WeaviateClient]:
-    loaded = load_config(files, env_name, os.environ)
+    env = current_environment()
+    loaded = load_config(files, env_name, env.environ)
     colls = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict) and migrates(c)]
-    return colls, connect(loaded, url, os.environ, injected_transport())
+    return colls, connect(loaded, url, env)
 
 
 def _find(colls: list[dict[str, Any]], name: str) -> dict[str, Any]:
@@ -92,7 +92,7 @@ def prune_generations(collections: tuple[str, ...], files: tuple[str, ...], env_
             return ExitCode.OK
         click.echo("Will delete, with their data: " + ", ".join(doomed))
         if not auto_approve:
-            if not sys.stdin.isatty():
+            if not current_environment().interactive:
                 raise UsageError("prune-generations needs confirmation: pass --auto-approve")
             if click.prompt("Delete them? Only 'yes' is accepted", default="", show_default=False) != "yes":
                 raise WeavectlError("cancelled: nothing was deleted")

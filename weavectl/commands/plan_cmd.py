@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from typing import Any
 
 import click
 
 from weavectl.adapters import planfile
+from weavectl.adapters.environment import current_environment
 from weavectl.errors import ExitCode
 from weavectl.render.human import render_text
 from weavectl.render.jsonplan import plan_json, render_json
 from weavectl.render.markdown import render_markdown
-from weavectl.run import Planned, connect, injected_transport, load_config, make_plan
+from weavectl.run import Planned, connect, load_config, make_plan
 
 
 def config_options(func: click.decorators.FC) -> click.decorators.FC:
@@ -51,29 +50,29 @@ def plan(files: tuple[str, ...], env_name: str | None, url: str | None, out: str
          detailed_exitcode: bool, targets: tuple[str, ...], prune: bool, replace: tuple[str, ...],
          strict: bool) -> int:
     """Show what apply would change on the live cluster."""
-    environ = os.environ
-    loaded = load_config(files, env_name, environ)
-    client = connect(loaded, url, environ, injected_transport())
+    env = current_environment()
+    loaded = load_config(files, env_name, env.environ)
+    client = connect(loaded, url, env)
     try:
-        planned = make_plan(loaded, client, targets=targets, prune=prune, environ=environ, replace=replace)
+        planned = make_plan(loaded, client, targets=targets, prune=prune, env=env, replace=replace)
         payload = plan_payload(planned, files, targets=targets, prune=prune, replace=replace)
     finally:
         client.close()
     the_plan = planned.plan
     if fmt == "json":
-        click.echo(render_json(the_plan))
+        env.echo(render_json(the_plan))
     elif fmt == "markdown":
-        click.echo(render_markdown(the_plan))
-        click.echo(f"\nPlan digest: `{payload['digest']}`")
+        env.echo(render_markdown(the_plan))
+        env.echo(f"\nPlan digest: `{payload['digest']}`")
     else:
-        click.echo(render_text(the_plan, colour=sys.stdout.isatty()))
-        click.echo(f"Plan digest: {payload['digest']}")
-    if the_plan.errors or any(c.errors for c in the_plan.changes):
+        env.echo(render_text(the_plan, colour=env.colour))
+        env.echo(f"Plan digest: {payload['digest']}")
+    if the_plan.all_errors():
         return ExitCode.ERROR
     if out:
         planfile.write(out, payload)
-        click.echo(f"Saved the plan to {out} (digest {payload['digest']}); apply it with: weavectl apply {out} "
-                   f"--expect-digest {payload['digest']}", err=True)
+        env.echo(f"Saved the plan to {out} (digest {payload['digest']}); apply it with: weavectl apply {out} "
+                 f"--expect-digest {payload['digest']}", err=True)
     if detailed_exitcode and the_plan.has_drift:  # changes to apply, or live-only drift: a drift check
         return ExitCode.CHANGES_PRESENT
     return ExitCode.OK

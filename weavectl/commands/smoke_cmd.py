@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 
 import click
 
+from weavectl.adapters.environment import Environment, current_environment
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import config_options
 from weavectl.core.redact import REDACTOR
 from weavectl.errors import ExitCode, KeySourceError, UsageError
-from weavectl.run import Loaded, connect, injected_transport, load_config, resolve_keys
+from weavectl.run import Loaded, connect, load_config, resolve_keys
 
 
 def smoke_options(func: click.decorators.FC) -> click.decorators.FC:
@@ -35,27 +35,28 @@ def _debug() -> bool:
     return bool(obj.get("debug")) if isinstance(obj, dict) else False
 
 
-def run_and_print(loaded: Loaded, client: WeaviateClient, *, in_place: bool, grpc: str | None, fmt: str,
-                  targets: tuple[str, ...] = (), query_only: bool = False, index_timeout: float = 120.0) -> int:
+def run_and_print(loaded: Loaded, client: WeaviateClient, env: Environment, *, in_place: bool, grpc: str | None,
+                  fmt: str, targets: tuple[str, ...] = (), query_only: bool = False,
+                  index_timeout: float = 120.0) -> int:
     from weavectl.smoke import render_table, run_smoke
 
     if in_place and query_only:
         raise UsageError("--in-place and --query-only exclude each other (query-only writes nothing)")
 
-    keys, key_errors = resolve_keys(loaded, os.environ)
+    keys, key_errors = resolve_keys(loaded, env)
     if key_errors:
         raise KeySourceError("smoke needs the provider keys, and these key sources did not resolve:\n  "
                              + "\n  ".join(key_errors))
-    report = run_smoke(loaded, client, keys, in_place=in_place, grpc=grpc, environ=os.environ, targets=targets,
+    report = run_smoke(loaded, client, keys, in_place=in_place, grpc=grpc, environ=env.environ, targets=targets,
                        query_only=query_only, index_timeout_s=index_timeout,
-                       progress=lambda line: click.echo(REDACTOR.scrub(line), err=True))
+                       progress=lambda line: env.echo(REDACTOR.scrub(line), err=True))
     if _debug():
         for line in report.warnings:
-            click.echo(f"debug: {REDACTOR.scrub(line)}", err=True)
+            env.echo(f"debug: {REDACTOR.scrub(line)}", err=True)
     if fmt == "json":
-        click.echo(REDACTOR.scrub(json.dumps(report.to_json(), indent=2, default=str)))
+        env.echo(REDACTOR.scrub(json.dumps(report.to_json(), indent=2, default=str)))
     else:
-        click.echo(render_table(report))
+        env.echo(render_table(report))
     return ExitCode.OK if report.ok else ExitCode.ERROR
 
 
@@ -67,10 +68,11 @@ def run_and_print(loaded: Loaded, client: WeaviateClient, *, in_place: bool, grp
 def smoke(files: tuple[str, ...], env_name: str | None, url: str | None, grpc_address: str | None, in_place: bool,
           query_only: bool, index_timeout: float, fmt: str, targets: tuple[str, ...]) -> int:
     """Embed the file's sample objects and run its queries against the live cluster."""
-    loaded = load_config(files, env_name, os.environ)
-    client = connect(loaded, url, os.environ, injected_transport())
+    env = current_environment()
+    loaded = load_config(files, env_name, env.environ)
+    client = connect(loaded, url, env)
     try:
-        return run_and_print(loaded, client, in_place=in_place, grpc=grpc_address, fmt=fmt, targets=targets,
+        return run_and_print(loaded, client, env, in_place=in_place, grpc=grpc_address, fmt=fmt, targets=targets,
                              query_only=query_only, index_timeout=index_timeout)
     finally:
         client.close()

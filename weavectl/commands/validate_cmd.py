@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 
 import click
 
+from weavectl.adapters.environment import current_environment
 from weavectl.adapters.files import load_documents
 from weavectl.adapters.schemas import CONFIG_SCHEMA, config_validator, load_schema, schema_path
 from weavectl.core.config.diagnostics import Diagnostics
@@ -26,7 +26,7 @@ def validate(files: tuple[str, ...], env_name: str | None, strict: bool, fmt: st
     diags = Diagnostics()
     docs = load_documents(files, diags)
     if docs:
-        validate_documents(docs, config_validator(), env_name=env_name, environ=os.environ,
+        validate_documents(docs, config_validator(), env_name=env_name, environ=current_environment().environ,
                            diags=diags)
     errors, warnings = len(diags.errors), len(diags.warnings)
     failed = errors > 0 or (strict and warnings > 0)

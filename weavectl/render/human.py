@@ -83,7 +83,7 @@ def change_body(change: dict[str, Any], indent: int = 0, wording: Wording = PLAN
 
 
 def render_text(plan: Plan, *, colour: bool = False, wording: Wording = PLAN) -> str:
-    data = plan_json(plan)
+    data = plan_json(plan, steps=False)
     lines = [f"Weaviate {data['server']['version']} at {data['server']['url']}"
              + (f" (environment {data['environment']})" if data["environment"] else "")]
     if plan.cluster is not None and len(plan.cluster["nodes"]) > 1:
@@ -96,22 +96,8 @@ def render_text(plan: Plan, *, colour: bool = False, wording: Wording = PLAN) ->
     if wording.lead:
         lines += [wording.lead, ""]
     for change in data["changes"]:
-        action = change["action"]
-        lines.append(f"  # {change['collection']} {headline(action, wording)}")
-        if change.get("protect") and action in ("replace", "delete"):
-            lines.append("  # protect: true: apply will refuse this")
-        if action in ("replace", "migrate") and change.get("forced_by"):
-            lines.append(f"  # forced by: {', '.join(change['forced_by'])}")
-        head = _paint(f"{_SYMBOLS[action]} collection \"{change['collection']}\"", _COLOURS[action], colour)
-        lines.append(f"  {head} {{")
-        lines += [f"      {line}" for line in change_body(change, wording=wording)]
-        lines.append("    }")
-        lines += [f"  {line}" for line in migration_lines(change)]
-        if change.get("cost"):
-            lines += [f"  {line}" for line in cost_lines(change["cost"])]
-        lines += [f"  Warning: {w}" for w in change.get("warnings", [])]
-        lines += [f"  Error: {e}" for e in change.get("errors", [])]
-        lines.append("")
+        errors = [d for d in data["diagnostics"] if d["scope"] == "change" and d["collection"] == change["collection"]]
+        lines += _change_lines(change, errors, wording, colour)
     if data["drift"]:
         lines.append("Drift: live, not in the file, and Weaviate cannot remove it in place (apply leaves it alone; "
                      "`--replace COLLECTION` would recreate the collection without it):")
@@ -136,9 +122,38 @@ def render_text(plan: Plan, *, colour: bool = False, wording: Wording = PLAN) ->
     if data["key_sources"]:
         lines += ["Key sources:", *[f"  {line}" for line in key_source_lines(data["key_sources"])]]
     lines += [f"Warning: {w}" for w in data["warnings"]]
-    lines += [_paint(f"Error: {e}", "31", colour) for e in data["errors"]]
+    lines += [_paint(f"Error: {line}", "31", colour) for d in data["diagnostics"] for line in error_lines(d)]
     lines.append(summary_line(data["summary"], wording))
     return REDACTOR.scrub("\n".join(lines))
+
+
+def _change_lines(change: dict[str, Any], errors: list[dict[str, Any]], wording: Wording, colour: bool) -> list[str]:
+    action = change["action"]
+    lines = [f"  # {change['collection']} {headline(action, wording)}"]
+    if change.get("protect") and action in ("replace", "delete"):
+        lines.append("  # protect: true: apply will refuse this")
+    if action in ("replace", "migrate") and change.get("forced_by"):
+        lines.append(f"  # forced by: {', '.join(change['forced_by'])}")
+    head = _paint(f"{_SYMBOLS[action]} collection \"{change['collection']}\"", _COLOURS[action], colour)
+    lines.append(f"  {head} {{")
+    lines += [f"      {line}" for line in change_body(change, wording=wording)]
+    lines.append("    }")
+    lines += [f"  {line}" for line in migration_lines(change)]
+    if change.get("cost"):
+        lines += [f"  {line}" for line in cost_lines(change["cost"])]
+    lines += [f"  Warning: {w}" for w in change.get("warnings", [])]
+    lines += [f"  Error: {line}" for d in errors for line in error_lines(d, named=False)]
+    lines.append("")
+    return lines
+
+
+def error_lines(diag: dict[str, Any], *, named: bool = True) -> list[str]:
+    """A plan or apply error: its message with its code (README, "Error codes"), then its hint."""
+    where = f"{diag['collection']}: " if named and diag.get("collection") else ""
+    lines = [f"{where}{diag['message']} [{diag['code']}]"]
+    if diag.get("hint"):
+        lines.append(f"  hint: {diag['hint']}")
+    return lines
 
 
 def migration_lines(change: dict[str, Any]) -> list[str]:

@@ -81,7 +81,7 @@ def _banner(data: dict[str, Any], wording: Wording) -> list[str]:
 
 
 def render_markdown(plan: Plan, *, wording: Wording = PLAN) -> str:
-    data = plan_json(plan)
+    data = plan_json(plan, steps=False)
     lines = [f"### {wording.title}: {counts_text(data['summary'])}", ""]
     lines += _banner(data, wording)
     lines += [f"Weaviate `{data['server']['version']}` at `{data['server']['url']}`"
@@ -102,7 +102,8 @@ def render_markdown(plan: Plan, *, wording: Wording = PLAN) -> str:
             lines += _diff_lines(change, wording)
             lines += ["```", ""]
             lines += [f"> ⚠️ {w}" for w in change.get("warnings", [])]
-            lines += [f"> ❌ {e}" for e in change.get("errors", [])]
+            lines += [f"> ❌ {_error(d, named=False)}" for d in data["diagnostics"]
+                      if d["scope"] == "change" and d["collection"] == change["collection"]]
             lines += ["</details>", ""]
     else:
         lines += ["No differences." if wording.read_only else "No changes: the live cluster matches the file.", ""]
@@ -126,5 +127,11 @@ def render_markdown(plan: Plan, *, wording: Wording = PLAN) -> str:
                                           zip(data["key_sources"], key_source_lines(data["key_sources"]),
                                               strict=True)], ""]
     lines += [f"> ⚠️ {w}" for w in data["warnings"]]
-    lines += [f"> ❌ {e}" for e in data["errors"]]
+    lines += [f"> ❌ {_error(d)}" for d in data["diagnostics"]]
     return REDACTOR.scrub("\n".join(lines).rstrip("\n"))
+
+
+def _error(diag: dict[str, Any], *, named: bool = True) -> str:
+    where = f"`{diag['collection']}`: " if named and diag.get("collection") else ""
+    hint = f" Hint: {diag['hint']}" if diag.get("hint") else ""
+    return f"`{diag['code']}` {where}{diag['message']}{hint}"

@@ -97,6 +97,24 @@ class _Checker:
     # -- collections ---------------------------------------------------------------------------------
     def collection(self, coll: dict[str, Any], path: Path, all_names: list[str]) -> None:
         props = [p for p in coll.get("properties") or [] if isinstance(p, dict)]
+        types = self.properties(props, path, all_names)
+        vectors = self.vectors(coll, path, types, props)
+        vectorizer_modules = {spec.name for vector in vectors.values()
+                              if (spec := catalog.lookup(str(vector.get("vectorizer")))) is not None}
+        for i, prop in enumerate(props):
+            self.property_vectorization(prop, (*path, "properties", i), vectorizer_modules, vectors)
+        for kind in ("generative", "reranker"):
+            if isinstance(coll.get(kind), dict):
+                self.module_ref(coll[kind], (*path, kind), kind)
+        self.collection_settings(coll, path)
+        if isinstance(coll.get("smoke"), dict):
+            self.smoke(coll["smoke"], (*path, "smoke"), types, vectors)
+        for key, value in coll.items():
+            if key != "smoke":
+                self.numbers(value, (*path, key), untyped=key in UNTYPED_SECTIONS)
+
+    def properties(self, props: list[dict[str, Any]], path: Path, all_names: list[str]) -> dict[str, str]:
+        """Each property checked; -> its type by name."""
         types: dict[str, str] = {}
         seen: dict[str, int] = {}
         for i, prop in enumerate(props):
@@ -109,7 +127,11 @@ class _Checker:
                            (*ppath, "name"))
             seen.setdefault(pname.lower(), i)
             types[pname] = self.property(prop, ppath, all_names)
-        vectorizer_modules: set[str] = set()
+        return types
+
+    def vectors(self, coll: dict[str, Any], path: Path, types: dict[str, str],
+                props: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """The legacy vector and each named vector checked; -> them by name."""
         vectors: dict[str, dict[str, Any]] = {}
         if isinstance(coll.get("vector"), dict):
             vectors["(legacy vector)"] = coll["vector"]
@@ -118,19 +140,13 @@ class _Checker:
             if isinstance(vector, dict):
                 vectors[vname] = vector
                 self.vector(vector, (*path, "vectors", vname), types, props)
-        for vector in vectors.values():
-            spec = catalog.lookup(str(vector.get("vectorizer")))
-            if spec is not None:
-                vectorizer_modules.add(spec.name)
         if coll.get("vector") is not None and coll.get("vectors"):
             self.warning("both a legacy `vector` and named `vectors`: Weaviate refuses to create such a "
                          "collection; it only arises when named vectors are added to an existing legacy one",
                          (*path, "vector"))
-        for i, prop in enumerate(props):
-            self.property_vectorization(prop, (*path, "properties", i), vectorizer_modules, vectors)
-        for kind in ("generative", "reranker"):
-            if isinstance(coll.get(kind), dict):
-                self.module_ref(coll[kind], (*path, kind), kind)
+        return vectors
+
+    def collection_settings(self, coll: dict[str, Any], path: Path) -> None:
         mt = coll.get("multi_tenancy") or {}
         if mt.get("enabled") and coll.get("sharding"):
             self.error("sharding cannot be set on a multi-tenant collection (each tenant is its own shard)",
@@ -140,11 +156,6 @@ class _Checker:
                 self.error(f"{flag} needs multi_tenancy.enabled: true", (*path, "multi_tenancy", flag))
         if coll.get("state") == "absent" and coll.get("protect"):
             self.error("a collection cannot be both `protect: true` and `state: absent`", (*path, "state"))
-        if isinstance(coll.get("smoke"), dict):
-            self.smoke(coll["smoke"], (*path, "smoke"), types, vectors)
-        for key, value in coll.items():
-            if key != "smoke":
-                self.numbers(value, (*path, key), untyped=key in UNTYPED_SECTIONS)
 
     def numbers(self, value: Any, path: Path, *, untyped: bool) -> None:
         """Every number the server would store differently from the file: an error with the allowed range."""
@@ -239,6 +250,24 @@ class _Checker:
             spec = self.module(module, (*path, "vectorizer"), VECTORIZER_KINDS, vector)
             if spec is not None:
                 self.params(spec, vector, path, extra)
+        self.source_properties(vector, path, types)
+        index = vector.get("index") or {}
+        if index.get("type") == "dynamic":
+            # Refused at create otherwise (v1.39.3 usecases/schema/class.go validateVectorIndexType); whether the
+            # server has it on is not visible to a client (/v1/meta does not say), so only a warning here.
+            self.warning("a dynamic index needs ASYNC_INDEXING=true on the server, which refuses to create it "
+                         "otherwise; weavectl cannot see that setting, so check the server's environment",
+                         (*path, "index", "type"))
+        if index.get("type") == "hfresh":
+            self.hfresh(index, (*path, "index"))
+        self.quantizers(index, (*path, "index"))
+        if module in ("text2vec-openai", "text2vec-azure-openai"):
+            self.openai_dimensions(vector, path)
+        self.flat_index(index, path)
+        if module != "none":
+            self.multimodal_fields(vector, path, types)
+
+    def source_properties(self, vector: dict[str, Any], path: Path, types: dict[str, str]) -> None:
         for i, source in enumerate(vector.get("source_properties") or []):
             spath = (*path, "source_properties", i)
             if source not in types:
@@ -252,18 +281,8 @@ class _Checker:
             elif types[source] not in TEXT_TYPES:
                 self.warning(f"source property '{source}' is {types[source]}, not text: Weaviate 1.33+ embeds "
                              "it as text, older servers ignore it", spath)
-        index = vector.get("index") or {}
-        if index.get("type") == "dynamic":
-            # Refused at create otherwise (v1.39.3 usecases/schema/class.go validateVectorIndexType); whether the
-            # server has it on is not visible to a client (/v1/meta does not say), so only a warning here.
-            self.warning("a dynamic index needs ASYNC_INDEXING=true on the server, which refuses to create it "
-                         "otherwise; weavectl cannot see that setting, so check the server's environment",
-                         (*path, "index", "type"))
-        if index.get("type") == "hfresh":
-            self.hfresh(index, (*path, "index"))
-        self.quantizers(index, (*path, "index"))
-        if module in ("text2vec-openai", "text2vec-azure-openai"):
-            self.openai_dimensions(vector, path)
+
+    def flat_index(self, index: dict[str, Any], path: Path) -> None:
         flat_parts: list[tuple[dict[str, Any], Path]] = []
         if index.get("type") == "flat":
             flat_parts.append((index, (*path, "index")))
@@ -272,8 +291,6 @@ class _Checker:
         for part, ipath in flat_parts:
             if (part.get("quantizer") or {}).get("type") == "pq":
                 self.error("the flat index does not support pq; use bq, sq or rq", (*ipath, "quantizer", "type"))
-        if module != "none":
-            self.multimodal_fields(vector, path, types)
 
     def hfresh(self, index: dict[str, Any], path: Path) -> None:
         """v1.39.3 entities/vectorindex/hfresh/config.go: RQ with one bit only (1.36+ refuses anything else, v1.35.2
@@ -438,32 +455,34 @@ class _Checker:
                                (*path, "objects", i, key), did_you_mean(str(key), list(types)))
         named = [n for n in vectors if n != "(legacy vector)"]
         for i, query in enumerate(smoke.get("queries") or []):
-            if not isinstance(query, dict):
-                continue
-            qpath = (*path, "queries", i)
-            kinds = [k for k in ("near_text", "hybrid") if k in query]
-            if len(kinds) != 1:
-                self.error("a smoke query has exactly one of near_text or hybrid", qpath)
-            if "alpha" in query and "hybrid" not in query:
-                self.error("alpha applies to hybrid queries only", (*qpath, "alpha"))
-            target = query.get("target_vector")
-            if target is not None and target not in named:
-                self.error(f"target_vector '{target}' is not a named vector of this collection",
-                           (*qpath, "target_vector"), did_you_mean(str(target), named))
-            if target is None and len(named) > 1:
-                self.error("this collection has several named vectors: the query needs a target_vector", qpath)
-            aimed = vectors.get(str(target)) if target is not None else (
-                next(iter(vectors.values())) if len(vectors) == 1 else None)
-            if kinds and isinstance(aimed, dict) and aimed.get("vectorizer") == "none":
-                self.error(f"a {kinds[0]} query needs a vectorizer to embed its text, but the vector it searches "
-                           "has vectorizer: none", (*qpath, kinds[0]))
-            raw_expect = query.get("expect")
-            expect: dict[str, Any] = raw_expect if isinstance(raw_expect, dict) else {}
-            for j, item in enumerate(expect.get("top") or []):
-                for key in item if isinstance(item, dict) else []:
-                    if key not in types and key not in ("id", "_id"):
-                        self.error(f"expect.top names '{key}', which is not a property of this collection",
-                                   (*qpath, "expect", "top", j, key), did_you_mean(str(key), list(types)))
+            if isinstance(query, dict):
+                self.smoke_query(query, (*path, "queries", i), types, vectors, named)
+
+    def smoke_query(self, query: dict[str, Any], qpath: Path, types: dict[str, str],
+                    vectors: dict[str, dict[str, Any]], named: list[str]) -> None:
+        kinds = [k for k in ("near_text", "hybrid") if k in query]
+        if len(kinds) != 1:
+            self.error("a smoke query has exactly one of near_text or hybrid", qpath)
+        if "alpha" in query and "hybrid" not in query:
+            self.error("alpha applies to hybrid queries only", (*qpath, "alpha"))
+        target = query.get("target_vector")
+        if target is not None and target not in named:
+            self.error(f"target_vector '{target}' is not a named vector of this collection",
+                       (*qpath, "target_vector"), did_you_mean(str(target), named))
+        if target is None and len(named) > 1:
+            self.error("this collection has several named vectors: the query needs a target_vector", qpath)
+        aimed = vectors.get(str(target)) if target is not None else (
+            next(iter(vectors.values())) if len(vectors) == 1 else None)
+        if kinds and isinstance(aimed, dict) and aimed.get("vectorizer") == "none":
+            self.error(f"a {kinds[0]} query needs a vectorizer to embed its text, but the vector it searches "
+                       "has vectorizer: none", (*qpath, kinds[0]))
+        raw_expect = query.get("expect")
+        expect: dict[str, Any] = raw_expect if isinstance(raw_expect, dict) else {}
+        for j, item in enumerate(expect.get("top") or []):
+            for key in item if isinstance(item, dict) else []:
+                if key not in types and key not in ("id", "_id"):
+                    self.error(f"expect.top names '{key}', which is not a property of this collection",
+                               (*qpath, "expect", "top", j, key), did_you_mean(str(key), list(types)))
 
     # -- key sources -----------------------------------------------------------------------------------
     def key_sources(self, data: dict[str, Any]) -> None:

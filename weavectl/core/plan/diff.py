@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from weavectl.core.config.paths import config_path, ignored_by
-from weavectl.core.plan.model import Action, Change, FieldChange, FieldKind
+from weavectl.core.plan.model import Action, Change, ErrorCode, FieldChange, FieldKind, PlanError
 from weavectl.core.weaviate import catalog, defaults
 from weavectl.core.weaviate.version import (
     MIGRATABLE_VECTORIZERS,
@@ -75,7 +75,7 @@ class _Differ:
         self.fields: list[FieldChange] = []
         self.drift: list[FieldChange] = []
         self.warnings: list[str] = []
-        self.errors: list[str] = []
+        self.errors: list[PlanError] = []
 
     def add(self, path: str, before: Any, after: Any, kind: FieldKind, reason: str = "") -> None:
         self.fields.append(FieldChange(path, before, after, kind, reason))
@@ -84,8 +84,8 @@ class _Differ:
         minimum = MIN_VERSION[operation]
         if at_least(self.version, minimum):
             return True
-        self.errors.append(f"{what} needs Weaviate >= {minimum}; the server is "
-                           f"{'.'.join(map(str, self.version))}")
+        self.errors.append(PlanError(ErrorCode.NEEDS_VERSION, f"{what} needs Weaviate >= {minimum}; the server is "
+                                     f"{'.'.join(map(str, self.version))}"))
         return False
 
     def compare_leaves(self, desired: Any, live: Any, path: str, kind_of: Any) -> None:

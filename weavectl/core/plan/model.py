@@ -43,6 +43,50 @@ class FieldKind(StrEnum):
     UNDECLARED = "undeclared"  # live only (auto-schema): drift Weaviate cannot undo in place; apply leaves it
 
 
+class ErrorCode(StrEnum):
+    """Stable codes of plan and apply errors (README, "Error codes"): scripts may match on them; never renamed."""
+
+    NEEDS_VERSION = "needs-version"  # the server is too old for this operation
+    MODULE_NOT_ENABLED = "module-not-enabled"  # a module the collection uses is not enabled on the server
+    FRACTIONAL_SETTING = "fractional-setting"  # a module setting this server reads as an integer only
+    NAME_TAKEN_BY_ALIAS = "name-taken-by-alias"  # the collection's name is an alias of another collection
+    ALIAS_TAKEN_BY_COLLECTION = "alias-taken-by-collection"  # an alias's name is a collection
+    UNKNOWN_REPLACE = "unknown-replace"  # --replace names no collection of the file
+    REPLICATION = "replication"  # a replication factor change the server cannot make now
+    EXTERNAL_MISSING = "external-missing"  # a reference to an `external:` collection that does not exist
+    HIDDEN_COLLECTION = "hidden-collection"  # exists, but the API key's /v1/schema does not list it
+    UNREADABLE_COLLECTION = "unreadable-collection"  # the API key may not read it
+    KEY_SOURCE = "key-source"  # a key source could not be resolved where it is required
+    # apply's policy
+    DESTROY_NOT_ALLOWED = "destroy-not-allowed"  # loses data or cannot be undone: needs --allow-destroy
+    PROTECTED = "protected"  # `protect: true` forbids the replace/delete, even with --allow-destroy
+    LOWERS_DURABILITY = "lowers-durability"  # a lower replication factor: needs --allow-destroy
+
+
+@dataclass(frozen=True)
+class PlanError:
+    """A plan or apply error: a stable code, where (collection, config path), what, and what to do.
+
+    `str()` is the message as it always read, "Collection: message" when it names a collection.
+    """
+
+    code: ErrorCode
+    message: str
+    collection: str | None = None  # None on a change's own errors: the change names it
+    path: str | None = None  # the config path at fault, when one setting is
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.collection}: {self.message}" if self.collection else self.message
+
+    def named(self, collection: str) -> PlanError:
+        return self if self.collection else PlanError(self.code, self.message, collection, self.path, self.hint)
+
+    def to_json(self, scope: str) -> dict[str, Any]:
+        return {"code": self.code.value, "scope": scope, "collection": self.collection, "path": self.path,
+                "message": self.message, "hint": self.hint}
+
+
 @dataclass
 class FieldChange:
     path: str
@@ -77,7 +121,7 @@ class Change:
     action: Action
     fields: list[FieldChange] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # operations this server cannot do
+    errors: list[PlanError] = field(default_factory=list)  # operations this server cannot do
     desired: dict[str, Any] | None = None  # the declared REST body (create / replace)
     protect: bool = False
     migration: dict[str, Any] | None = None  # for migrate: generations, vectors copied/re-embedded, cost
@@ -124,7 +168,7 @@ class Change:
         if self.warnings:
             out["warnings"] = [config_text(w) for w in self.warnings]
         if self.errors:
-            out["errors"] = self.errors
+            out["errors"] = [e.message for e in self.errors]
         if self.desired is not None:
             out["definition"] = collection_value(self.desired)
             out["desired"] = self.desired
@@ -150,7 +194,7 @@ class Plan:
     unmanaged: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)  # declared elsewhere (`external:`): never touched
     left_alone: list[str] = field(default_factory=list)  # --prune: live, not this configuration's, with why
-    errors: list[str] = field(default_factory=list)  # preflight and version problems, reported together
+    errors: list[PlanError] = field(default_factory=list)  # preflight and version problems, reported together
     warnings: list[str] = field(default_factory=list)
     environment: str | None = None
     fingerprints: dict[str, str] = field(default_factory=dict)  # live definition hash per touched collection
@@ -159,6 +203,7 @@ class Plan:
     # Where each provider key the file's modules send comes from, whether it resolved here, and who needs it.
     # An unresolved source is not a plan error: only smoke (and imports/queries) need the key.
     key_sources: list[dict[str, Any]] = field(default_factory=list)
+    live_names: list[str] = field(default_factory=list)  # the live collections planned against (steps need them)
 
     @property
     def has_changes(self) -> bool:
@@ -168,6 +213,10 @@ class Plan:
     def has_drift(self) -> bool:
         """Anything weavectl compares differs: a change to apply, or live-only drift apply leaves alone."""
         return self.has_changes or any(c.drift for c in self.changes)
+
+    def all_errors(self) -> list[PlanError]:
+        """The plan's own errors, then each change's, every one naming its collection."""
+        return self.errors + [e.named(c.collection) for c in self.changes for e in c.errors]
 
     def counts(self) -> dict[str, int]:
         out = {a.value: 0 for a in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)}
@@ -187,7 +236,9 @@ class Plan:
             "unmanaged": self.unmanaged,
             "external": self.external,
             "left_alone": self.left_alone,
-            "errors": self.errors + [f"{c.collection}: {e}" for c in self.changes for e in c.errors],
+            "errors": [str(e) for e in self.all_errors()],
+            "diagnostics": [e.to_json("plan") for e in self.errors]
+            + [e.named(c.collection).to_json("change") for c in self.changes for e in c.errors],
             "warnings": self.warnings,
             "fingerprints": self.fingerprints,
             **({"cluster": self.cluster} if self.cluster is not None else {}),

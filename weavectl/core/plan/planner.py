@@ -12,7 +12,7 @@ from typing import Any
 from weavectl.core.plan.diff import diff_collection
 from weavectl.core.plan.generations import STATE_COLLECTION, current_generation, kept_generations
 from weavectl.core.plan.migration import to_migrate
-from weavectl.core.plan.model import Action, Change, FieldChange, FieldKind, Plan
+from weavectl.core.plan.model import Action, Change, ErrorCode, FieldChange, FieldKind, Plan, PlanError
 from weavectl.core.weaviate import catalog
 from weavectl.core.weaviate.cluster import (
     FACTOR_PATH,
@@ -103,12 +103,13 @@ def build_plan(inp: PlanInput) -> Plan:
                 environment=inp.environment, cluster=inp.cluster.to_json() if inp.cluster else None)
     declared: set[str] = set()
     live_names = [str(c.get("class", "")) for c in inp.live_classes]
+    plan.live_names = list(live_names)
     names = {collection_name(str(c.get("name", ""))).lower() for c in inp.collections}
     replace = {r.lower() for r in inp.replace}
     claimed = {collection_name(str(a)) for c in inp.collections if c.get("state") != "absent"
                for a in c.get("aliases") or []}
     for unknown in sorted(replace - names):
-        plan.errors.append(f"--replace {unknown}: no such collection in the file")
+        plan.errors.append(PlanError(ErrorCode.UNKNOWN_REPLACE, f"--replace {unknown}: no such collection in the file"))
     for coll in inp.collections:
         name = collection_name(str(coll["name"]))
         declared.add(name.lower())
@@ -117,7 +118,8 @@ def build_plan(inp: PlanInput) -> Plan:
         live = live_by_name.get(current_generation(coll, live_names, inp.live_aliases).lower())
         for module in used_modules(coll):
             if not _module_enabled(module, inp.live_modules):
-                plan.errors.append(f"{name}: {_enable_hint(module, inp.server_version)}")
+                plan.errors.append(PlanError(ErrorCode.MODULE_NOT_ENABLED, _enable_hint(module, inp.server_version),
+                                             name))
         if coll.get("state") == "absent":
             if live is not None:
                 plan.changes.append(Change(str(live["class"]), Action.DELETE, protect=bool(coll.get("protect"))))
@@ -128,7 +130,8 @@ def build_plan(inp: PlanInput) -> Plan:
         alias_owner = next((str(a.get("class")) for a in inp.live_aliases
                             if str(a.get("alias", "")).lower() == name.lower()), None)
         if live is None and alias_owner is not None:
-            plan.errors.append(f"{name}: cannot be created: the name is taken by an alias pointing at {alias_owner}")
+            plan.errors.append(PlanError(ErrorCode.NAME_TAKEN_BY_ALIAS, "cannot be created: the name is taken by an "
+                                         f"alias pointing at {alias_owner}", name, "name"))
         if live is None:
             change = Change(name, Action.CREATE, desired=desired, protect=bool(coll.get("protect")))
             plan.fingerprints[name] = fingerprint(None)  # apply refuses if someone created it meanwhile
@@ -157,7 +160,7 @@ def build_plan(inp: PlanInput) -> Plan:
             plan.fingerprints[lname] = fingerprint(live)
         else:
             plan.unmanaged.append(lname)
-    plan.errors.extend(inp.key_errors)
+    plan.errors.extend(PlanError(ErrorCode.KEY_SOURCE, e) for e in inp.key_errors)
     plan.unmanaged.sort(key=lambda n: (n.lower(), n))
     plan.changes.sort(key=lambda c: (c.action is Action.NOOP, c.collection.lower()))
     return plan
@@ -170,7 +173,7 @@ def _replication(change: Change, live: dict[str, Any], version: Version, inp: Pl
     for f in changing:
         probe = inp.scale_probes.get(change.collection.lower())
         scale, errors, warnings = factor_problems(change.collection, factor, f.after, version, probe)
-        change.errors.extend(errors)
+        change.errors.extend(PlanError(ErrorCode.REPLICATION, e, path="replication.factor") for e in errors)
         change.warnings.extend(warnings)
         if scale:
             f.kind = FieldKind.REPLICAS
@@ -195,7 +198,7 @@ INTEGER_ONLY_NUMBER_MODULES = frozenset({"generative-openai", "generative-databr
 FRACTIONAL_SETTINGS = frozenset({"temperature", "top_p", "frequency_penalty", "presence_penalty"})
 
 
-def _fractional_settings_rejected(name: str, coll: dict[str, Any], version: Version) -> list[str]:
+def _fractional_settings_rejected(name: str, coll: dict[str, Any], version: Version) -> list[PlanError]:
     if version[:2] != (1, 39) or not coll.get("vectors"):
         return []
     errors = []
@@ -206,9 +209,10 @@ def _fractional_settings_rejected(name: str, coll: dict[str, Any], version: Vers
             continue
         for key, value in ref.items():
             if key in FRACTIONAL_SETTINGS and isinstance(value, float) and not value.is_integer():
-                errors.append(f"{name}: {kind} {spec.name} {key}: {value}: Weaviate 1.39 rejects fractional values "
-                              "of this setting over REST (a server bug: it parses them as integers); use 0 or 1, or "
-                              "set it per query")
+                errors.append(PlanError(
+                    ErrorCode.FRACTIONAL_SETTING, f"{kind} {spec.name} {key}: {value}: Weaviate 1.39 rejects "
+                    "fractional values of this setting over REST (a server bug: it parses them as integers); use 0 "
+                    "or 1, or set it per query", name, f"{kind}.{key}"))
     return errors
 
 
@@ -226,7 +230,9 @@ def _alias_changes(coll: dict[str, Any], change: Change, live_aliases: list[dict
         current = live_map.get(alias)
         if current != target:
             if alias.lower() in live_classes:
-                change.errors.append(f"alias {alias} cannot be created: a collection has that name")
+                change.errors.append(PlanError(ErrorCode.ALIAS_TAKEN_BY_COLLECTION,
+                                               f"alias {alias} cannot be created: a collection has that name",
+                                               path="aliases"))
             fields.append(FieldChange(f"aliases.{alias}", current, target, FieldKind.ALIAS))
     for alias, cls in sorted(live_map.items()):
         if cls.lower() == target.lower() and alias not in wanted and alias not in claimed:
@@ -234,7 +240,8 @@ def _alias_changes(coll: dict[str, Any], change: Change, live_aliases: list[dict
     if not fields:
         return
     if not at_least(version, MIN_VERSION["aliases"]):
-        change.errors.append(f"aliases need Weaviate >= {MIN_VERSION['aliases']}")
+        change.errors.append(PlanError(ErrorCode.NEEDS_VERSION, f"aliases need Weaviate >= {MIN_VERSION['aliases']}",
+                                       path="aliases"))
     change.fields.extend(fields)
     if change.action is Action.NOOP:
         change.action = Action.UPDATE

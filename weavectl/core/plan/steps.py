@@ -1,8 +1,9 @@
 """Compile a plan into executable steps, and the policy that filters destructive ones. Pure.
 
-Apply is then a loop with no decisions in it. Order: creates with referenced collections first (a reference to
-a collection created later is deferred to an add-property step, which also breaks cycles), then updates, then
-deletes with referencing collections first.
+Apply is then a loop with no decisions in it. Order: deletes (by name), then creates with referenced collections
+first (a reference to a collection not there yet is deferred to an add-property step after every create, which also
+breaks cycles), then replaces one collection at a time (check, delete, create), then updates, migrations and
+aliases in the plan's order.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from weavectl.core.plan.model import Action, Change, FieldKind, Plan
+from weavectl.core.plan.model import Action, Change, ErrorCode, FieldChange, FieldKind, Plan, PlanError
 from weavectl.core.weaviate import catalog
 from weavectl.core.weaviate.rest import property_name
 
@@ -44,27 +45,71 @@ class Step:
     objects: int | None = None  # for delete: the object count the plan saw (re-checked right before)
     factor: int = 0  # scale_replicas: the replication factor to scale to
     migration: dict[str, Any] | None = None  # for migrate: the plan's migration record
+    source: Change | None = None  # the plan change this step carries out
+    fields: list[FieldChange] = field(default_factory=list)  # the change's fields it writes (none: all of it)
+
+    def request(self) -> tuple[str, str, dict[str, Any] | None]:
+        """The write this step sends: (method, REST path, body). Reads around it are not listed.
+
+        update: the body is the declared changes only; apply overlays them on the definition it reads right
+        before the PUT (PUT replaces the whole collection). scale_replicas: the body is the server's own
+        computed placement, read right before (adapters/cluster.py). check_create: sent under a temporary name,
+        then deleted. migrate: the new generation's create; copy and alias swap follow (weavectl/migrate.py).
+        """
+        name = self.collection
+        if self.kind in (StepKind.CREATE, StepKind.CHECK_CREATE, StepKind.MIGRATE):
+            return "POST", "/v1/schema", self.body
+        if self.kind is StepKind.UPDATE:
+            return "PUT", f"/v1/schema/{name}", self.body
+        if self.kind is StepKind.ADD_PROPERTY:
+            return "POST", f"/v1/schema/{name}/properties", self.body
+        if self.kind is StepKind.DROP_INDEX:
+            return "DELETE", f"/v1/schema/{name}/properties/{self.target}/index/{self.index}", None
+        if self.kind is StepKind.DELETE:
+            return "DELETE", f"/v1/schema/{name}", None
+        if self.kind is StepKind.CREATE_ALIAS:
+            return "POST", "/v1/aliases", {"alias": self.target, "class": name}
+        if self.kind is StepKind.MOVE_ALIAS:
+            return "PUT", f"/v1/aliases/{self.target}", {"class": name}
+        if self.kind is StepKind.DELETE_ALIAS:
+            return "DELETE", f"/v1/aliases/{self.target}", None
+        return "POST", "/v1/replication/scale", None  # SCALE_REPLICAS
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind.value, "collection": self.collection, "description": self.description,
-                "destructive": self.destructive}
+        """The step as the JSON plan lists it: what it sends, and the change (and fields) it comes from."""
+        method, path, body = self.request()
+        out: dict[str, Any] = {"kind": self.kind.value, "collection": self.collection,
+                               "description": self.description, "destructive": self.destructive,
+                               "method": method, "path": path}
+        if body is not None:
+            out["body"] = copy.deepcopy(body)
+        if self.kind is StepKind.UPDATE:
+            out["overlay"] = True
+        if self.kind is StepKind.SCALE_REPLICAS:
+            out["factor"] = self.factor
+        if self.source is not None:
+            out["change"] = {"collection": self.source.collection, "action": self.source.action.value,
+                             "fields": [f.to_json()["path"] for f in self.fields]}
+        return out
 
 
 @dataclass
 class Blocked:
     """Changes the policy refused, with why; apply stops before any write when this is not empty."""
 
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[PlanError] = field(default_factory=list)
 
 
 def policy(plan: Plan, *, allow_destroy: bool) -> Blocked:
     blocked = Blocked()
     for change in plan.changes:
+        name = change.collection
         lowered = [f for f in change.fields if f.lowers_durability]
         if lowered and not change.action.destroys_data and not allow_destroy:
-            blocked.reasons.append(f"{change.collection}: lowering the replication factor {lowered[0].before} -> "
-                                   f"{lowered[0].after} removes copies of its data (lower durability); rerun with "
-                                   "--allow-destroy to permit it")
+            blocked.reasons.append(PlanError(
+                ErrorCode.LOWERS_DURABILITY, f"lowering the replication factor {lowered[0].before} -> "
+                f"{lowered[0].after} removes copies of its data (lower durability); rerun with --allow-destroy to "
+                "permit it", name, "replication.factor"))
         if not change.destroys:
             continue
         if change.action.destroys_data:
@@ -75,10 +120,11 @@ def policy(plan: Plan, *, allow_destroy: bool) -> Blocked:
             what = "irreversible change"
             loses = "irreversible change (" + "; ".join(change.irreversible) + ")"
         if change.protect:
-            blocked.reasons.append(f"{change.collection}: `protect: true` forbids this {what}, even with "
-                                   "--allow-destroy")
+            blocked.reasons.append(PlanError(ErrorCode.PROTECTED, f"`protect: true` forbids this {what}, even with "
+                                             "--allow-destroy", name, "protect"))
         elif not allow_destroy:
-            blocked.reasons.append(f"{change.collection}: {loses}; rerun with --allow-destroy to permit it")
+            blocked.reasons.append(PlanError(ErrorCode.DESTROY_NOT_ALLOWED,
+                                             f"{loses}; rerun with --allow-destroy to permit it", name))
     return blocked
 
 
@@ -112,18 +158,37 @@ def _create_order(creates: list[Change]) -> list[Change]:
     return done
 
 
-def compile_steps(plan: Plan, live_names: set[str]) -> list[Step]:
-    """live_names: collections that exist before apply (a reference to one of them needs no deferral)."""
+def compile_steps(plan: Plan, live_names: set[str] | None = None) -> list[Step]:
+    """live_names: collections that exist before apply (a reference to one of them needs no deferral); by
+    default the live collections the plan was made from."""
+    if live_names is None:
+        live_names = set(plan.live_names)
+    changes = [c for c in plan.changes if c.action is not Action.NOOP]
+    deletes = sorted((c for c in changes if c.action is Action.DELETE), key=lambda c: c.collection)
+    steps = [Step(StepKind.DELETE, c.collection, f"delete collection {c.collection}", destructive=True,
+                  objects=c.objects, source=c) for c in deletes]
+    existing = set(live_names) - {c.collection for c in deletes}
+    steps += _create_steps([c for c in changes if c.action is Action.CREATE], existing)
+    steps += _replace_steps(sorted((c for c in changes if c.action is Action.REPLACE), key=lambda c: c.collection))
+    for change in changes:
+        if change.action is Action.UPDATE:
+            steps.extend(_update_steps(change, plan.fingerprints.get(change.collection)))
+    for change in changes:
+        if change.action is Action.MIGRATE and change.migration is not None:
+            steps.append(Step(StepKind.MIGRATE, change.collection,
+                              f"migrate {change.collection} to {change.migration['to']}", body=change.desired,
+                              fingerprint=plan.fingerprints.get(change.collection), migration=change.migration,
+                              source=change))
+    for change in changes:
+        steps += _alias_steps(change)
+    return steps
+
+
+def _create_steps(creates: list[Change], existing: set[str]) -> list[Step]:
+    """Referenced collections first; a reference to a collection that does not exist yet is added once every
+    create has run (which also breaks cycles). `existing` grows with each create."""
     steps: list[Step] = []
     deferred: list[Step] = []
-    changes = [c for c in plan.changes if c.action is not Action.NOOP]
-    deletes = [c for c in changes if c.action is Action.DELETE]
-    replaces = [c for c in changes if c.action is Action.REPLACE]
-    for change in sorted(deletes, key=lambda c: c.collection):
-        steps.append(Step(StepKind.DELETE, change.collection, f"delete collection {change.collection}",
-                          destructive=True, objects=change.objects))
-    existing = {n for n in live_names} - {c.collection for c in deletes}
-    creates = [c for c in changes if c.action is Action.CREATE]
     for change in _create_order(creates):
         body = copy.deepcopy(change.desired or {})
         keep: list[dict[str, Any]] = []
@@ -133,44 +198,48 @@ def compile_steps(plan: Plan, live_names: set[str]) -> list[Step]:
             (later if refs - existing - {change.collection} else keep).append(prop)
         if "properties" in body:
             body["properties"] = keep
-        steps.append(Step(StepKind.CREATE, change.collection, f"create collection {change.collection}", body=body))
+        steps.append(Step(StepKind.CREATE, change.collection, f"create collection {change.collection}", body=body,
+                          source=change))
         existing.add(change.collection)
         for prop in later:
             deferred.append(Step(StepKind.ADD_PROPERTY, change.collection,
                                  f"add reference property {change.collection}.{prop['name']}", body=prop,
-                                 target=str(prop["name"])))
-    steps.extend(deferred)
-    # Replaces one collection at a time, each proven acceptable before its delete: check, delete, create. A
-    # refused definition stops apply with this collection (and every later one) still in place.
-    for change in sorted(replaces, key=lambda c: c.collection):
+                                 target=str(prop["name"]), source=change))
+    return steps + deferred
+
+
+def _replace_steps(replaces: list[Change]) -> list[Step]:
+    """One collection at a time, each proven acceptable before its delete: check, delete, create. A refused
+    definition stops apply with this collection (and every later one) still in place."""
+    steps: list[Step] = []
+    for change in replaces:
         body = copy.deepcopy(change.desired or {})
         steps.append(Step(StepKind.CHECK_CREATE, change.collection,
-                          f"check the server accepts the new definition of {change.collection}", body=body))
+                          f"check the server accepts the new definition of {change.collection}", body=body,
+                          source=change))
         steps.append(Step(StepKind.DELETE, change.collection, f"delete collection {change.collection} (replace)",
-                          destructive=True, objects=change.objects))
+                          destructive=True, objects=change.objects, source=change))
         steps.append(Step(StepKind.CREATE, change.collection, f"create collection {change.collection} (replace)",
-                          body=body))
-    for change in changes:
-        if change.action is Action.UPDATE:
-            steps.extend(_update_steps(change, plan.fingerprints.get(change.collection)))
-    for change in changes:
-        if change.action is Action.MIGRATE and change.migration is not None:
-            steps.append(Step(StepKind.MIGRATE, change.collection,
-                              f"migrate {change.collection} to {change.migration['to']}", body=change.desired,
-                              fingerprint=plan.fingerprints.get(change.collection), migration=change.migration))
-    for change in changes:
-        for f in change.fields:
-            if f.kind is FieldKind.ALIAS:
-                alias = f.path.split(".", 1)[1]
-                if f.after is None:
-                    steps.append(Step(StepKind.DELETE_ALIAS, change.collection, f"remove alias {alias}",
-                                      target=alias))
-                elif f.before is None:
-                    steps.append(Step(StepKind.CREATE_ALIAS, change.collection,
-                                      f"create alias {alias} for {change.collection}", target=alias))
-                else:
-                    steps.append(Step(StepKind.MOVE_ALIAS, change.collection,
-                                      f"move alias {alias} from {f.before} to {change.collection}", target=alias))
+                          body=body, source=change))
+    return steps
+
+
+def _alias_steps(change: Change) -> list[Step]:
+    steps: list[Step] = []
+    for f in change.fields:
+        if f.kind is not FieldKind.ALIAS:
+            continue
+        alias = f.path.split(".", 1)[1]
+        if f.after is None:
+            steps.append(Step(StepKind.DELETE_ALIAS, change.collection, f"remove alias {alias}", target=alias,
+                              source=change, fields=[f]))
+        elif f.before is None:
+            steps.append(Step(StepKind.CREATE_ALIAS, change.collection, f"create alias {alias} for {change.collection}",
+                              target=alias, source=change, fields=[f]))
+        else:
+            steps.append(Step(StepKind.MOVE_ALIAS, change.collection,
+                              f"move alias {alias} from {f.before} to {change.collection}", target=alias,
+                              source=change, fields=[f]))
     return steps
 
 
@@ -181,7 +250,7 @@ def _update_steps(change: Change, fingerprint: str | None) -> list[Step]:
     lowers = any(f.lowers_durability for f in change.fields)
     scale_step = Step(StepKind.SCALE_REPLICAS, change.collection,
                       f"scale the replicas of {change.collection} to {scale.after}", factor=int(scale.after),
-                      destructive=lowers) if scale is not None else None
+                      destructive=lowers, source=change, fields=[scale]) if scale is not None else None
     if scale_step is not None and scale is not None and scale.after > scale.before:
         out.append(scale_step)  # the server accepts a higher factor only once every shard has the replicas
         scale_step = None
@@ -189,21 +258,22 @@ def _update_steps(change: Change, fingerprint: str | None) -> list[Step]:
         out.append(Step(StepKind.UPDATE, change.collection,
                         f"update collection {change.collection} ({', '.join(f.path for f in in_place)})",
                         body=_declared_updates(change), fingerprint=fingerprint,
-                        destructive=lowers or any(f.destroys for f in in_place)))
+                        destructive=lowers or any(f.destroys for f in in_place), source=change,
+                        fields=in_place))
     if scale_step is not None:
         out.append(scale_step)  # lowering: the factor first, then the extra replicas go
     for f in change.fields:
         if f.kind is FieldKind.ADD_PROPERTY:
             out.append(Step(StepKind.ADD_PROPERTY, change.collection,
                             f"add property {change.collection}.{f.after['name']}", body=f.after,
-                            target=str(f.after["name"])))
+                            target=str(f.after["name"]), source=change, fields=[f]))
         elif f.kind is FieldKind.DROP_INDEX:
             _, prop, flag = f.path.split(".")
             index = {"indexFilterable": "filterable", "indexSearchable": "searchable",
                      "indexRangeFilters": "rangeFilters"}[flag]
             out.append(Step(StepKind.DROP_INDEX, change.collection,
                             f"drop the {index} index of {change.collection}.{prop}", target=prop, index=index,
-                            destructive=True))
+                            destructive=True, source=change, fields=[f]))
     return out
 
 
