@@ -54,7 +54,7 @@ def ensure_data(config: dict[str, Any], collections: int) -> Path:
         return data_dir
     print(f"creating {collections} collections once into {data_dir} (several minutes)...", file=sys.stderr)
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = WeaviateServer(data_dir=data_dir).start()
+    server = WeaviateServer(data_dir=data_dir, ready_timeout=900).start()
     try:
         with httpx.Client(base_url=server.url, timeout=120) as client:
             existing = {c["class"] for c in client.get("/v1/schema").json().get("classes") or []}
@@ -76,7 +76,7 @@ def main() -> None:
     args = parser.parse_args()
     config = make_config(args.collections)
     data_dir = ensure_data(config, args.collections)
-    server = WeaviateServer(data_dir=data_dir).start()
+    server = WeaviateServer(data_dir=data_dir, ready_timeout=900).start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             cfg = Path(tmp) / "bench.yaml"

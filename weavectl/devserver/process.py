@@ -51,7 +51,9 @@ class WeaviateServer:
         data_dir: Path | None = None,
         binary: Path | None = None,
         version: str | None = None,
+        ready_timeout: float = READY_TIMEOUT_S,
     ) -> None:
+        self.ready_timeout = ready_timeout  # a node restoring hundreds of collections needs minutes
         self.requested_version = resolve_version(version) if version else None
         self.api_keys = api_keys
         self.modules = modules
@@ -141,7 +143,7 @@ class WeaviateServer:
 
     def _wait_ready(self) -> None:
         assert self.proc is not None
-        deadline = time.monotonic() + READY_TIMEOUT_S
+        deadline = time.monotonic() + self.ready_timeout
         with httpx.Client(timeout=2.0) as client:
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
@@ -158,7 +160,7 @@ class WeaviateServer:
                 except httpx.HTTPError:
                     pass
                 time.sleep(0.2)
-        raise DevServerError(f"weaviate-server was not ready after {READY_TIMEOUT_S:.0f}s:\n{self.log_tail()}")
+        raise DevServerError(f"weaviate-server was not ready after {self.ready_timeout:.0f}s:\n{self.log_tail()}")
 
     def log_tail(self, lines: int = 30) -> str:
         if self.log_path is None or not self.log_path.exists():
