@@ -46,8 +46,9 @@ def _start(providers: LocalProviders, api_keys: tuple[str, ...] = (), version: s
         version=version,
         api_keys=api_keys,
         modules=(*DEFAULT_MODULES, "text2vec-transformers"),
-        # The transformers module needs its inference container at start-up: our local one.
-        env={"TRANSFORMERS_INFERENCE_API": providers["transformers"].url},
+        # The transformers module needs its inference container at start-up: our local one. 1.35 creates an
+        # hfresh index only with EXPERIMENTAL_HFRESH_ENABLED (later versions ignore it, hfresh is always on).
+        env={"TRANSFORMERS_INFERENCE_API": providers["transformers"].url, "EXPERIMENTAL_HFRESH_ENABLED": "true"},
     ).start()
     _started.append(server)
     return server

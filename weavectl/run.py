@@ -187,6 +187,7 @@ class Planned:
     client: WeaviateClient
     keys: dict[str, str]
     live_classes: dict[str, dict[str, Any]]
+    hostname: str = ""  # the server's /v1/meta hostname, read with the plan's reads
 
 
 def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...] = (), prune: bool = False,
@@ -239,7 +240,7 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
         _check_hidden_collections(plan, client)
     by_name = {str(c.get("class")): c for c in live.classes}
     _destroy_facts(plan, client, by_name)
-    return Planned(plan, loaded, client, keys, by_name)
+    return Planned(plan, loaded, client, keys, by_name, hostname=live.hostname)
 
 
 def _cluster_facts(client: WeaviateClient, collections: list[dict[str, Any]], live_classes: list[dict[str, Any]],

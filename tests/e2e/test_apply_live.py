@@ -375,3 +375,28 @@ def test_an_alias_is_created_or_moved_as_the_plan_saw_it(weaviate_versioned: Wea
             httpx.delete(f"{weaviate.url}/v1/aliases/{alias}", headers=weaviate.headers(), timeout=30)
         for name in (old, new):
             delete_everywhere(name)
+
+
+def test_a_plan_makes_three_reads_unless_replication_needs_the_members(
+        weaviate: WeaviateServer, names: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """meta, schema, aliases; the members (/v1/nodes, RAFT statistics) only for declared replication, and the node
+    names of a saved plan's identity only when it is saved."""
+    doc = base_doc(names)
+    cfg = write(tmp_path, doc)
+    assert cli(capsys, "apply", "-f", str(cfg), "--url", weaviate.url, "--auto-approve")[0] == 0
+    recorder = RecordingTransport()
+    assert cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--detailed-exitcode", transport=recorder)[0] == 0
+    assert recorder.requests == [("GET", "/v1/meta"), ("GET", "/v1/schema"), ("GET", "/v1/aliases")]
+    recorder = RecordingTransport()
+    out = tmp_path / "plan.json"
+    assert cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--out", str(out), transport=recorder)[0] == 0
+    assert recorder.requests[3:] == [("GET", "/v1/nodes")]
+    assert json.loads(out.read_text())["cluster"]["nodes"] == ["node1"]
+    doc["collections"][0]["replication"] = {"factor": 1}
+    write(tmp_path, doc)
+    recorder = RecordingTransport()
+    code, text, err = cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--format", "json",
+                          transport=recorder)
+    assert code == 0, text + err
+    assert ("GET", "/v1/nodes") in recorder.requests and ("GET", "/v1/cluster/statistics") in recorder.requests
+    assert json.loads(text)["cluster"]["members_read"] is True

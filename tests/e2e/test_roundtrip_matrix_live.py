@@ -244,6 +244,30 @@ def _structure_cases() -> list[Case]:
         Case("flat-rq", vec(VI.flat(quantizer=Q.rq(rescore_limit=100))), min_version="1.35.0"),
         Case("multivector", lambda C: {"properties": base, "vector_config": [
             Configure.MultiVectors.self_provided(name="v")]}),
+        Case("multivector-muvera", lambda C: {"properties": base, "vector_config": [
+            Configure.MultiVectors.self_provided(name="v", vector_index_config=VI.hnsw(
+                multi_vector=VI.MultiVector.multi_vector(encoding=VI.MultiVector.Encoding.muvera(
+                    ksim=3, dprojections=8, repetitions=5))))]}),
+        Case("hnsw-rq4-centering", vec(VI.hnsw(quantizer=Q.rq(bits=4, centering=True, training_limit=5000))),
+             min_version="1.39.0"),
+        # hfresh: 1.35 needs EXPERIMENTAL_HFRESH_ENABLED (the session servers set it); its settings from 1.36.
+        Case("hfresh-defaults", vec(VI.hfresh()), min_version="1.35.0"),
+        Case("hfresh-settings", vec(VI.hfresh(distance_metric=VectorDistances.L2_SQUARED, max_posting_size_kb=64,
+                                              replicas=2, search_probe=128, quantizer=Q.rq(rescore_limit=100))),
+             min_version="1.36.0"),
+        Case("replication-async-config", lambda C: {
+            "properties": base, "vector_config": [V.self_provided(name="v")],
+            "replication_config": Configure.replication(async_config=Configure.Replication.async_config(
+                hashtree_height=12, frequency=5000, propagation_limit=1000))}, min_version="1.36.0"),
+        Case("text-analyzer", lambda C: {"properties": [
+            Property(name="title", data_type=DataType.TEXT, text_analyzer=Configure.text_analyzer(
+                ascii_fold=True, ascii_fold_ignore=["é"])),
+            Property(name="body", data_type=DataType.TEXT, text_analyzer=Configure.text_analyzer(
+                stopword_preset=StopwordsPreset.NONE)),
+            Property(name="meta", data_type=DataType.OBJECT, nested_properties=[
+                Property(name="label", data_type=DataType.TEXT,
+                         text_analyzer=Configure.text_analyzer(ascii_fold=True))])],
+            "vector_config": [V.self_provided(name="v")]}, min_version="1.37.0"),
         Case("legacy-vector", lambda C: {"properties": base, "vectorizer_config": Configure.Vectorizer.none(),
                                          "vector_index_config": VI.hnsw(ef=99)}),
         Case("multi-tenancy", lambda C: {"properties": base, "vector_config": [V.self_provided(name="v")],

@@ -7,13 +7,13 @@
    an unrelated change in the same file applies, and leaves them.
 4. `diff` between two live clusters is symmetric; the file's per-environment overrides are expected differences.
 
-Versions come from WEAVECTL_TEST_VERSIONS (default: every supported version whose binary is cached).
+Versions come from WEAVECTL_TEST_VERSIONS (default 1.32.5, 1.35.2, 1.39.3); each runs on the session's shared node
+of that version.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,25 +31,15 @@ from weavectl.devserver.process import DEFAULT_MODULES
 
 pytestmark = pytest.mark.server
 
-CACHE = Path(os.environ.get("WEAVECTL_CACHE_DIR", Path.home() / ".cache" / "weavectl"))
-SUPPORTED = ("1.32.5", "1.35.2", "1.39.3")
 # API-based modules are opt-in before 1.33 (facts section 11).
 MODULES = (*DEFAULT_MODULES, "text2vec-openai", "generative-openai", "generative-cohere")
 FAKE_URL = "http://127.0.0.1:9"
 
 
-def _versions() -> list[str]:
-    wanted = [v.strip() for v in os.environ.get("WEAVECTL_TEST_VERSIONS", ",".join(SUPPORTED)).split(",")
-              if v.strip()]
-    return [v for v in wanted if (CACHE / f"weaviate-v{v}" / "weaviate-server").exists()] or ["1.39.3"]
-
-
-@pytest.fixture(scope="module", params=_versions())
-def server(request: pytest.FixtureRequest) -> Iterator[WeaviateServer]:
-    binary = CACHE / f"weaviate-v{request.param}" / "weaviate-server"
-    node = WeaviateServer(modules=MODULES, binary=binary if binary.exists() else None).start()
-    yield node
-    node.stop()
+@pytest.fixture
+def server(weaviate_versioned: WeaviateServer) -> WeaviateServer:
+    """The session's node of each version in WEAVECTL_TEST_VERSIONS (tests/conftest.py)."""
+    return weaviate_versioned
 
 
 @pytest.fixture(autouse=True)
@@ -69,13 +59,20 @@ def version_of(server: WeaviateServer) -> Version:
     return parse_version(str(httpx.get(f"{server.url}/v1/meta", timeout=30).json()["version"]))
 
 
-def base(name: str) -> dict[str, Any]:
-    """Everything left at its defaults, except what a test needs to exist."""
-    return {"name": name,
-            "properties": [{"name": "title", "data_type": "text"}, {"name": "count", "data_type": "int"}],
-            "vectors": {"main": {"vectorizer": "text2vec-openai", "base_url": FAKE_URL, "index": {"type": "hnsw"}},
-                        "raw": {"vectorizer": "none", "index": {"type": "hnsw"}}},
-            "generative": {"module": "generative-openai", "base_url": FAKE_URL}}
+def base(name: str, version: Version = (1, 39, 3)) -> dict[str, Any]:
+    """Everything left at its defaults, except what a test needs to exist (an index of each kind the version has,
+    a compressed one, a multi-vector one)."""
+    coll: dict[str, Any] = {
+        "name": name,
+        "properties": [{"name": "title", "data_type": "text"}, {"name": "count", "data_type": "int"}],
+        "vectors": {"main": {"vectorizer": "text2vec-openai", "base_url": FAKE_URL, "index": {"type": "hnsw"}},
+                    "raw": {"vectorizer": "none", "index": {"type": "hnsw"}},
+                    "small": {"vectorizer": "none", "index": {"type": "hnsw", "quantizer": {"type": "rq"}}},
+                    "multi": {"vectorizer": "none", "index": {"type": "hnsw", "multivector": {"enabled": True}}}},
+        "generative": {"module": "generative-openai", "base_url": FAKE_URL}}
+    if version >= (1, 35):
+        coll["vectors"]["fresh"] = {"vectorizer": "none", "index": {"type": "hfresh"}}
+    return coll
 
 
 def apply_file(server: WeaviateServer, cfg: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
@@ -183,18 +180,48 @@ def _cases(version: Version) -> list[tuple[str, str, Callable[[dict[str, Any]], 
         ("sharding.virtualPerPhysical", "recreate", _set("shardingConfig.virtualPerPhysical", 64), "replace",
          "shardingConfig.virtualPerPhysical"),
     ]
+    small, multi, fresh = (f"vectorConfig.{v}.vectorIndexConfig" for v in ("small", "multi", "fresh"))
+    cases += [
+        ("rq.rescoreLimit", "put", _set(f"{small}.rq.rescoreLimit", 50), "update", f"{small}.rq.rescoreLimit"),
+        ("multivector.muvera.ksim", "recreate", _set(f"{multi}.multivector.muvera.ksim", 3), "replace",
+         f"{multi}.multivector.muvera.ksim"),
+    ]
     if version >= (1, 30):
         cases.append(("property.description", "put", _set("properties.title.description", "by hand"), "update",
                       "properties.title.description"))
+    if version >= (1, 35):
+        # hfresh: only distance is fixed on 1.35; replicas too from 1.36 (each PUT tried live).
+        cases += [
+            ("hfresh.searchProbe", "put", _set(f"{fresh}.searchProbe", 99), "update", f"{fresh}.searchProbe"),
+            ("hfresh.distance", "recreate", _set(f"{fresh}.distance", "l2-squared"), "replace", f"{fresh}.distance"),
+            ("hfresh.replicas", "put" if version < (1, 36) else "recreate", _set(f"{fresh}.replicas", 2),
+             "update" if version < (1, 36) else "replace", f"{fresh}.replicas"),
+        ]
+        posting = "maxPostingSize" if version < (1, 36) else "maxPostingSizeKB"
+        cases.append(("hfresh.postingSize", "put", _set(f"{fresh}.{posting}", 64), "update", f"{fresh}.{posting}"))
+    if version >= (1, 36):
+        cases += [
+            ("hfresh.rq.rescoreLimit", "put", _set(f"{fresh}.rq.rescoreLimit", 100), "update",
+             f"{fresh}.rq.rescoreLimit"),
+            # Undeclared means absent: a block set by hand is a difference the update takes away.
+            ("replication.asyncConfig", "put", _set("replicationConfig.asyncConfig", {"frequency": 5000}), "update",
+             "replicationConfig.asyncConfig"),
+        ]
+    if version >= (1, 37):
+        cases.append(("property.textAnalyzer", "recreate", _set("properties.title.textAnalyzer", {"asciiFold": True}),
+                      "replace", "properties.title.textAnalyzer"))
+    if version >= (1, 39):
+        cases.append(("rq.trainingLimit", "put", _set(f"{small}.rq.trainingLimit", 5000), "update",
+                      f"{small}.rq.trainingLimit"))
     return cases
 
 
-CASE_IDS = [c[0] for c in _cases((1, 39, 3))]
+CASE_IDS = sorted({c[0] for v in ((1, 32, 5), (1, 35, 2), (1, 39, 3)) for c in _cases(v)})
 
 
 def test_undeclared_defaults_plan_to_no_changes(server: WeaviateServer, name: str, tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    cfg = write_config(tmp_path, [base(name)])
+    cfg = write_config(tmp_path, [base(name, version_of(server))])
     apply_file(server, cfg, capsys)
     result = run_plan(server, cfg, capsys, [name])
     assert result.code == 0 and not result.data["drift"], result.evidence()
@@ -210,7 +237,7 @@ def test_out_of_band_change_is_drift_with_the_right_action(server: WeaviateServe
     if case_id not in cases:
         pytest.skip(f"not a setting of Weaviate {version}")
     _, how, edit, action, path = cases[case_id]
-    cfg = write_config(tmp_path, [base(name)])
+    cfg = write_config(tmp_path, [base(name, version)])
     apply_file(server, cfg, capsys)
     (put_change if how == "put" else recreate)(server, name, edit)
     result = run_plan(server, cfg, capsys, [name])
@@ -261,8 +288,10 @@ def test_auto_schema_properties_are_drift_and_an_unrelated_change_applies(
 
 
 @pytest.fixture(scope="module")
-def second(server: WeaviateServer) -> Iterator[WeaviateServer]:
-    node = WeaviateServer(modules=MODULES, binary=server.binary).start()
+def second(weaviate_versioned: WeaviateServer) -> Iterator[WeaviateServer]:
+    """A second node of the same version (the diff test's other cluster)."""
+    node = WeaviateServer(modules=MODULES, binary=weaviate_versioned.binary,
+                          version=weaviate_versioned.requested_version).start()
     yield node
     node.stop()
 
@@ -341,3 +370,29 @@ def test_default_quantization_the_server_adds_is_left_to_it(tmp_path: Path,
         assert result.code == 0, result.evidence()
     finally:
         node.stop()
+
+
+def test_async_config_set_by_hand_is_converged_by_apply(server: WeaviateServer, name: str, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """asyncConfig keys set out of band are changed back or taken away by apply (the PUT sends the block as the
+    file has it, without it when the file has none), and the file's own keys stay."""
+    if version_of(server) < (1, 36):
+        pytest.skip("replicationConfig.asyncConfig needs Weaviate >= 1.36")
+    coll = {"name": name, "vectors": {"raw": {"vectorizer": "none", "index": {"type": "hnsw"}}},
+            "replication": {"async_config": {"hashtree_height": 10, "frequency": 3000}}}
+    cfg = write_config(tmp_path, [coll])
+    apply_file(server, cfg, capsys)
+    put_change(server, name, lambda c: c["replicationConfig"]["asyncConfig"].update(
+        {"hashtreeHeight": 12, "propagationLimit": 99}))
+    result = run_plan(server, cfg, capsys, [name])
+    assert result.code == 2 and {f["rest_path"] for f in result.fields(name)} == {
+        "replicationConfig.asyncConfig.hashtreeHeight", "replicationConfig.asyncConfig.propagationLimit"}, \
+        result.evidence()
+    apply_file(server, cfg, capsys)
+    assert (get_class(server, name) or {})["replicationConfig"]["asyncConfig"] == {"hashtreeHeight": 10,
+                                                                                   "frequency": 3000}
+    del coll["replication"]
+    write_config(tmp_path, [coll])
+    apply_file(server, cfg, capsys)
+    assert "asyncConfig" not in (get_class(server, name) or {})["replicationConfig"]
+    assert run_plan(server, cfg, capsys, [name]).code == 0

@@ -195,3 +195,78 @@ def test_drift_and_ignored_render_and_match_the_plan_schema() -> None:
     assert "Drift:" in text and ".properties.auto" in text and "weavectl export" in text
     assert "Ignored (ignore_changes" in text and "vectors.v.index.ef: 99 -> -1" in text
     assert "No changes to apply, but the live cluster has drift" in text
+
+
+# -- settings that were compared only when declared (each definition as a real server returned it) -------------
+_HFRESH_LIVE = {
+    "1.35.2": {"distance": "cosine", "maxPostingSize": 50, "minPostingSize": 10, "replicas": 4, "rngFactor": 10,
+               "searchProbe": 64},
+    "1.39.3": {"distance": "cosine", "maxPostingSizeKB": 48, "replicas": 4, "searchProbe": 256,
+               "rq": {"bits": 1, "centering": False, "enabled": True, "rescoreLimit": 350, "trainingLimit": 0}},
+}
+
+
+def _live(version: str, itype: str, index: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """A recorded live definition (tests/cases/live) with this index on its vector, and `extra` fields."""
+    live = copy.deepcopy(recorded(version)["flat"])
+    live["vectorConfig"]["v"].update({"vectorIndexType": itype, "vectorIndexConfig": copy.deepcopy(index)})
+    live.update(copy.deepcopy(extra))
+    return live
+
+
+def _flat(version: str = "1.39.3", **extra: Any) -> dict[str, Any]:
+    """The recorded live flat-index collection of this version, with `extra` fields."""
+    return {**copy.deepcopy(recorded(version)["flat"]), **copy.deepcopy(extra)}
+
+
+def _class(**extra: Any) -> dict[str, Any]:
+    return {"class": "Flat", "vectorConfig": {"v": {"vectorizer": {"none": {}}, "vectorIndexType": "flat"}}, **extra}
+
+
+@pytest.mark.parametrize("version", sorted(_HFRESH_LIVE))
+def test_an_hfresh_index_is_compared_with_the_versions_defaults(version: str) -> None:
+    v = parse_version(version)
+    declared_body = {"class": "Flat", "vectorConfig": {"v": {"vectorizer": {"none": {}},
+                                                             "vectorIndexType": "hfresh"}}}
+    live = _live(version, "hfresh", _HFRESH_LIVE[version])
+    assert diff_collection(declared_body, live, v).action is Action.NOOP
+    probe = copy.deepcopy(live)
+    probe["vectorConfig"]["v"]["vectorIndexConfig"]["searchProbe"] = 99
+    assert diff_collection(declared_body, probe, v).action is Action.UPDATE
+    replicas = copy.deepcopy(live)
+    replicas["vectorConfig"]["v"]["vectorIndexConfig"]["replicas"] = 2
+    # replicas is fixed from 1.36 (adapters/repos/db/vector/hfresh/config.go), free on 1.35.
+    expected = Action.UPDATE if v < (1, 36, 0) else Action.REPLACE
+    assert diff_collection(declared_body, replicas, v).action is expected
+
+
+@pytest.mark.parametrize(("version", "probe"), [((1, 36, 19), 64), ((1, 36, 20), 256), ((1, 37, 9), 64),
+                                                ((1, 37, 10), 256), ((1, 38, 1), 64), ((1, 38, 2), 256),
+                                                ((1, 39, 0), 256), ((1, 40, 0), 256)])
+def test_hfresh_search_probe_default_follows_each_release_line(version: tuple[int, int, int], probe: int) -> None:
+    from weavectl.core.weaviate.defaults import hfresh_defaults
+
+    assert hfresh_defaults(version)["searchProbe"] == probe
+
+
+def test_an_async_config_the_file_does_not_declare_is_a_difference() -> None:
+    live = _flat(replicationConfig={"factor": 1, "deletionStrategy": "TimeBasedResolution", "asyncEnabled": False,
+                                    "asyncConfig": {"frequency": 5000}})
+    change = diff_collection(_class(), live, (1, 39, 3))
+    assert change.action is Action.UPDATE
+    assert [(f.path, f.after) for f in change.fields] == [("replicationConfig.asyncConfig", None)]
+    declared_body = _class(replicationConfig={"asyncConfig": {"frequency": 5000, "hashtreeHeight": 10}})
+    paths = {f.path: (f.before, f.after) for f in diff_collection(declared_body, live, (1, 39, 3)).fields}
+    assert paths == {"replicationConfig.asyncConfig.hashtreeHeight": (None, 10)}
+    old = diff_collection(declared_body, _flat("1.35.2"), (1, 35, 2))
+    assert old.errors and "1.36" in str(old.errors[0])
+
+
+def test_a_live_text_analyzer_the_file_does_not_declare_forces_a_replace() -> None:
+    prop = {"name": "t", "dataType": ["text"]}
+    live = _flat(properties=[{**prop, "tokenization": "word", "indexFilterable": True, "indexSearchable": True,
+                              "indexRangeFilters": False, "description": "", "textAnalyzer": {"asciiFold": True}}])
+    change = diff_collection(_class(properties=[prop]), live, (1, 39, 3))
+    assert change.action is Action.REPLACE and change.fields[0].path == "properties.t.textAnalyzer"
+    same = _class(properties=[{**prop, "textAnalyzer": {"asciiFold": True, "asciiFoldIgnore": []}}])
+    assert diff_collection(same, live, (1, 39, 3)).action is Action.NOOP

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
-from weavectl.core.weaviate.cluster import ClusterFacts, NodeState, ScaleProbe
+from weavectl.core.weaviate.cluster import NOT_LISTED, ClusterFacts, NodeState, ScaleProbe
 from weavectl.errors import ServerError
 
 DIAGNOSIS_TIMEOUT_S = 3.0
@@ -68,7 +68,7 @@ def read_raft(client: WeaviateClient, *, timeout: float = DIAGNOSIS_TIMEOUT_S) -
 
 def _members(nodes: list[dict[str, Any]], raft_members: list[str]) -> list[dict[str, Any]]:
     listed = {str(n.get("name")) for n in nodes}
-    return nodes + [{"name": m, "status": "NOT LISTED"} for m in raft_members if m not in listed]
+    return nodes + [{"name": m, "status": NOT_LISTED} for m in raft_members if m not in listed]
 
 
 def read_facts(client: WeaviateClient, *, with_shards: bool) -> ClusterFacts:

@@ -37,14 +37,18 @@ class PlanFileRefused(WeavectlError):
 MAX_PLAN_FILE_BYTES = 256 * 1024 * 1024
 
 
-def cluster_identity(client: WeaviateClient) -> dict[str, Any]:
-    """URL, the server's advertised hostname (/v1/meta) and its node names (/v1/nodes)."""
-    meta = client.get_json("/v1/meta") or {}
-    try:
-        nodes = sorted(str(n.get("name")) for n in (client.get_json("/v1/nodes") or {}).get("nodes") or [])
-    except WeaviateRestError:
-        nodes = []
-    return {"url": client.url.rstrip("/"), "hostname": str(meta.get("hostname", "")), "nodes": nodes}
+def cluster_identity(client: WeaviateClient, *, hostname: str | None = None, nodes: list[str] | None = None
+                     ) -> dict[str, Any]:
+    """URL, the server's advertised hostname (/v1/meta) and its node names (/v1/nodes); each read only when the
+    caller does not already have it. An empty node list means "not read": the check then leans on the rest."""
+    if hostname is None:
+        hostname = str((client.get_json("/v1/meta") or {}).get("hostname", ""))
+    if nodes is None:
+        try:
+            nodes = [str(n.get("name")) for n in (client.get_json("/v1/nodes") or {}).get("nodes") or []]
+        except WeaviateRestError:
+            nodes = []
+    return {"url": client.url.rstrip("/"), "hostname": hostname, "nodes": sorted(nodes)}
 
 
 def digest_of(payload: dict[str, Any]) -> str:

@@ -73,6 +73,7 @@ class LiveState:
     classes: list[dict[str, Any]]
     aliases: list[dict[str, str]]
     requests: int = 0
+    hostname: str = ""  # /v1/meta `hostname`: part of a saved plan's cluster identity
 
 
 class WeaviateRestError(ServerError):
@@ -248,7 +249,8 @@ class WeaviateClient:
         """The three reads plan needs, together within `deadline` seconds (default: the request timeout)."""
         before = self.request_count
         with self.within(self.timeout if deadline is None else deadline, "plan's reads"):
-            version, modules = parse_meta(self.get_json("/v1/meta"))
+            meta = self.get_json("/v1/meta")
+            version, modules = parse_meta(meta)
             try:
                 # The leader-consistent read (the default `consistency: true`): without a RAFT quorum the server
                 # holds it until its own long timeout, so it gets a short limit and a diagnosis instead.
@@ -271,8 +273,8 @@ class WeaviateClient:
         classes.sort(key=lambda c: (str(c["class"]).lower(), str(c["class"])))
         aliases.sort(key=lambda a: (a["alias"].lower(), a["alias"]))
         return LiveState(url=self.url, version=version, modules=dict(sorted(modules.items())), classes=classes,
-                         aliases=aliases,
-                         requests=self.request_count - before)
+                         aliases=aliases, requests=self.request_count - before,
+                         hostname=str(meta.get("hostname", "")))
 
     def get_class(self, name: str) -> dict[str, Any] | None:
         resp = self.request("GET", f"/v1/schema/{name}", ok=(200, 404))

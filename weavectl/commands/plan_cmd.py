@@ -8,6 +8,7 @@ import click
 
 from weavectl.adapters import planfile
 from weavectl.adapters.environment import current_environment
+from weavectl.core.weaviate.cluster import NOT_LISTED
 from weavectl.errors import ExitCode
 from weavectl.render.human import render_text
 from weavectl.render.jsonplan import plan_json, render_json
@@ -26,11 +27,17 @@ def config_options(func: click.decorators.FC) -> click.decorators.FC:
 
 
 def plan_payload(planned: Planned, files: tuple[str, ...], *, targets: tuple[str, ...] = (), prune: bool = False,
-                 replace: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The saved-plan content (adapters/planfile.py); its digest is what the views print."""
+                 replace: tuple[str, ...] = (), saving: bool = False) -> dict[str, Any]:
+    """The saved-plan content (adapters/planfile.py); its digest is what the views print. The node names of the
+    cluster identity come from the plan's member read when it made one, else are read only for a plan being
+    saved, so a plan that is only shown makes its three reads."""
     live = {name: planned.live_classes.get(name) for name in planned.plan.fingerprints}
-    return planfile.build(plan_json(planned.plan), live, files, planned.loaded.env_name,
-                          planfile.cluster_identity(planned.client), targets=targets, prune=prune, replace=replace)
+    cluster = planned.plan.cluster or {}
+    listed = [n for n, status in (cluster.get("nodes") or {}).items() if status != NOT_LISTED]  # as /v1/nodes
+    nodes = listed if cluster.get("members_read") else None if saving else []
+    identity = planfile.cluster_identity(planned.client, hostname=planned.hostname, nodes=nodes)
+    return planfile.build(plan_json(planned.plan), live, files, planned.loaded.env_name, identity, targets=targets,
+                          prune=prune, replace=replace)
 
 
 @click.command()
@@ -55,7 +62,7 @@ def plan(files: tuple[str, ...], env_name: str | None, url: str | None, out: str
     client = connect(loaded, url, env)
     try:
         planned = make_plan(loaded, client, targets=targets, prune=prune, env=env, replace=replace)
-        payload = plan_payload(planned, files, targets=targets, prune=prune, replace=replace)
+        payload = plan_payload(planned, files, targets=targets, prune=prune, replace=replace, saving=bool(out))
     finally:
         client.close()
     the_plan = planned.plan

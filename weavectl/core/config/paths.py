@@ -22,6 +22,7 @@ from weavectl.core.weaviate.rest import (
     PROPERTY_MODULE_FLAGS,
     QUANTIZER_TYPES,
     SECTIONS,
+    SNAKE_EXCEPTIONS,
     VECTOR_KEYS,
     camel,
 )
@@ -38,6 +39,8 @@ _VECTOR_MODULE_KINDS = ("text2vec", "multi2vec", "text2multivec", "multi2multive
 
 def snake(key: str) -> str:
     """camelCase -> snake_case, the inverse of `rest.camel` on the keys weavectl writes."""
+    if key in SNAKE_EXCEPTIONS:
+        return SNAKE_EXCEPTIONS[key]
     return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "_" + m.group(1).lower(), key)
 
 

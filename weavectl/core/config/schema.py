@@ -9,9 +9,10 @@ regenerates it. Module-specific parameter checks (which parameter belongs to whi
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from weavectl.core.weaviate import catalog
+from weavectl.core.weaviate import catalog, defaults
 
 SCHEMA_ID = "https://weavectl.dev/schemas/weavectl.schema.json"
 
@@ -156,6 +157,15 @@ def _vector_index(nested: bool = False) -> dict[str, Any]:
                             "dprojections": {"type": "integer"}, "repetitions": {"type": "integer"}}),
         }),
         "threshold": _int("dynamic: object count at which flat switches to hnsw", 0),
+        # hfresh (1.35+; v1.39.3 entities/vectorindex/hfresh/config.go validate: posting size 8..1024 KB,
+        # replicas at most 10; v1.35.2 takes max/min_posting_size and rng_factor instead of the KB size).
+        "max_posting_size_kb": {**_int("hfresh (1.36+): posting size budget in KB", 8), "maximum": 1024},
+        "replicas": {**_int("hfresh: copies of each vector across postings (immutable from 1.36)", 0),
+                     "maximum": 10},
+        "search_probe": _int("hfresh: postings searched per query", 0),
+        "max_posting_size": _int("hfresh on 1.35: vectors per posting (0 = computed)", 0),
+        "min_posting_size": _int("hfresh on 1.35: vectors per posting before a merge", 0),
+        "rng_factor": _int("hfresh on 1.35", 0),
         "extra": {"type": "object", "description": "raw vectorIndexConfig keys, merged as given"},
     }
     if not nested:
@@ -256,6 +266,19 @@ def _smoke() -> dict[str, Any]:
     }, description="sample data and queries for `weavectl smoke`")
 
 
+def _async_config() -> dict[str, Any]:
+    """replication.async_config (1.36+): the server's bounds for each key (core.weaviate.defaults)."""
+    props: dict[str, Any] = {}
+    for rest_key, (low, high) in defaults.ASYNC_CONFIG_BOUNDS.items():
+        entry = _int("milliseconds" if "requency" in rest_key or "Delay" in rest_key else
+                     "seconds" if "imeout" in rest_key else "", low)
+        if high is not None:
+            entry["maximum"] = high
+        props[re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), rest_key)] = entry
+    return _obj(props, description="per-collection async replication settings (1.36+); unset keys follow the "
+                                   "server's ASYNC_REPLICATION_* settings")
+
+
 def _collection() -> dict[str, Any]:
     return _obj({
         "name": {"type": "string", "pattern": COLLECTION_NAME},
@@ -285,7 +308,7 @@ def _collection() -> dict[str, Any]:
             "factor": _int("copies of each shard", 1),
             "async_enabled": _bool("asynchronous replication (output-only on 1.38+)"),
             "deletion_strategy": {"enum": list(DELETION_STRATEGIES)},
-            "async_config": {"type": "object"},
+            "async_config": _async_config(),
         }),
         "sharding": _obj({
             "virtual_per_physical": _int("", 1),

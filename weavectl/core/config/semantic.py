@@ -258,6 +258,8 @@ class _Checker:
             self.warning("a dynamic index needs ASYNC_INDEXING=true on the server, which refuses to create it "
                          "otherwise; weavectl cannot see that setting, so check the server's environment",
                          (*path, "index", "type"))
+        if index.get("type") == "hfresh":
+            self.hfresh(index, (*path, "index"))
         self.quantizers(index, (*path, "index"))
         if module in ("text2vec-openai", "text2vec-azure-openai"):
             self.openai_dimensions(vector, path)
@@ -289,6 +291,20 @@ class _Checker:
         for part, ipath in flat_parts:
             if (part.get("quantizer") or {}).get("type") == "pq":
                 self.error("the flat index does not support pq; use bq, sq or rq", (*ipath, "quantizer", "type"))
+
+    def hfresh(self, index: dict[str, Any], path: Path) -> None:
+        """v1.39.3 entities/vectorindex/hfresh/config.go: RQ with one bit only (1.36+ refuses anything else, v1.35.2
+        drops it), cosine or l2-squared (1.36+ refuses others, v1.35.2 does not check); 1.35 needs
+        EXPERIMENTAL_HFRESH_ENABLED=true (v1.35.2 usecases/config/environment.go)."""
+        quantizer = index.get("quantizer")
+        if isinstance(quantizer, dict) and (quantizer.get("type") != "rq" or quantizer.get("bits", 1) != 1):
+            self.error("an hfresh index compresses with rq at 1 bit only (it is always on); the server refuses "
+                       "other quantizers", (*path, "quantizer"))
+        if index.get("distance", "cosine") not in ("cosine", "l2-squared"):
+            self.warning("an hfresh index takes distance cosine or l2-squared only from Weaviate 1.36 (1.35 "
+                         "accepts others)", (*path, "distance"))
+        self.warning("an hfresh index needs Weaviate 1.35 or later, and EXPERIMENTAL_HFRESH_ENABLED=true on 1.35",
+                     (*path, "type"))
 
     def quantizers(self, index: dict[str, Any], path: Path) -> None:
         parts = [(index, path)] + [(index[k], (*path, k)) for k in ("hnsw", "flat") if isinstance(index.get(k), dict)]

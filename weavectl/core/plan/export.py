@@ -16,6 +16,7 @@ from typing import Any
 from weavectl.core.plan.generations import generation_groups
 from weavectl.core.plan.ownership import STATE_COLLECTION
 from weavectl.core.weaviate import catalog, defaults
+from weavectl.core.weaviate.rest import SNAKE_EXCEPTIONS
 from weavectl.core.weaviate.version import Version
 
 # The defaults live in one place (core/weaviate/defaults.py); these names stay for existing callers.
@@ -35,6 +36,8 @@ FLAT_QUANTIZER_DEFAULTS: dict[str, Any] = {"rescoreLimit": -1, "cache": False, "
 
 
 def snake(key: str) -> str:
+    if key in SNAKE_EXCEPTIONS:
+        return SNAKE_EXCEPTIONS[key]
     return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "_" + m.group(1).lower(), key)
 
 
@@ -77,6 +80,8 @@ def _index(itype: str, config: dict[str, Any], version: Version = (1, 39, 3)) ->
             if nested:
                 out[part] = nested
         return out
+    if itype == "hfresh":
+        return {**out, **_hfresh(config, version)}
     base = {**(HNSW_DEFAULTS if itype == "hnsw" else FLAT_DEFAULTS)}
     if itype == "hnsw":
         base["filterStrategy"] = defaults.filter_strategy_default(version)
@@ -96,6 +101,20 @@ def _index(itype: str, config: dict[str, Any], version: Version = (1, 39, 3)) ->
         elif key in ("skipDefaultQuantization", "trackDefaultQuantization"):
             continue  # server-managed
         elif key not in base or base[key] != value:
+            out[snake(key)] = copy.deepcopy(value)
+    return out
+
+
+def _hfresh(config: dict[str, Any], version: Version) -> dict[str, Any]:
+    """An hfresh index's settings other than this version's defaults; its rq (always on) only when it differs."""
+    base = defaults.hfresh_defaults(version, config)
+    out: dict[str, Any] = {}
+    for key, value in config.items():
+        if key == "rq" and isinstance(value, dict):
+            changed = {snake(k): v for k, v in value.items() if k != "enabled" and base["rq"].get(k, object()) != v}
+            if changed:
+                out["quantizer"] = {"type": "rq", **changed}
+        elif base.get(key, object()) != value:
             out[snake(key)] = copy.deepcopy(value)
     return out
 
@@ -227,6 +246,10 @@ def export_collection(live: dict[str, Any], aliases: list[str], version: Version
     replication = _defaults_free(live.get("replicationConfig") or {},
                                  {"factor": 1, "deletionStrategy": strategy, "asyncEnabled": False})
     replication.pop("async_enabled", None)  # derived from the factor (output-only since 1.38)
+    if isinstance(replication.get("async_config"), dict):
+        replication["async_config"] = {snake(k): v for k, v in replication["async_config"].items() if v is not None}
+        if not replication["async_config"]:
+            del replication["async_config"]
     if replication:
         out["replication"] = replication
     mt = live.get("multiTenancyConfig") or {}

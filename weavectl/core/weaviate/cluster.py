@@ -20,6 +20,10 @@ SCALE_MIN_VERSION = "1.35.0"
 FACTOR_PATH = "replicationConfig.factor"
 
 
+# A RAFT member that /v1/nodes does not list (a node stopped cleanly leaves gossip but stays in RAFT).
+NOT_LISTED = "NOT LISTED"
+
+
 @dataclass(frozen=True)
 class NodeState:
     name: str

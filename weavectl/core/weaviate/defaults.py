@@ -48,6 +48,21 @@ def replication_defaults(version: Version) -> dict[str, Any]:
     return out
 
 
+# replicationConfig.asyncConfig (1.36+; v1.39.3 entities/models/replication_async_config.go): twelve optional
+# integers, each omitted when unset. The server fills none of them in (a nil field falls back to the node's
+# global async-replication setting, entities/replication/async_config_validation.go), a PUT without the block
+# clears it (UpdateClassInternal stores the body as sent), and GET leaves it out when unset. So an undeclared
+# asyncConfig means "absent" and is compared as such; 1.32.5 and 1.35.2 drop the block silently (seen live).
+ASYNC_CONFIG_SINCE = "1.36.0"
+# entities/replication/async_config_validation.go fieldChecks: the server's bounds for each key (None = open).
+ASYNC_CONFIG_BOUNDS: dict[str, tuple[int | None, int | None]] = {
+    "hashtreeHeight": (0, 20), "frequency": (0, None), "frequencyWhilePropagating": (0, None),
+    "loggingFrequency": (1, None), "diffBatchSize": (1, 10000), "diffPerNodeTimeout": (1, None),
+    "prePropagationTimeout": (1, None), "propagationTimeout": (1, None), "propagationLimit": (1, 100000),
+    "propagationConcurrency": (1, 20), "propagationBatchSize": (1, 1000), "propagationDelay": (0, None),
+}
+
+
 # -- multi-tenancy, sharding (usecases/schema/class.go setNewClassDefaults; usecases/sharding/config/config.go) ------
 MULTI_TENANCY_DEFAULTS: dict[str, bool] = {"enabled": False, "autoTenantCreation": False,
                                             "autoTenantActivation": False}
@@ -75,7 +90,10 @@ FLAT_QUANTIZER_DEFAULTS: dict[str, dict[str, Any]] = {
     "pq": {"rescoreLimit": -1, "cache": False}, "bq": {"rescoreLimit": -1, "cache": False},
     "sq": {"rescoreLimit": -1, "cache": False}, "rq": {"rescoreLimit": -1, "cache": False, "bits": 8},
 }
-MULTIVECTOR_DEFAULTS: dict[str, Any] = {"enabled": False}
+# entities/vectorindex/hnsw/multivector_config.go (the same at v1.32.5, v1.35.2, v1.39.3; GET shows them all).
+MULTIVECTOR_DEFAULTS: dict[str, Any] = {"enabled": False, "aggregation": "maxSim",
+                                        "muvera": {"enabled": False, "ksim": 4, "dprojections": 16,
+                                                   "repetitions": 10}}
 QUANTIZERS = ("pq", "bq", "sq", "rq")
 DYNAMIC_THRESHOLD = 10000  # entities/vectorindex/dynamic/config.go DefaultThreshold
 
@@ -86,11 +104,53 @@ def filter_strategy_default(version: Version) -> str:
     return "acorn" if at_least(version, "1.34.0") else "sweeping"
 
 
-def rq_defaults(bits: Any) -> dict[str, Any]:
-    return {"bits": 8, "rescoreLimit": 512 if bits == 1 else 20}
+def rq_defaults(bits: Any, live: dict[str, Any] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"bits": 8, "rescoreLimit": 512 if bits == 1 else 20}
+    # v1.39.3 entities/vectorindex/hnsw/rq_config.go DefaultRQCentering false, DefaultRQTrainingLimit 10000: keys
+    # of the 1.39 line that v1.39.0 and earlier tags do not have. Compared where the server writes them (a
+    # server without the key has no such setting), so the patch release that added them needs no guess.
+    for key, value in (("centering", False), ("trainingLimit", 10000)):
+        if isinstance(live, dict) and key in live:
+            out[key] = value
+    return out
 
 
-def index_defaults(itype: str, version: Version) -> dict[str, Any]:
+# -- hfresh (1.35+). Creating one needs EXPERIMENTAL_HFRESH_ENABLED=true on 1.35 (v1.35.2
+#    usecases/config/environment.go); from 1.36 it is always on (v1.39.3 environment.go HFreshEnabled = true).
+# v1.35.2 entities/vectorindex/hfresh/config.go SetDefaults (no quantizer yet).
+_HFRESH_135: dict[str, Any] = {"distance": "cosine", "maxPostingSize": 50, "minPostingSize": 10, "replicas": 4,
+                               "rngFactor": 10, "searchProbe": 64}
+# v1.36.0 .. v1.39.3 entities/vectorindex/hfresh/config.go SetDefaults: posting size in KB, RQ always on with one
+# bit (DefaultHFreshRescoreLimit 350); the v1.39.3 RQ block adds centering and trainingLimit (left at 0 by hfresh).
+_HFRESH_136: dict[str, Any] = {"distance": "cosine", "maxPostingSizeKB": 48, "replicas": 4,
+                               "rq": {"enabled": True, "bits": 1, "rescoreLimit": 350}}
+# DefaultSearchProbe went from 64 to 256 in v1.36.20, v1.37.10, v1.38.2 and 1.39 (tags of each line).
+_HFRESH_PROBE_256 = {(1, 36): (1, 36, 20), (1, 37): (1, 37, 10), (1, 38): (1, 38, 2)}
+# What a PUT may change (adapters/repos/db/vector/hfresh/config.go ValidateUserConfigUpdate): all but distance
+# on 1.35; all but distance and replicas from 1.36; rq keeps one bit and cannot be turned off (entities/
+# vectorindex/hfresh/config.go parseAndValidateRQ), only its rescoreLimit changes. Each seen live on 1.35.2, 1.39.3.
+HFRESH_IMMUTABLE_135 = frozenset({"distance"})
+HFRESH_IMMUTABLE = frozenset({"distance", "replicas"})
+
+
+def hfresh_defaults(version: Version, live: dict[str, Any] | None = None) -> dict[str, Any]:
+    if not at_least(version, "1.36.0"):
+        return dict(_HFRESH_135)
+    out = _copy_map(_HFRESH_136)
+    first_256 = _HFRESH_PROBE_256.get((version[0], version[1]), (1, 39, 0))
+    out["searchProbe"] = 256 if version >= first_256 else 64
+    live_rq = (live or {}).get("rq")
+    for key, value in (("centering", False), ("trainingLimit", 0)):
+        if isinstance(live_rq, dict) and key in live_rq:
+            out["rq"][key] = value
+    return out
+
+
+def hfresh_immutable(version: Version) -> frozenset[str]:
+    return HFRESH_IMMUTABLE if at_least(version, "1.36.0") else HFRESH_IMMUTABLE_135
+
+
+def index_defaults(itype: str, version: Version, live: dict[str, Any] | None = None) -> dict[str, Any]:
     """Comparable settings of an index of this type, quantizers off; {} for a type weavectl has no table for."""
     if itype == "hnsw":
         return {**dict(_HNSW), "filterStrategy": filter_strategy_default(version),
@@ -100,14 +160,17 @@ def index_defaults(itype: str, version: Version) -> dict[str, Any]:
     if itype == "dynamic":
         return {"distance": "cosine", "threshold": DYNAMIC_THRESHOLD,
                 "hnsw": index_defaults("hnsw", version), "flat": index_defaults("flat", version)}
-    return {}  # hfresh (1.35+): compared as declared only
+    if itype == "hfresh":
+        return hfresh_defaults(version, live)
+    return {}
 
 
-def quantizer_defaults(itype: str, name: str, declared: dict[str, Any]) -> dict[str, Any]:
+def quantizer_defaults(itype: str, name: str, declared: dict[str, Any],
+                       live: dict[str, Any] | None = None) -> dict[str, Any]:
     if itype == "flat":
         return dict(FLAT_QUANTIZER_DEFAULTS.get(name, {}))
     if name == "rq":
-        return rq_defaults(declared.get("bits", 8))
+        return rq_defaults(declared.get("bits", 8), live)
     return _copy_map(HNSW_QUANTIZER_DEFAULTS.get(name, {}))
 
 
@@ -137,6 +200,17 @@ MODULE_DEFAULTS: dict[str, dict[str, Any]] = {
     "text2vec-octoai": {"vectorizeClassName": True, "model": "thenlper/gte-large"},
     "text2vec-ollama": {"vectorizeClassName": False},
     "text2vec-transformers": {"vectorizeClassName": True, "poolingStrategy": "masked_mean"},
+    # Read at v1.32.5, v1.35.2 and v1.39.3 (the Go module sources of each release), each confirmed by GET after a
+    # create with no settings on each version that offers the module (modules/<m>/config.go, <m>/ent or
+    # vectorizer/class_settings.go):
+    "text2vec-gpt4all": {},  # ClassConfigDefaults returns an empty map
+    "text2vec-model2vec": {"vectorizeClassName": False},  # vectorizer/class_settings.go DefaultVectorizeClassName
+    "text2vec-contextionary": {"vectorizeClassName": True},  # modulecomponents/settings DefaultVectorizeClassName
+    "text2vec-morph": {"vectorizeClassName": False, "baseURL": "https://api.morphllm.com",  # 1.33+
+                       "model": "morph-embedding-v3"},
+    "text2vec-digitalocean": {"vectorizeClassName": True, "baseURL": "https://inference.do-ai.run"},  # 1.38+
+    "text2multivec-jinaai": {"vectorizeClassName": True, "baseURL": "https://api.jina.ai", "model": "jina-colbert-v2",
+                             "dimensions": 128},
     # multi2vec modules (modules/<m>/config.go ClassConfigDefaults, values in modules/<m>/ent; the same at
     # v1.32.5, v1.35.2 and HEAD for jinaai and voyageai). These write nothing:
     "multi2vec-clip": {}, "multi2vec-bind": {}, "multi2vec-cohere": {}, "multi2vec-google": {},
@@ -232,6 +306,10 @@ SERVER_CONFIGURED: dict[str, str] = {
                                     "filter_strategy on a server that changes it",
     "DEFAULT_TOKENIZATION": "compared with word when undeclared; declare tokenization on a server that "
                             "changes it",
+    "ASYNC_REPLICATION_*": "the node's async-replication settings, which a collection's asyncConfig keys "
+                           "override; plan compares the collection's block (undeclared = absent), never the node's",
+    "EXPERIMENTAL_HFRESH_ENABLED": "1.35 creates an hfresh index only with it (1.36+ always); invisible to a "
+                                   "client, so validate warns",
 }
 
 
@@ -267,15 +345,17 @@ def _index_config(itype: str, declared: dict[str, Any], live: dict[str, Any], ve
         for part in ("hnsw", "flat"):
             out[part] = _index_config(part, declared.get(part) or {}, live.get(part) or {}, version)
         return out
-    out = _under(index_defaults(itype, version), declared)
+    out = _under(index_defaults(itype, version, live), declared)
     if itype not in ("hnsw", "flat"):
         return out
+    if itype == "hnsw" and not (declared.get("multivector") or {}).get("enabled"):
+        out["multivector"] = {"enabled": False}  # off: its parameters mean nothing, and the plan stays short
     chosen = [q for q in QUANTIZERS if isinstance(declared.get(q), dict) and declared[q].get("enabled")]
     if not chosen and live.get("trackDefaultQuantization"):
         return out  # DEFAULT_QUANTIZATION picked the live quantizer: left to the server
     for q in QUANTIZERS:
         if q in chosen:
-            out[q] = _under(quantizer_defaults(itype, q, declared[q]), declared[q])
+            out[q] = _under(quantizer_defaults(itype, q, declared[q], live.get(q)), declared[q])
         else:
             out[q] = {"enabled": False}
     return out
@@ -383,6 +463,7 @@ KNOWN_FIELDS: dict[str, frozenset[str]] = {
     "flat": frozenset({"distance", "vectorCacheMaxObjects", *QUANTIZERS, "skipDefaultQuantization",
                        "trackDefaultQuantization"}),
     "dynamic": frozenset({"distance", "threshold", "hnsw", "flat"}),
+    "hfresh": frozenset({*_HFRESH_135, *_HFRESH_136, "searchProbe"}),
     "vector": frozenset({"vectorizer", "vectorIndexType", "vectorIndexConfig"}),
 }
 # Known to weavectl but not expressible in the config language: named in a warning when set.
@@ -408,8 +489,10 @@ def unknown_fields(live: dict[str, Any]) -> list[str]:
         indexes.append((f"vectorConfig.{name}.vectorIndexConfig", vector.get("vectorIndexType"),
                         vector.get("vectorIndexConfig")))
     for path, itype, config in indexes:
-        if itype in ("hnsw", "flat", "dynamic"):
+        if itype in ("hnsw", "flat", "dynamic", "hfresh"):
             check(str(itype), config, path)
+        elif itype is not None:
+            found.append(f"{path} (index type {itype})")
         if itype == "dynamic" and isinstance(config, dict):
             check("hnsw", config.get("hnsw"), f"{path}.hnsw")
             check("flat", config.get("flat"), f"{path}.flat")

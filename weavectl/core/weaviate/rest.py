@@ -40,7 +40,14 @@ def property_name(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
+# Config keys whose REST spelling is not their plain camelCase (the Python client's names for them).
+CAMEL_EXCEPTIONS: dict[str, str] = {"max_posting_size_kb": "maxPostingSizeKB"}  # hfresh, 1.36+
+SNAKE_EXCEPTIONS: dict[str, str] = {rest: key for key, rest in CAMEL_EXCEPTIONS.items()}
+
+
 def camel(key: str) -> str:
+    if key in CAMEL_EXCEPTIONS:
+        return CAMEL_EXCEPTIONS[key]
     head, *rest = key.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 

@@ -60,6 +60,9 @@ FEATURE_LABELS = {
     "drop_property_index": "dropping a property index",
     "aliases": "aliases",
     "object_ttl": "object TTL (objectTtlConfig)",
+    "async_config": "per-collection async replication settings (replication.async_config)",
+    "text_analyzer": "a property's text_analyzer",
+    "flat_rq": "rq on a flat index",
 }
 MIN_VERSION = {
     "update_generative_reranker": "1.28.0",
@@ -68,6 +71,12 @@ MIN_VERSION = {
     "drop_property_index": "1.36.0",
     "aliases": "1.32.0",
     "object_ttl": "1.35.0",
+    # v1.39.3 entities/models/replication_config.go asyncConfig; 1.35.2 drops the block on create (seen live).
+    "async_config": "1.36.0",
+    # entities/models/property.go textAnalyzer (1.37+); older servers drop it on create.
+    "text_analyzer": "1.37.0",
+    # entities/vectorindex/flat/config.go has rq from v1.34.0 (none at v1.32.5, v1.33.0): 1.32.5 drops it (seen).
+    "flat_rq": "1.34.0",
 }
 
 
