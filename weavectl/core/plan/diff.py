@@ -31,6 +31,7 @@ HNSW_MUTABLE = frozenset({"ef", "dynamicEfMin", "dynamicEfMax", "dynamicEfFactor
                           "vectorCacheMaxObjects", "filterStrategy", "skip"})
 FLAT_MUTABLE = frozenset({"vectorCacheMaxObjects"})
 QUANTIZERS = ("pq", "bq", "sq", "rq")
+PROPERTY_INDEXES = frozenset({"indexFilterable", "indexSearchable", "indexRangeFilters"})
 INVERTED_IMMUTABLE = frozenset({"indexTimestamps", "indexNullState", "indexPropertyLength"})
 # Weaviate's built-in stopword presets (adapters/repos/db/inverted/stopwords/presets.go).
 STOPWORD_PRESETS: dict[str, frozenset[str]] = {
@@ -172,55 +173,62 @@ class _Differ:
         for key, value in desired.items():
             if key == "name":
                 continue
-            current = live.get(key)
-            if key == "textAnalyzer":
-                if not _analyzer_same(value, current):
-                    # entities/models/text_analyzer_config.go: immutable once the property exists.
-                    self.add(f"{path}.textAnalyzer", current or None, value or None, IMM,
-                             "a property's text analyzer cannot change")
-                    if value:
-                        self.needs("text_analyzer", "a property's text_analyzer")
-            elif key == "dataType":
-                if [_migrated_type(t) for t in value] != list(current or []):
-                    self.add(f"{path}.dataType", current, value, IMM, "a property's data type cannot change")
-            elif key == "description":
-                if not same(value, current):
-                    self.add(f"{path}.description", current, value, U)
-                    self.needs("update_property_description", "changing a property description")
-            elif key in ("indexFilterable", "indexSearchable", "indexRangeFilters"):
-                if same(value, current):
-                    continue
-                if value is False and current is True and at_least(self.version, MIN_VERSION["drop_property_index"]):
-                    self.add(f"{path}.{key}", current, value, FieldKind.DROP_INDEX,
-                             "drops the index for good: turning it back on needs a replace of the collection")
-                elif value is False and current is True:
-                    self.add(f"{path}.{key}", current, value, IMM, "this server cannot drop a property index "
-                             f"(needs Weaviate >= {MIN_VERSION['drop_property_index']})")
-                else:
-                    self.add(f"{path}.{key}", current, value, IMM,
-                             "an index cannot be added to an existing property (runtime re-index is off by default)")
-            elif key == "nestedProperties":
-                if not _nested_same(value, current or []):
-                    self.add(f"{path}.nestedProperties", current, value, IMM, "nested properties cannot change")
-            elif key == "moduleConfig":
-                live_modules = current or {}
-                for module, settings in value.items():
-                    live_key = _live_key(module, live_modules)
-                    mpath = f"{path}.moduleConfig.{live_key or module}"
-                    if live_key is None:
-                        # A module no live vector uses yet: its property settings travel with the new vector
-                        # (the server writes its defaults then itself).
-                        spec = catalog.lookup(module)
-                        base = defaults.property_module_defaults(spec.name if spec else module)
-                        self.compare_leaves({k: v for k, v in settings.items() if base.get(k) != v}, {}, mpath,
-                                            lambda k, p: (U, ""))
-                    else:
-                        self.compare_leaves(settings, live_modules[live_key], mpath,
-                                            lambda k, p: (IMM, "a property's vectorization settings cannot change"))
-            elif key == "tokenization" and desired.get("dataType") in (["string"], ["string[]"]):
+            if key == "tokenization" and desired.get("dataType") in (["string"], ["string[]"]):
                 continue  # the server rewrites tokenization of deprecated string types
-            elif not same(value, current, key):
-                self.add(f"{path}.{key}", current, value, IMM, f"a property's {key} cannot change")
+            self.property_setting(key, value, live.get(key), path)
+
+    def property_setting(self, key: str, value: Any, current: Any, path: str) -> None:
+        if key == "textAnalyzer":
+            if not _analyzer_same(value, current):
+                # entities/models/text_analyzer_config.go: immutable once the property exists.
+                self.add(f"{path}.textAnalyzer", current or None, value or None, IMM,
+                         "a property's text analyzer cannot change")
+                if value:
+                    self.needs("text_analyzer", "a property's text_analyzer")
+        elif key == "dataType":
+            if [_migrated_type(t) for t in value] != list(current or []):
+                self.add(f"{path}.dataType", current, value, IMM, "a property's data type cannot change")
+        elif key == "description":
+            if not same(value, current):
+                self.add(f"{path}.description", current, value, U)
+                self.needs("update_property_description", "changing a property description")
+        elif key in PROPERTY_INDEXES:
+            if not same(value, current):
+                self.property_index(key, value, current, path)
+        elif key == "nestedProperties":
+            if not _nested_same(value, current or []):
+                self.add(f"{path}.nestedProperties", current, value, IMM, "nested properties cannot change")
+        elif key == "moduleConfig":
+            self.property_modules(value, current or {}, path)
+        elif not same(value, current, key):
+            self.add(f"{path}.{key}", current, value, IMM, f"a property's {key} cannot change")
+
+    def property_index(self, key: str, value: Any, current: Any, path: str) -> None:
+        """A changed indexFilterable/indexSearchable/indexRangeFilters: only dropping one is possible in place."""
+        if value is False and current is True and at_least(self.version, MIN_VERSION["drop_property_index"]):
+            self.add(f"{path}.{key}", current, value, FieldKind.DROP_INDEX,
+                     "drops the index for good: turning it back on needs a replace of the collection")
+        elif value is False and current is True:
+            self.add(f"{path}.{key}", current, value, IMM, "this server cannot drop a property index "
+                     f"(needs Weaviate >= {MIN_VERSION['drop_property_index']})")
+        else:
+            self.add(f"{path}.{key}", current, value, IMM,
+                     "an index cannot be added to an existing property (runtime re-index is off by default)")
+
+    def property_modules(self, desired: dict[str, Any], live_modules: dict[str, Any], path: str) -> None:
+        for module, settings in desired.items():
+            live_key = _live_key(module, live_modules)
+            mpath = f"{path}.moduleConfig.{live_key or module}"
+            if live_key is None:
+                # A module no live vector uses yet: its property settings travel with the new vector
+                # (the server writes its defaults then itself).
+                spec = catalog.lookup(module)
+                base = defaults.property_module_defaults(spec.name if spec else module)
+                self.compare_leaves({k: v for k, v in settings.items() if base.get(k) != v}, {}, mpath,
+                                    lambda k, p: (U, ""))
+            else:
+                self.compare_leaves(settings, live_modules[live_key], mpath,
+                                    lambda k, p: (IMM, "a property's vectorization settings cannot change"))
 
     def vectors(self, desired: dict[str, Any], live: dict[str, Any]) -> None:
         legacy_index = "vectorIndexType" in self.live or "vectorIndexConfig" in self.live

@@ -70,16 +70,7 @@ def _index(itype: str, config: dict[str, Any], version: Version = (1, 39, 3)) ->
     if itype != "hnsw":
         out["type"] = itype
     if itype == "dynamic":
-        if config.get("distance", "cosine") != "cosine":
-            out["distance"] = config["distance"]
-        if config.get("threshold", 10000) != 10000:
-            out["threshold"] = config["threshold"]
-        for part in ("hnsw", "flat"):
-            nested = _index(part, config.get(part) or {}, version)
-            nested.pop("type", None)
-            if nested:
-                out[part] = nested
-        return out
+        return {**out, **_dynamic(config, version)}
     if itype == "hfresh":
         return {**out, **_hfresh(config, version)}
     base = {**(HNSW_DEFAULTS if itype == "hnsw" else FLAT_DEFAULTS)}
@@ -88,13 +79,7 @@ def _index(itype: str, config: dict[str, Any], version: Version = (1, 39, 3)) ->
     for key, value in config.items():
         if key in ("pq", "bq", "sq", "rq"):
             if isinstance(value, dict) and value.get("enabled"):
-                qdefaults = QUANTIZER_DEFAULTS[key] if itype == "hnsw" else FLAT_QUANTIZER_DEFAULTS
-                quantizer: dict[str, Any] = {"type": key}
-                for qkey, qvalue in value.items():
-                    if qkey != "enabled" and qdefaults.get(qkey, object()) != qvalue:
-                        quantizer[snake(qkey)] = {snake(k): v for k, v in qvalue.items()} if isinstance(
-                            qvalue, dict) else qvalue
-                out["quantizer"] = quantizer
+                out["quantizer"] = _quantizer(key, value, itype)
         elif key == "multivector":
             if isinstance(value, dict) and value.get("enabled"):
                 out["multivector"] = {snake(k): v for k, v in value.items()}
@@ -103,6 +88,31 @@ def _index(itype: str, config: dict[str, Any], version: Version = (1, 39, 3)) ->
         elif key not in base or base[key] != value:
             out[snake(key)] = copy.deepcopy(value)
     return out
+
+
+def _dynamic(config: dict[str, Any], version: Version) -> dict[str, Any]:
+    """A dynamic index: its own distance and threshold, then its hnsw and flat parts, each without defaults."""
+    out: dict[str, Any] = {}
+    if config.get("distance", "cosine") != "cosine":
+        out["distance"] = config["distance"]
+    if config.get("threshold", 10000) != 10000:
+        out["threshold"] = config["threshold"]
+    for part in ("hnsw", "flat"):
+        nested = _index(part, config.get(part) or {}, version)
+        nested.pop("type", None)
+        if nested:
+            out[part] = nested
+    return out
+
+
+def _quantizer(name: str, settings: dict[str, Any], itype: str) -> dict[str, Any]:
+    """An enabled quantizer of an hnsw or flat index, without the settings at their defaults."""
+    qdefaults = QUANTIZER_DEFAULTS[name] if itype == "hnsw" else FLAT_QUANTIZER_DEFAULTS
+    quantizer: dict[str, Any] = {"type": name}
+    for qkey, qvalue in settings.items():
+        if qkey != "enabled" and qdefaults.get(qkey, object()) != qvalue:
+            quantizer[snake(qkey)] = {snake(k): v for k, v in qvalue.items()} if isinstance(qvalue, dict) else qvalue
+    return quantizer
 
 
 def _hfresh(config: dict[str, Any], version: Version) -> dict[str, Any]:
@@ -145,18 +155,25 @@ def _property(prop: dict[str, Any], modules: list[str], nested: bool = False) ->
     if prop.get("nestedProperties"):
         out["nested_properties"] = [_property(p, [], nested=True) for p in prop["nestedProperties"]]
     if not nested:
-        skip, vpn = {}, {}
-        for module, settings in (prop.get("moduleConfig") or {}).items():
-            if not isinstance(settings, dict):
-                continue
-            if settings.get("skip", module in SKIP_BY_DEFAULT) != (module in SKIP_BY_DEFAULT):
-                skip[module] = settings["skip"]
-            if settings.get("vectorizePropertyName", False):
-                vpn[module] = True
-        for key, found in (("skip_vectorization", skip), ("vectorize_property_name", vpn)):
-            if found:
-                values = set(found.values())
-                out[key] = values.pop() if set(found) == set(modules) and len(values) == 1 else found
+        out.update(_property_vectorization(prop, modules))
+    return out
+
+
+def _property_vectorization(prop: dict[str, Any], modules: list[str]) -> dict[str, Any]:
+    """skip_vectorization and vectorize_property_name: one value when every vector module agrees, else per module."""
+    out: dict[str, Any] = {}
+    skip, vpn = {}, {}
+    for module, settings in (prop.get("moduleConfig") or {}).items():
+        if not isinstance(settings, dict):
+            continue
+        if settings.get("skip", module in SKIP_BY_DEFAULT) != (module in SKIP_BY_DEFAULT):
+            skip[module] = settings["skip"]
+        if settings.get("vectorizePropertyName", False):
+            vpn[module] = True
+    for key, found in (("skip_vectorization", skip), ("vectorize_property_name", vpn)):
+        if found:
+            values = set(found.values())
+            out[key] = values.pop() if set(found) == set(modules) and len(values) == 1 else found
     return out
 
 
@@ -182,19 +199,46 @@ def export_collection(live: dict[str, Any], aliases: list[str], version: Version
     out: dict[str, Any] = {"name": str(live["class"])}
     if live.get("description"):
         out["description"] = live["description"]
-    vector_modules: list[str] = []
-    vectors = live.get("vectorConfig") or {}
-    for vector in vectors.values():
-        for module in vector.get("vectorizer") or {}:
-            if module != "none" and module not in vector_modules:
-                vector_modules.append(module)
-    legacy = live.get("vectorizer")
-    if legacy and legacy != "none":
-        vector_modules.append(legacy)
+    vector_modules = _vector_modules(live)
     props = [_property(p, vector_modules) for p in live.get("properties") or []]
     if props:
         out["properties"] = props
     module_config = dict(live.get("moduleConfig") or {})
+    out.update(_vectors(live, module_config, version))  # takes the legacy vectorizer's settings out
+    out.update(_class_modules(module_config))
+    inverted = _inverted(live.get("invertedIndexConfig") or {})
+    if inverted:
+        out["inverted_index"] = inverted
+    replication = _replication(live.get("replicationConfig") or {}, version)
+    if replication:
+        out["replication"] = replication
+    out.update(_tenancy_or_sharding(live))
+    ttl = live.get("objectTtlConfig") or {}
+    if ttl.get("enabled"):
+        out["object_ttl"] = {snake(k): v for k, v in ttl.items() if v not in (None, "")}
+    if aliases:
+        out["aliases"] = sorted(aliases)
+    return out
+
+
+def _vector_modules(live: dict[str, Any]) -> list[str]:
+    """The vectorizer modules of a live class: its named vectors' then its legacy vector's."""
+    found: list[str] = []
+    for vector in (live.get("vectorConfig") or {}).values():
+        for module in vector.get("vectorizer") or {}:
+            if module != "none" and module not in found:
+                found.append(module)
+    legacy = live.get("vectorizer")
+    if legacy and legacy != "none":
+        found.append(legacy)
+    return found
+
+
+def _vectors(live: dict[str, Any], module_config: dict[str, Any], version: Version) -> dict[str, Any]:
+    """`vector` (the legacy one) and `vectors` (named); pops the legacy vectorizer's entry from `module_config`."""
+    out: dict[str, Any] = {}
+    vectors = live.get("vectorConfig") or {}
+    legacy = live.get("vectorizer")
     if legacy is not None and (legacy != "none" or not vectors):
         entry: dict[str, Any] = (_vectorizer(legacy, module_config.pop(legacy, {}) or {}, version) if legacy != "none"
                                  else {"vectorizer": "none"})
@@ -211,6 +255,12 @@ def export_collection(live: dict[str, Any], aliases: list[str], version: Version
             if index:
                 entry["index"] = index
             out["vectors"][name] = entry
+    return out
+
+
+def _class_modules(module_config: dict[str, Any]) -> dict[str, Any]:
+    """Class-level modules: `generative` and `reranker` by their parameter names, any other kind as module_config."""
+    out: dict[str, Any] = {}
     raw_modules: dict[str, Any] = {}
     for module, settings in module_config.items():
         spec = catalog.lookup(module)
@@ -230,43 +280,43 @@ def export_collection(live: dict[str, Any], aliases: list[str], version: Version
             raw_modules[module] = settings
     if raw_modules:
         out["module_config"] = raw_modules
-    inverted = _defaults_free(live.get("invertedIndexConfig") or {}, {
+    return out
+
+
+def _inverted(live: dict[str, Any]) -> dict[str, Any]:
+    inverted = _defaults_free(live, {
         "bm25": {"b": 0.75, "k1": 1.2}, "cleanupIntervalSeconds": 60,
         "stopwords": {"preset": "en", "additions": None, "removals": None}, "usingBlockMaxWAND": True,
         "indexTimestamps": False, "indexNullState": False, "indexPropertyLength": False,
     })
-    bm25 = (live.get("invertedIndexConfig") or {}).get("bm25")
+    bm25 = live.get("bm25")
     if "bm25" in inverted and isinstance(bm25, dict):
         inverted["bm25"] = dict(bm25)  # both values: the server stores a missing one as 0
     inverted.pop("using_block_max_w_a_n_d", None)
     inverted.pop("using_block_max_wand", None)
-    if inverted:
-        out["inverted_index"] = inverted
+    return inverted
+
+
+def _replication(live: dict[str, Any], version: Version) -> dict[str, Any]:
     strategy = defaults.deletion_strategy_default(version)
-    replication = _defaults_free(live.get("replicationConfig") or {},
-                                 {"factor": 1, "deletionStrategy": strategy, "asyncEnabled": False})
+    replication = _defaults_free(live, {"factor": 1, "deletionStrategy": strategy, "asyncEnabled": False})
     replication.pop("async_enabled", None)  # derived from the factor (output-only since 1.38)
     if isinstance(replication.get("async_config"), dict):
         replication["async_config"] = {snake(k): v for k, v in replication["async_config"].items() if v is not None}
         if not replication["async_config"]:
             del replication["async_config"]
-    if replication:
-        out["replication"] = replication
+    return replication
+
+
+def _tenancy_or_sharding(live: dict[str, Any]) -> dict[str, Any]:
+    """`multi_tenancy` when it is on; otherwise `sharding`, when it is not the default."""
     mt = live.get("multiTenancyConfig") or {}
     if mt.get("enabled"):
-        out["multi_tenancy"] = {snake(k): v for k, v in mt.items() if v}
-    else:
-        sharding = live.get("shardingConfig") or {}
-        chosen = {k: sharding[k] for k in ("desiredCount", "virtualPerPhysical") if k in sharding}
-        chosen = {snake(k): v for k, v in chosen.items() if v != {"desiredCount": 1, "virtualPerPhysical": 128}[k]}
-        if chosen:
-            out["sharding"] = chosen
-    ttl = live.get("objectTtlConfig") or {}
-    if ttl.get("enabled"):
-        out["object_ttl"] = {snake(k): v for k, v in ttl.items() if v not in (None, "")}
-    if aliases:
-        out["aliases"] = sorted(aliases)
-    return out
+        return {"multi_tenancy": {snake(k): v for k, v in mt.items() if v}}
+    sharding = live.get("shardingConfig") or {}
+    chosen = {k: sharding[k] for k in ("desiredCount", "virtualPerPhysical") if k in sharding}
+    chosen = {snake(k): v for k, v in chosen.items() if v != {"desiredCount": 1, "virtualPerPhysical": 128}[k]}
+    return {"sharding": chosen} if chosen else {}
 
 
 def export_document(classes: list[dict[str, Any]], aliases: list[dict[str, str]], version: Version,
