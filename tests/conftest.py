@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.support.providers import LocalProviders
+from tests.support.providers import INFERENCE_ENV, LocalProviders
 from weavectl.core.weaviate.version import TESTED_VERSIONS, parse_version, unsupported_reason
 from weavectl.devserver import WeaviateServer
 from weavectl.devserver.binary import resolve_version
@@ -45,10 +45,12 @@ def _start(providers: LocalProviders, api_keys: tuple[str, ...] = (), version: s
     server = WeaviateServer(
         version=version,
         api_keys=api_keys,
-        modules=(*DEFAULT_MODULES, "text2vec-transformers"),
-        # The transformers module needs its inference container at start-up: our local one. 1.35 creates an
-        # hfresh index only with EXPERIMENTAL_HFRESH_ENABLED (later versions ignore it, hfresh is always on).
-        env={"TRANSFORMERS_INFERENCE_API": providers["transformers"].url, "EXPERIMENTAL_HFRESH_ENABLED": "true"},
+        modules=(*DEFAULT_MODULES, *INFERENCE_ENV),
+        # Each local-inference module (text2vec-transformers, -model2vec, -gpt4all, multi2vec-clip, -bind,
+        # reranker-transformers; present on every tested version) needs its inference service at start-up: our
+        # local ones. 1.35 creates an hfresh index only with EXPERIMENTAL_HFRESH_ENABLED (later versions ignore
+        # it, hfresh is always on).
+        env={**providers.inference_env(), "EXPERIMENTAL_HFRESH_ENABLED": "true"},
     ).start()
     _started.append(server)
     return server

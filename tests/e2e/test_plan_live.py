@@ -1130,11 +1130,15 @@ def test_removed_from_the_file_is_drift_never_a_replace(
 # 4. Preflight: modules and key sources
 # =============================================================================================================
 
-@pytest.mark.parametrize("module,where", [("text2vec-gpt4all", "vectors"), ("reranker-transformers", "reranker")])
+# The shared node runs every local-inference module but text2vec-contextionary (tests/conftest.py); the async
+# node runs only text2vec-transformers of them, so it lacks reranker-transformers (every API reranker is on).
+@pytest.mark.parametrize("module,where,fixture", [("text2vec-contextionary", "vectors", "weaviate"),
+                                                  ("reranker-transformers", "reranker", "weaviate_async")])
 def test_module_not_enabled_on_the_server_is_an_error(
-    module: str, where: str, weaviate: WeaviateServer, collection_name: str, tmp_path: Path,
+    module: str, where: str, fixture: str, request: pytest.FixtureRequest, collection_name: str, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    weaviate: WeaviateServer = request.getfixturevalue(fixture)
     assert module not in meta_modules(weaviate), f"{module} is enabled on the fixture server: pick another"
     coll: dict[str, Any] = {"name": collection_name, "properties": [{"name": "text", "data_type": "text"}]}
     if where == "vectors":
@@ -1397,7 +1401,8 @@ def test_plan_file_is_not_written_when_plan_fails(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # A module the server lacks fails the plan (an unresolved key source no longer does).
-    cfg = write_config(tmp_path, [{"name": collection_name, "vectors": {"a": {"vectorizer": "text2vec-gpt4all"}}}])
+    cfg = write_config(tmp_path, [{"name": collection_name,
+                                   "vectors": {"a": {"vectorizer": "text2vec-contextionary"}}}])
     out = tmp_path / "plan.json"
     result = run_plan(weaviate, cfg, capsys, [collection_name], "--out", str(out))
     assert result.code == 1, result.evidence()

@@ -6,8 +6,9 @@ changes, and after the collection is deleted `apply` of that file recreates a de
 original (server-owned fields aside).
 
 Cases: every vectorizer, generative and reranker module of the catalogue that the test server runs (API
-modules create without reaching their provider; local-inference ones need their inference service, which the
-test servers run for text2vec-transformers only, and ollama takes its endpoint per collection), once with the
+modules create without reaching their provider; local-inference ones need their inference service at start-up,
+which the local providers serve (tests/support/providers.py) for all but text2vec-contextionary, and ollama
+takes its endpoint per collection), once with the
 module's defaults and once with its main settings; then every index type and quantizer, multi-tenancy,
 references, nested objects, replication, sharding and inverted-index settings. One collection per case, one
 shared server per version (`weaviate_versioned`).
@@ -38,12 +39,11 @@ FAKE = "http://127.0.0.1:9"  # module base URLs: nothing listens, creating a col
 KEYS = {cred.server_env or f"{name.upper()}_APIKEY": f"rt-key-{name}" for name, cred in catalog.CREDENTIALS.items()}
 # Present in the catalogue, but the test servers cannot create a collection with them, and why.
 NOT_RUNNABLE = {
-    "text2vec-contextionary": "needs its contextionary inference service",
-    "text2vec-gpt4all": "needs its gpt4all inference service (GPT4ALL_INFERENCE_API)",
-    "text2vec-model2vec": "needs its model2vec inference service (MODEL2VEC_INFERENCE_API)",
-    "multi2vec-clip": "needs its CLIP inference service (CLIP_INFERENCE_API)",
-    "multi2vec-bind": "needs its ImageBind inference service (BIND_INFERENCE_API)",
-    "reranker-transformers": "needs its reranker inference service (RERANKER_INFERENCE_API)",
+    # Its service speaks gRPC (CONTEXTIONARY_URL; modules/text2vec-contextionary/client/contextionary.go): the
+    # module checks the service's version at start-up and, on every collection create, asks it whether each word
+    # of the class and property names is in its vocabulary (vectorizer/schema_config.go). A local HTTP provider
+    # cannot stand in for it.
+    "text2vec-contextionary": "needs its contextionary gRPC service (CONTEXTIONARY_URL)",
 }
 
 
@@ -64,6 +64,8 @@ def _props(Property: Any, DataType: Any) -> list[Any]:
 # Each vectorizer: (defaults, main settings) as a function of the client's Configure.
 
 def _vectorizers(C: Any) -> dict[str, tuple[Callable[[], Any], Callable[[], Any]]]:
+    from weaviate.classes.config import Multi2VecField as Field
+
     V, MV = C.Vectors, C.MultiVectors
     mm = {"image_fields": ["img"], "text_fields": ["title"]}
     return {
@@ -108,6 +110,22 @@ def _vectorizers(C: Any) -> dict[str, tuple[Callable[[], Any], Callable[[], Any]
         "text2vec-transformers": (lambda: V.text2vec_transformers(name="v"),
                                   lambda: V.text2vec_transformers(name="v", pooling_strategy="cls",
                                                                   vectorize_collection_name=False)),
+        # The local-inference modules reach our local services (tests/support/providers.py, INFERENCE_ENV).
+        "text2vec-model2vec": (lambda: V.text2vec_model2vec(name="v"),
+                               lambda: V.text2vec_model2vec(name="v", inference_url=FAKE, source_properties=["title"],
+                                                            vectorize_collection_name=False)),
+        "text2vec-gpt4all": (lambda: V.text2vec_gpt4all(name="v"),
+                             lambda: V.text2vec_gpt4all(name="v", source_properties=["body"],
+                                                        vectorize_collection_name=False)),
+        "multi2vec-clip": (lambda: V.multi2vec_clip(name="v", **mm),
+                           lambda: V.multi2vec_clip(name="v", inference_url=FAKE,
+                                                    image_fields=[Field(name="img", weight=0.7)],
+                                                    text_fields=[Field(name="title", weight=0.3)])),
+        "multi2vec-bind": (lambda: V.multi2vec_bind(name="v", **mm),
+                           lambda: V.multi2vec_bind(name="v", image_fields=[Field(name="img", weight=0.5)],
+                                                    text_fields=[Field(name="title", weight=0.25),
+                                                                 Field(name="body", weight=0.25)],
+                                                    audio_fields=["img"])),
         "text2multivec-jinaai": (lambda: MV.text2vec_jinaai(name="v"),
                                  lambda: MV.text2vec_jinaai(name="v", model="jina-colbert-v2", dimensions=128)),
         "multi2vec-cohere": (lambda: V.multi2vec_cohere(name="v", **mm),
@@ -172,6 +190,7 @@ def _rerankers(C: Any) -> dict[str, tuple[Callable[[], Any], Callable[[], Any]]]
         "reranker-jinaai": (lambda: R.jinaai(), lambda: R.jinaai(model="jina-reranker-v2-base-multilingual")),
         "reranker-nvidia": (lambda: R.nvidia(), lambda: R.nvidia(model="nvidia/rerank-qa-mistral-4b",
                                                                  base_url=FAKE)),
+        "reranker-transformers": (lambda: R.transformers(), lambda: R.transformers()),  # no class settings
         "reranker-contextualai": (lambda: R.contextualai(), lambda: R.contextualai(model="ctxl-rerank-v2-instruct",
                                                                                   top_n=5)),
     }

@@ -154,12 +154,13 @@ def test_missing_key_fails_before_anything_is_created(
 def test_disabled_module_fails_clearly(weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     doc = config(f"S{uuid.uuid4().hex[:8]}", "text2vec-ollama", {n: p.url for n, p in providers.providers.items()})
-    doc["collections"][0]["vectors"]["main"] = {"vectorizer": "text2vec-gpt4all"}
+    # the one catalogue module the session nodes do not run (tests/conftest.py)
+    doc["collections"][0]["vectors"]["main"] = {"vectorizer": "text2vec-contextionary"}
     cfg = tmp_path / "smoke.yaml"
     cfg.write_text(yaml.safe_dump(doc))
     code, out, err = run(capsys, cfg, weaviate)
     assert code == 1
-    assert "not enabled on the server: text2vec-gpt4all" in out
+    assert "not enabled on the server: text2vec-contextionary" in out
     assert leftovers(weaviate) == []
 
 

@@ -47,10 +47,16 @@ def _cases(urls: dict[str, str]) -> list[Case]:
         Case("text2vec-ollama", "ollama", {"apiEndpoint": urls["ollama"], "model": "nomic-embed-text"},
              None, "nomic-embed-text"),
         Case("text2vec-transformers", "transformers", {}, None, None),
+        # The other local-inference modules reach their local services through the node's INFERENCE_ENV variables.
+        Case("text2vec-model2vec", "model2vec", {}, None, None),
+        Case("text2vec-gpt4all", "gpt4all", {}, None, None),
+        Case("multi2vec-clip", "clip", {"textFields": ["text"]}, None, None),
+        Case("multi2vec-bind", "bind", {"textFields": ["text"]}, None, None),
     ]
 
 
-CASE_IDS = ["nvidia", "openai", "weaviate", "cohere", "ollama", "transformers"]
+CASE_IDS = ["nvidia", "openai", "weaviate", "cohere", "ollama", "transformers", "model2vec", "gpt4all", "clip",
+            "bind"]
 
 
 @pytest.mark.parametrize("index", range(len(CASE_IDS)), ids=CASE_IDS)
@@ -75,7 +81,8 @@ def test_module_embeds_and_searches(
             "class": collection_name,
             "properties": [{"name": "text", "dataType": ["text"]}],
             "vectorConfig": {"main": {
-                "vectorizer": {case.module: {**case.settings, "vectorizeClassName": False}},
+                "vectorizer": {case.module: {**case.settings, **(
+                    {"vectorizeClassName": False} if case.module.startswith("text2vec") else {})}},
                 "vectorIndexType": "hnsw",
             }},
         })
@@ -107,6 +114,36 @@ def test_module_embeds_and_searches(
     if case.module == "text2vec-weaviate":
         assert all(r.headers.get("X-Weaviate-Cluster-Url") == server.url for r in seen)
         assert PROVIDER_KEYS["weaviate"] == WEAVIATE_ADMIN_KEY
+
+
+def test_reranker_transformers_reranks_through_its_local_service(
+    weaviate: WeaviateServer, providers: LocalProviders, collection_name: str
+) -> None:
+    """reranker-transformers sends the query and each result's property to its service and orders by score."""
+    provider = providers["reranker-transformers"]
+    provider.clear()
+    with httpx.Client(base_url=weaviate.url, timeout=60) as client:
+        created = client.post("/v1/schema", json={
+            "class": collection_name, "properties": [{"name": "text", "dataType": ["text"]}],
+            "vectorConfig": {"main": {"vectorizer": {"text2vec-transformers": {"vectorizeClassName": False}},
+                                      "vectorIndexType": "hnsw"}},
+            "moduleConfig": {"reranker-transformers": {}},
+        })
+        assert created.status_code == 200, created.text
+        batch = client.post("/v1/batch/objects", json={
+            "objects": [{"class": collection_name, "properties": {"text": d}} for d in DOCS],
+        })
+        assert batch.status_code == 200 and not any(o["result"].get("errors") for o in batch.json()), batch.text
+        query = (f'{{ Get {{ {collection_name}(bm25: {{query: "soup fox"}}, limit: 3) {{ text _additional '
+                 f'{{ rerank(property: "text", query: "tomato soup basil") {{ score }} }} }} }} }}')
+        resp = client.post("/v1/graphql", json={"query": query})
+        assert resp.status_code == 200 and not resp.json().get("errors"), resp.text
+        results = resp.json()["data"]["Get"][collection_name]
+    assert [r["text"] for r in results][:1] == [DOCS[1]], results
+    scores = [r["_additional"]["rerank"][0]["score"] for r in results]
+    assert scores == sorted(scores, reverse=True), scores
+    seen = [r for r in provider.requests if r.status == 200]
+    assert seen and seen[0].texts[0] == "tomato soup basil" and set(seen[0].texts[1:]) <= set(DOCS), seen
 
 
 def test_wrong_key_is_rejected_by_the_provider(

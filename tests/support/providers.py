@@ -54,7 +54,7 @@ class Recorded:
 
 @dataclass
 class Provider:
-    """One provider's local endpoint. `api_key=None` means the provider needs no key (ollama, transformers)."""
+    """One provider's local endpoint. `api_key=None` means the provider needs no key (ollama, local inference)."""
 
     name: str
     api_key: str | None
@@ -93,7 +93,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:
-        # Local-inference modules (transformers) probe these at start-up and for /v1/meta.
+        # Local-inference modules (transformers, model2vec, gpt4all, clip, bind, reranker-transformers) probe the
+        # readiness path at start-up and read /meta for /v1/meta (modules/<module>/clients/startup.go, meta.go).
         if self.path in ("/.well-known/ready", "/.well-known/live"):
             self._send(200, {})
         elif self.path == "/meta":
@@ -126,7 +127,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.provider.api_key is not None and not self._key_ok(spec):
             status, payload = 401, spec.error(401, "")
         else:
-            payload = spec.respond([embed(t, dims or DEFAULT_DIMENSIONS) for t in texts], model)
+            payload = spec.answer(body, texts, dims or DEFAULT_DIMENSIONS, model)
         self.provider.requests.append(Recorded(
             provider=self.provider.name, path=self.path, headers=dict(self.headers.items()), body=body,
             model=model, texts=texts, status=status,
@@ -150,6 +151,10 @@ class _Spec:
 
     def respond(self, vectors: list[list[float]], model: str | None) -> Any:
         raise NotImplementedError
+
+    def answer(self, body: dict[str, Any], texts: list[str], dims: int, model: str | None) -> Any:
+        """The success payload: by default one embedding per parsed text, in the provider's shape."""
+        return self.respond([embed(t, dims) for t in texts], model)
 
     def error(self, status: int, detail: str) -> Any:
         raise NotImplementedError
@@ -231,6 +236,56 @@ class _Transformers(_Spec):
         return {"error": detail}
 
 
+class _Gpt4All(_Spec):
+    # modules/text2vec-gpt4all/clients/gpt4all.go: POST /vectorize {"text"} -> {"text", "vector", "dim", "error"}
+    def parse(self, body: dict[str, Any]) -> tuple[list[str], str | None, int | None]:
+        return _as_list(body.get("text")), None, None
+
+    def respond(self, vectors: list[list[float]], model: str | None) -> Any:
+        return {"text": "", "vector": vectors[0] if vectors else [], "dim": len(vectors[0]) if vectors else 0}
+
+    def error(self, status: int, detail: str) -> Any:
+        return {"error": detail}
+
+
+# The multi-modal inference containers take one list per modality and answer one vector list per modality:
+# modules/multi2vec-clip/clients/vectorizer.go (texts, images) and modules/multi2vec-bind/clients/vectorizer.go
+# (texts, images, audio, video, imu, thermal, depth). Non-text inputs are base64 strings, embedded as given.
+_CLIP_MODALITIES = {"texts": "textVectors", "images": "imageVectors"}
+_BIND_MODALITIES = {**_CLIP_MODALITIES, "audio": "audioVectors", "video": "videoVectors", "imu": "imuVectors",
+                    "thermal": "thermalVectors", "depth": "depthVectors"}
+
+
+@dataclass(frozen=True)
+class _MultiModal(_Spec):
+    modalities: dict[str, str] = field(default_factory=dict)  # request list -> response list
+
+    def parse(self, body: dict[str, Any]) -> tuple[list[str], str | None, int | None]:
+        return [t for key in self.modalities for t in _as_list(body.get(key))], None, None
+
+    def answer(self, body: dict[str, Any], texts: list[str], dims: int, model: str | None) -> Any:
+        return {out: [embed(t, dims) for t in _as_list(body.get(key))] for key, out in self.modalities.items()}
+
+    def error(self, status: int, detail: str) -> Any:
+        return {"error": detail}
+
+
+class _Reranker(_Spec):
+    # modules/reranker-transformers/clients/ranker.go: POST /rerank {"query", "documents"} ->
+    # {"query", "scores": [{"document", "score"}]}; the score here is the cosine of the two embeddings.
+    def parse(self, body: dict[str, Any]) -> tuple[list[str], str | None, int | None]:
+        return [str(body.get("query") or ""), *_as_list(body.get("documents"))], None, None
+
+    def answer(self, body: dict[str, Any], texts: list[str], dims: int, model: str | None) -> Any:
+        query = embed(texts[0], dims)
+        scores = [{"document": doc, "score": sum(a * b for a, b in zip(query, embed(doc, dims), strict=True))}
+                  for doc in texts[1:]]
+        return {"query": texts[0], "scores": scores}
+
+    def error(self, status: int, detail: str) -> Any:
+        return {"error": detail}
+
+
 _SPECS: dict[str, _Spec] = {
     "openai": _OpenAI("/v1/embeddings", "Authorization", bearer=True),
     "nvidia": _Nvidia("/v1/embeddings", "Authorization", bearer=True),
@@ -239,8 +294,24 @@ _SPECS: dict[str, _Spec] = {
     "weaviate": _WeaviateEmbeddings("/v1/embeddings/embed", "Authorization", bearer=True),
     "ollama": _Ollama("/api/embed", "", bearer=False),
     "transformers": _Transformers("/vectors", "", bearer=False),
+    # text2vec-model2vec uses the transformers client (modules/text2vec-model2vec/clients/model2vec.go).
+    "model2vec": _Transformers("/vectors", "", bearer=False),
+    "gpt4all": _Gpt4All("/vectorize", "", bearer=False),
+    "clip": _MultiModal("/vectorize", "", bearer=False, modalities=_CLIP_MODALITIES),
+    "bind": _MultiModal("/vectorize", "", bearer=False, modalities=_BIND_MODALITIES),
+    "reranker-transformers": _Reranker("/rerank", "", bearer=False),
 }
-KEYLESS = frozenset({"ollama", "transformers"})
+# The local-inference services take no key.
+KEYLESS = frozenset({"ollama", "transformers", "model2vec", "gpt4all", "clip", "bind", "reranker-transformers"})
+# Each local-inference module's server-wide variable naming its service (modules/<module>/module.go).
+INFERENCE_ENV = {
+    "text2vec-transformers": ("TRANSFORMERS_INFERENCE_API", "transformers"),
+    "text2vec-model2vec": ("MODEL2VEC_INFERENCE_API", "model2vec"),
+    "text2vec-gpt4all": ("GPT4ALL_INFERENCE_API", "gpt4all"),
+    "multi2vec-clip": ("CLIP_INFERENCE_API", "clip"),
+    "multi2vec-bind": ("BIND_INFERENCE_API", "bind"),
+    "reranker-transformers": ("RERANKER_INFERENCE_API", "reranker-transformers"),
+}
 
 
 class LocalProviders:
@@ -265,6 +336,10 @@ class LocalProviders:
             if provider.server is not None:
                 provider.server.shutdown()
                 provider.server.server_close()
+
+    def inference_env(self) -> dict[str, str]:
+        """The server variables pointing every local-inference module at its local service."""
+        return {var: self.providers[name].url for var, name in INFERENCE_ENV.values()}
 
     def __getitem__(self, name: str) -> Provider:
         return self.providers[name]
