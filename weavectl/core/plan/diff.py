@@ -14,7 +14,8 @@ import math
 from typing import Any
 
 from weavectl.core.config.paths import config_path, ignored_by
-from weavectl.core.plan.model import Action, Change, ErrorCode, FieldChange, FieldKind, PlanError
+from weavectl.core.plan.decide import decide
+from weavectl.core.plan.model import Change, Differences, ErrorCode, FieldChange, FieldKind, PlanError
 from weavectl.core.weaviate import catalog, defaults
 from weavectl.core.weaviate.version import (
     MIGRATABLE_VECTORIZERS,
@@ -477,10 +478,11 @@ def _brief_property(prop: dict[str, Any]) -> dict[str, Any]:
     return {"name": prop.get("name"), "dataType": prop.get("dataType")}
 
 
-def diff_collection(desired: dict[str, Any], live: dict[str, Any], version: Version, *,
-                    ignore: list[str] | tuple[str, ...] = (), replace: bool = False) -> Change:
-    """`desired`: the declared REST body (to_rest); the server's defaults are filled in here. `ignore`: the
-    collection's ignore_changes (config paths); `replace`: the user named this collection with --replace."""
+def compare_collection(desired: dict[str, Any], live: dict[str, Any], version: Version, *,
+                       ignore: list[str] | tuple[str, ...] = (), replace: bool = False) -> Differences:
+    """The differences of one live collection, no action decided yet. `desired`: the declared REST body
+    (to_rest); the server's defaults are filled in here. `ignore`: the collection's ignore_changes (config
+    paths); `replace`: the user named this collection with --replace."""
     differ = _Differ(defaults.with_defaults(desired, live, version), live, version)
     differ.run()
     differ.warnings.extend(defaults.unknown_fields(live))
@@ -494,12 +496,11 @@ def diff_collection(desired: dict[str, Any], live: dict[str, Any], version: Vers
         fields.append(FieldChange("collection", None, None, IMM, "replacement requested with --replace"))
         fields.extend(FieldChange(f.path, f.before, f.after, IMM, f.reason) for f in drift)
         drift = []
-    if any(f.kind is IMM for f in fields):
-        action = Action.REPLACE
-    elif fields:
-        action = Action.UPDATE
-    else:
-        action = Action.NOOP
-    return Change(collection=str(live.get("class")), action=action, fields=fields, warnings=differ.warnings,
-                  errors=differ.errors, desired=desired if action is Action.REPLACE else None, drift=drift,
-                  ignored=ignored)
+    return Differences(collection=str(live.get("class")), fields=fields, warnings=differ.warnings,
+                       errors=differ.errors, drift=drift, ignored=ignored)
+
+
+def diff_collection(desired: dict[str, Any], live: dict[str, Any], version: Version, *,
+                    ignore: list[str] | tuple[str, ...] = (), replace: bool = False) -> Change:
+    """One live collection's change on its own (no aliases, replication scaling or migration: the planner's)."""
+    return decide(compare_collection(desired, live, version, ignore=ignore, replace=replace), desired)

@@ -116,6 +116,23 @@ class FieldChange:
 
 
 @dataclass
+class Differences:
+    """What comparing one declared collection with the cluster found, before any action is decided.
+
+    The differ's fields, re-kinded where replication needs it, and the alias fields: `core.plan.decide` turns
+    them into a `Change` once, when all are gathered. `exists`: the collection (its current generation) is live.
+    """
+
+    collection: str
+    exists: bool = True
+    fields: list[FieldChange] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[PlanError] = field(default_factory=list)
+    drift: list[FieldChange] = field(default_factory=list)
+    ignored: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
 class Change:
     collection: str
     action: Action
