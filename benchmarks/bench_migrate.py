@@ -5,7 +5,7 @@ A collection with two bring-your-own named vectors and a reference is filled; th
 objects (held in memory, with both vectors supplied) into a fresh collection with the official client's
 `batch.fixed_size` (gRPC); then `weavectl apply` migrates the collection for a change of one vector's distance
 (a replace, so every object is copied with both vectors). Reports objects/s of the copy phase and of the whole
-apply (plan, create, copy, delta pass, verify, alias swap), and their ratio to the floor.
+apply (plan, create, copy, delta passes, verify, final pass, alias swap, catch-up), and their ratio to the floor.
 """
 
 from __future__ import annotations

@@ -118,6 +118,29 @@ def weaviate_async(providers: LocalProviders) -> Iterator[WeaviateServer]:
 
 
 @pytest.fixture(scope="session")
+def _async_by_version() -> Iterator[dict[str, WeaviateServer]]:
+    pool: dict[str, WeaviateServer] = {}
+    yield pool
+    for server in pool.values():
+        server.stop()
+
+
+@pytest.fixture(scope="session", params=TEST_VERSIONS, ids=lambda v: str(v))
+def weaviate_async_versioned(request: pytest.FixtureRequest, providers: LocalProviders,
+                             _async_by_version: dict[str, WeaviateServer]) -> WeaviateServer:
+    """A real anonymous node of each tested version with ASYNC_INDEXING=true (the dynamic index needs it), started
+    on first use and shared; only the tests about the dynamic index use it."""
+    version = str(request.param)
+    if version not in _async_by_version:
+        server = WeaviateServer(version=version, modules=(*DEFAULT_MODULES, "text2vec-transformers"),
+                                env={"ASYNC_INDEXING": "true",
+                                     "TRANSFORMERS_INFERENCE_API": providers["transformers"].url}).start()
+        _started.append(server)
+        _async_by_version[version] = server
+    return _async_by_version[version]
+
+
+@pytest.fixture(scope="session")
 def weaviate_auth(providers: LocalProviders) -> Iterator[WeaviateServer]:
     """A real node in API-key mode (Weaviate Embeddings forwards the caller's key, so it needs this)."""
     server = _start(providers, api_keys=(WEAVIATE_ADMIN_KEY,))

@@ -61,6 +61,7 @@ def _config(path: Path, name: str, ollama: str, model: str, *, tenants: bool = F
     colls: list[dict[str, Any]] = [article]
     if smoke is not None:
         article["vectors"]["emb"]["vectorize_collection_name"] = False  # the same text in every generation
+        article["vectors"]["emb"]["index"] = {"type": "flat"}  # exact search: the smoke query's top hit is certain
         article["smoke"] = smoke
     if tenants:
         article["multi_tenancy"] = {"enabled": True}

@@ -393,7 +393,40 @@ def test_export_round_trip(case: Case, weaviate_versioned: WeaviateServer, name:
             pytest.skip(f"Weaviate {server.version} does not offer {case.module}{since}")
     if case.min_version is not None and version < parse_version(case.min_version):
         pytest.skip(f"{case.id} needs Weaviate >= {case.min_version}; this server is {server.version}")
-    kwargs = case.build(_Ctx(name))
+    _round_trip(server, name, case.build(_Ctx(name)), tmp_path, capsys)
+
+
+def _dynamic_cases() -> list[tuple[str, Callable[[], Any]]]:
+    def build(settings: bool) -> Any:
+        from weaviate.classes.config import Configure, VectorDistances
+
+        VI = Configure.VectorIndex
+        if not settings:
+            return VI.dynamic()
+        return VI.dynamic(distance_metric=VectorDistances.DOT, threshold=5000,
+                          hnsw=VI.hnsw(ef=80, max_connections=24, quantizer=VI.Quantizer.pq(segments=4)),
+                          flat=VI.flat(vector_cache_max_objects=100000, quantizer=VI.Quantizer.bq()))
+    return [("dynamic-defaults", lambda: build(False)), ("dynamic-settings", lambda: build(True))]
+
+
+@pytest.mark.parametrize("case", _dynamic_cases(), ids=[c[0] for c in _dynamic_cases()])
+def test_dynamic_index_round_trip(case: tuple[str, Callable[[], Any]], weaviate_async_versioned: WeaviateServer,
+                                  tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The dynamic index exists only on a server with async indexing: its own node per version."""
+    from weaviate.classes.config import Configure, DataType, Property
+
+    server, made = weaviate_async_versioned, f"Rd{uuid.uuid4().hex[:10]}"
+    kwargs = {"properties": [Property(name="title", data_type=DataType.TEXT)],
+              "vector_config": [Configure.Vectors.self_provided(name="v", vector_index_config=case[1]())]}
+    try:
+        _round_trip(server, made, kwargs, tmp_path, capsys)
+    finally:
+        httpx.delete(f"{server.url}/v1/schema/{made}", timeout=30)
+
+
+def _round_trip(server: WeaviateServer, name: str, kwargs: dict[str, Any], tmp_path: Path,
+                capsys: pytest.CaptureFixture[str]) -> None:
+    """Create with the official client; export validates and plans to no changes; delete + apply is GET-identical."""
     with python_client(server) as client:
         client.collections.create(name, **kwargs)
     url = server.url

@@ -85,8 +85,12 @@ class FaultProxy:
             fault = None
         if fault is None:
             headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("host", "content-length")}
-            resp = self._http.request(handler.command, self.upstream + handler.path, headers=headers,
-                                      content=body)
+            try:
+                resp = self._http.request(handler.command, self.upstream + handler.path, headers=headers,
+                                          content=body)
+            except httpx.TransportError:  # a kept-alive connection the server had closed: once more, afresh
+                resp = httpx.request(handler.command, self.upstream + handler.path, headers=headers,
+                                     content=body, timeout=60)
             self._answer(handler, resp.status_code, resp.content, resp.headers.get("content-type", ""))
             return
         if fault.stall_s:
