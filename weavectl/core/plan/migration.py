@@ -29,20 +29,20 @@ def vectors_to_reembed(desired: Mapping[str, Any], live: Mapping[str, Any], chan
     """
     copied: list[str] = []
     embedded: list[str] = []
-    changed = [f.path for f in change.fields]
+    changed = [f.parts for f in change.fields]
     live_vectors = live.get("vectorConfig") or {}
     for name, vector in (desired.get("vectorConfig") or {}).items():
         module = next(iter(vector.get("vectorizer") or {"none": {}}))
         if module == "none":
             copied.append(name)
-        elif name not in live_vectors or any(p.startswith(f"vectorConfig.{name}.vectorizer") for p in changed):
+        elif name not in live_vectors or any(p[:3] == ("vectorConfig", name, "vectorizer") for p in changed):
             embedded.append(name)
         else:
             copied.append(name)
     legacy = desired.get("vectorizer")
     if legacy is not None or (not desired.get("vectorConfig") and live.get("vectorizer")):
         module = str(legacy or live.get("vectorizer"))
-        if module != "none" and any(p == "vectorizer" or p.startswith(f"moduleConfig.{module}") for p in changed):
+        if module != "none" and any(p == ("vectorizer",) or p[:2] == ("moduleConfig", module) for p in changed):
             embedded.append(LEGACY_VECTOR)
         else:
             copied.append(LEGACY_VECTOR)
@@ -122,7 +122,7 @@ def stale_vectors(change: Change) -> list[str]:
     """Vectors an in-place update re-configures (a model change): stored objects keep vectors of the old model."""
     out: list[str] = []
     for f in change.fields:
-        parts = f.path.split(".")
+        parts = f.parts
         if f.kind is FieldKind.UPDATE and parts[0] == "vectorConfig" and len(parts) > 2 and \
                 parts[2] == "vectorizer" and parts[1] not in out:
             out.append(parts[1])

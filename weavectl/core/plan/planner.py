@@ -236,10 +236,10 @@ def _alias_fields(coll: dict[str, Any], change: Differences, live_aliases: list[
                 change.errors.append(PlanError(ErrorCode.ALIAS_TAKEN_BY_COLLECTION,
                                                f"alias {alias} cannot be created: a collection has that name",
                                                path="aliases"))
-            fields.append(FieldChange(f"aliases.{alias}", current, target, FieldKind.ALIAS))
+            fields.append(FieldChange(("aliases", alias), current, target, FieldKind.ALIAS))
     for alias, cls in sorted(live_map.items()):
         if cls.lower() == target.lower() and alias not in wanted and alias not in claimed:
-            fields.append(FieldChange(f"aliases.{alias}", cls, None, FieldKind.ALIAS))
+            fields.append(FieldChange(("aliases", alias), cls, None, FieldKind.ALIAS))
     if not fields:
         return
     if not at_least(version, MIN_VERSION["aliases"]):
