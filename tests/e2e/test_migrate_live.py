@@ -126,8 +126,10 @@ def _run_killed_at(server: WeaviateServer, cfg: Path, percent: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def loaded(weaviate: WeaviateServer, providers: LocalProviders, tmp_path_factory: pytest.TempPathFactory
+def loaded(weaviate_versioned: WeaviateServer, providers: LocalProviders, tmp_path_factory: pytest.TempPathFactory
            ) -> dict[str, Any]:
+    """20,000 objects on each supported version (the issue's bar is every version, not only the newest)."""
+    weaviate = weaviate_versioned
     name = f"M{uuid.uuid4().hex[:8]}"
     cfg = _config(tmp_path_factory.mktemp("mig") / "weavectl.yaml", name, providers["ollama"].url,
                   "nomic-embed-text")
@@ -145,7 +147,8 @@ def loaded(weaviate: WeaviateServer, providers: LocalProviders, tmp_path_factory
 
 
 def test_migrate_copies_reembeds_only_the_changed_vector_and_swaps_the_alias(
-        weaviate: WeaviateServer, providers: LocalProviders, loaded: dict[str, Any]) -> None:
+        weaviate_versioned: WeaviateServer, providers: LocalProviders, loaded: dict[str, Any]) -> None:
+    weaviate = weaviate_versioned
     name, cfg, before = loaded["name"], loaded["cfg"], loaded["before"]
     assert len(before) == N_OBJECTS
     _config(cfg, name, providers["ollama"].url, "all-minilm")
@@ -220,7 +223,8 @@ def test_migrate_copies_reembeds_only_the_changed_vector_and_swaps_the_alias(
 
 
 def test_killed_migration_resumes_without_duplicates_or_loss(
-        weaviate: WeaviateServer, providers: LocalProviders, loaded: dict[str, Any]) -> None:
+        weaviate_versioned: WeaviateServer, providers: LocalProviders, loaded: dict[str, Any]) -> None:
+    weaviate = weaviate_versioned
     name, cfg, before = loaded["name"], loaded["cfg"], loaded["before"]
     _config(cfg, name, providers["ollama"].url, "mxbai-embed-large")
     if _alias(weaviate, f"{name}Live") != name:  # the previous test rolls back; make this one independent

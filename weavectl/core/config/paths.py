@@ -28,6 +28,12 @@ from weavectl.core.weaviate.rest import (
 )
 
 _SECTION_BY_REST = {rest: key for key, rest in SECTIONS}
+RestPath = tuple[str, ...]  # a REST path, one part per key: ("vectorConfig", "main", "vectorizer")
+
+
+def _parts(path: RestPath | str) -> list[str]:
+    """A REST path's parts; a dotted one (a message's head, a test's literal) is split here, once."""
+    return path.split(".") if isinstance(path, str) else list(path)
 _SECTION_BY_CONFIG = dict(SECTIONS)
 _PROPERTY_BY_REST = {camel(k): k for k in PROPERTY_KEYS}
 _PROPERTY_FLAG_BY_REST = {rest: key for key, rest in PROPERTY_MODULE_FLAGS}
@@ -120,12 +126,12 @@ def _is_reference(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(t, str) and t[:1].isupper() for t in value)
 
 
-def config_path(rest_path: str, live: dict[str, Any] | None = None, *, value: Any = None) -> str:
+def config_path(rest_path: RestPath | str, live: dict[str, Any] | None = None, *, value: Any = None) -> str:
     """`vectorConfig.main.vectorizer.text2vec-openai.model` -> `vectors.main.model`, and so on for every path
     the differ writes (also the paths `ignore_changes` names). `value` (a before or after) tells a reference's
     dataType from a plain one; `live` is accepted for callers that have the class at hand (unused: a module's
     kind, from the catalogue, says where its class-level settings belong)."""
-    parts = rest_path.split(".")
+    parts = _parts(rest_path)
     head, rest = parts[0], parts[1:]
     if head == "properties" and rest:
         return _join("properties", rest[0], _property_tail(rest[1:], value))
@@ -232,11 +238,11 @@ def _rest_property_tail(parts: list[str], desired: dict[str, Any]) -> str:
 
 # -- values -----------------------------------------------------------------------------------------------
 
-def config_value(rest: str, value: Any) -> Any:
+def config_value(rest: RestPath | str, value: Any) -> Any:
     """A REST value at `rest` (a before or an after) written as the file writes it."""
     if value is None:
         return None
-    parts = rest.split(".")
+    parts = _parts(rest)
     if parts[0] == "properties" and len(parts) == 2 and isinstance(value, dict):
         return property_value(value)
     if parts[0] == "properties" and parts[-1] == "dataType" and isinstance(value, list):

@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from weavectl.core.config.paths import config_path, ignored_by
-from weavectl.core.plan.model import Action, Change, ErrorCode, FieldChange, FieldKind, PlanError
+from weavectl.core.config.paths import RestPath, config_path, ignored_by
+from weavectl.core.plan.decide import decide
+from weavectl.core.plan.model import Change, Differences, ErrorCode, FieldChange, FieldKind, PlanError, dotted
 from weavectl.core.weaviate import catalog, defaults
 from weavectl.core.weaviate.version import (
     MIGRATABLE_VECTORIZERS,
@@ -78,7 +79,7 @@ class _Differ:
         self.warnings: list[str] = []
         self.errors: list[PlanError] = []
 
-    def add(self, path: str, before: Any, after: Any, kind: FieldKind, reason: str = "") -> None:
+    def add(self, path: RestPath, before: Any, after: Any, kind: FieldKind, reason: str = "") -> None:
         self.fields.append(FieldChange(path, before, after, kind, reason))
 
     def needs(self, operation: str, what: str) -> bool:
@@ -89,39 +90,39 @@ class _Differ:
                                      f"{'.'.join(map(str, self.version))}"))
         return False
 
-    def compare_leaves(self, desired: Any, live: Any, path: str, kind_of: Any) -> None:
+    def compare_leaves(self, desired: Any, live: Any, path: RestPath, kind_of: Any) -> None:
         """Recurse through declared mappings; `kind_of(leaf_key, path)` -> (kind, reason) for a difference."""
         if isinstance(desired, dict):
             live_map = live if isinstance(live, dict) else {}
             for key, value in desired.items():
-                child = f"{path}.{key}" if path else key
+                child = (*path, key)
                 if isinstance(value, dict) and key not in ("encoder",):
                     self.compare_leaves(value, live_map.get(key), child, kind_of)
                 elif not same(value, live_map.get(key), key):
                     kind, reason = kind_of(key, child)
                     self.add(child, live_map.get(key), value, kind, reason)
         elif not same(desired, live):
-            kind, reason = kind_of(path.rsplit(".", 1)[-1], path)
+            kind, reason = kind_of(path[-1], path)
             self.add(path, live, desired, kind, reason)
 
     # -- sections ----------------------------------------------------------------------------------
     def run(self) -> None:
         d, live = self.d, self.live
         if "description" in d and not same(d["description"], live.get("description")):
-            self.add("description", live.get("description"), d["description"], U)
+            self.add(("description",), live.get("description"), d["description"], U)
         self.properties(d.get("properties") or [], live.get("properties") or [])
         self.vectors(d.get("vectorConfig") or {}, live.get("vectorConfig") or {})
         self.legacy_vector()
         self.modules()
         self.inverted()
         self.replication()
-        self.compare_leaves(d.get("shardingConfig") or {}, live.get("shardingConfig") or {}, "shardingConfig",
+        self.compare_leaves(d.get("shardingConfig") or {}, live.get("shardingConfig") or {}, ("shardingConfig",),
                             lambda k, p: (IMM, "sharding is fixed when the collection is created"))
         self.compare_leaves(d.get("multiTenancyConfig") or {}, live.get("multiTenancyConfig") or {},
-                            "multiTenancyConfig", self._mt_kind)
+                            ("multiTenancyConfig",), self._mt_kind)
         if "objectTtlConfig" in d:
             before = len(self.fields)
-            self.compare_leaves(d["objectTtlConfig"], live.get("objectTtlConfig") or {}, "objectTtlConfig",
+            self.compare_leaves(d["objectTtlConfig"], live.get("objectTtlConfig") or {}, ("objectTtlConfig",),
                                 lambda k, p: (U, ""))
             if len(self.fields) > before:
                 self.needs("object_ttl", "changing object TTL")
@@ -135,16 +136,16 @@ class _Differ:
             # The server silently drops additions that its preset already holds.
             kept = [w for w in stopwords["additions"] if w not in STOPWORD_PRESETS.get(preset, frozenset())]
             desired["stopwords"] = {**stopwords, "additions": kept}
-        self.compare_leaves(desired, live, "invertedIndexConfig", self._inverted_kind)
+        self.compare_leaves(desired, live, ("invertedIndexConfig",), self._inverted_kind)
 
     @staticmethod
-    def _inverted_kind(key: str, path: str) -> tuple[FieldKind, str]:
+    def _inverted_kind(key: str, path: RestPath) -> tuple[FieldKind, str]:
         if key in INVERTED_IMMUTABLE:
             return IMM, f"{key} is fixed when the collection is created"
         return U, ""
 
     @staticmethod
-    def _mt_kind(key: str, path: str) -> tuple[FieldKind, str]:
+    def _mt_kind(key: str, path: RestPath) -> tuple[FieldKind, str]:
         if key == "enabled":
             return IMM, "multi-tenancy cannot be switched on or off for an existing collection"
         return U, ""
@@ -157,17 +158,17 @@ class _Differ:
             declared.add(name.lower())
             current = live_by_name.get(name.lower())
             if current is None:
-                self.add(f"properties.{name}", None, prop, FieldKind.ADD_PROPERTY)
+                self.add(("properties", name), None, prop, FieldKind.ADD_PROPERTY)
                 continue
-            self.property(prop, current, f"properties.{name}")
+            self.property(prop, current, ("properties", name))
         for lname, prop in live_by_name.items():
             if lname not in declared:
                 self.drift.append(FieldChange(
-                    f"properties.{prop.get('name')}", _brief_property(prop), None, FieldKind.UNDECLARED,
+                    ("properties", str(prop.get("name"))), _brief_property(prop), None, FieldKind.UNDECLARED,
                     "live property not in the file (auto-schema adds one on insert; Weaviate cannot delete it): "
                     "declare it in the file, or adopt it with `weavectl export`"))
 
-    def property(self, desired: dict[str, Any], live: dict[str, Any], path: str) -> None:
+    def property(self, desired: dict[str, Any], live: dict[str, Any], path: RestPath) -> None:
         if "textAnalyzer" not in desired and live.get("textAnalyzer"):
             desired = {**desired, "textAnalyzer": {}}  # undeclared means none: a live one is a difference
         for key, value in desired.items():
@@ -177,48 +178,48 @@ class _Differ:
                 continue  # the server rewrites tokenization of deprecated string types
             self.property_setting(key, value, live.get(key), path)
 
-    def property_setting(self, key: str, value: Any, current: Any, path: str) -> None:
+    def property_setting(self, key: str, value: Any, current: Any, path: RestPath) -> None:
         if key == "textAnalyzer":
             if not _analyzer_same(value, current):
                 # entities/models/text_analyzer_config.go: immutable once the property exists.
-                self.add(f"{path}.textAnalyzer", current or None, value or None, IMM,
+                self.add((*path, "textAnalyzer"), current or None, value or None, IMM,
                          "a property's text analyzer cannot change")
                 if value:
                     self.needs("text_analyzer", "a property's text_analyzer")
         elif key == "dataType":
             if [_migrated_type(t) for t in value] != list(current or []):
-                self.add(f"{path}.dataType", current, value, IMM, "a property's data type cannot change")
+                self.add((*path, "dataType"), current, value, IMM, "a property's data type cannot change")
         elif key == "description":
             if not same(value, current):
-                self.add(f"{path}.description", current, value, U)
+                self.add((*path, "description"), current, value, U)
                 self.needs("update_property_description", "changing a property description")
         elif key in PROPERTY_INDEXES:
             if not same(value, current):
                 self.property_index(key, value, current, path)
         elif key == "nestedProperties":
             if not _nested_same(value, current or []):
-                self.add(f"{path}.nestedProperties", current, value, IMM, "nested properties cannot change")
+                self.add((*path, "nestedProperties"), current, value, IMM, "nested properties cannot change")
         elif key == "moduleConfig":
             self.property_modules(value, current or {}, path)
         elif not same(value, current, key):
-            self.add(f"{path}.{key}", current, value, IMM, f"a property's {key} cannot change")
+            self.add((*path, key), current, value, IMM, f"a property's {key} cannot change")
 
-    def property_index(self, key: str, value: Any, current: Any, path: str) -> None:
+    def property_index(self, key: str, value: Any, current: Any, path: RestPath) -> None:
         """A changed indexFilterable/indexSearchable/indexRangeFilters: only dropping one is possible in place."""
         if value is False and current is True and at_least(self.version, MIN_VERSION["drop_property_index"]):
-            self.add(f"{path}.{key}", current, value, FieldKind.DROP_INDEX,
+            self.add((*path, key), current, value, FieldKind.DROP_INDEX,
                      "drops the index for good: turning it back on needs a replace of the collection")
         elif value is False and current is True:
-            self.add(f"{path}.{key}", current, value, IMM, "this server cannot drop a property index "
+            self.add((*path, key), current, value, IMM, "this server cannot drop a property index "
                      f"(needs Weaviate >= {MIN_VERSION['drop_property_index']})")
         else:
-            self.add(f"{path}.{key}", current, value, IMM,
+            self.add((*path, key), current, value, IMM,
                      "an index cannot be added to an existing property (runtime re-index is off by default)")
 
-    def property_modules(self, desired: dict[str, Any], live_modules: dict[str, Any], path: str) -> None:
+    def property_modules(self, desired: dict[str, Any], live_modules: dict[str, Any], path: RestPath) -> None:
         for module, settings in desired.items():
             live_key = _live_key(module, live_modules)
-            mpath = f"{path}.moduleConfig.{live_key or module}"
+            mpath = (*path, "moduleConfig", live_key or module)
             if live_key is None:
                 # A module no live vector uses yet: its property settings travel with the new vector
                 # (the server writes its defaults then itself).
@@ -236,37 +237,38 @@ class _Differ:
             current = live.get(name)
             if current is None:
                 if name == "default" and legacy_index:
-                    self.add(f"vectorConfig.{name}", None, vector, IMM, "a collection with a legacy vector cannot "
+                    self.add(("vectorConfig", name), None, vector, IMM, "a collection with a legacy vector cannot "
                              "get a named vector called 'default' (Weaviate rejects it)")
                     continue
-                self.add(f"vectorConfig.{name}", None, vector, FieldKind.ADD_VECTOR)
+                self.add(("vectorConfig", name), None, vector, FieldKind.ADD_VECTOR)
                 self.needs("add_named_vector", "adding a named vector")
                 continue
-            self.vector(vector, current, f"vectorConfig.{name}")
+            self.vector(vector, current, ("vectorConfig", name))
         for name in live:
             if name not in desired:
                 self.drift.append(FieldChange(
-                    f"vectorConfig.{name}", {"vectorizer": next(iter(live[name].get("vectorizer") or {}), None)},
+                    ("vectorConfig", name), {"vectorizer": next(iter(live[name].get("vectorizer") or {}), None)},
                     None, FieldKind.UNDECLARED, "live named vector not in the file (Weaviate cannot remove one): "
                     "declare it in the file, or adopt it with `weavectl export`"))
 
-    def vector(self, desired: dict[str, Any], live: dict[str, Any], path: str) -> None:
+    def vector(self, desired: dict[str, Any], live: dict[str, Any], path: RestPath) -> None:
         (module, settings), = desired["vectorizer"].items()
         live_vec = live.get("vectorizer") or {}
         live_module = next(iter(live_vec), None)
         if not catalog.same_module(module, live_module):
-            self.add(f"{path}.vectorizer", live_module, module, IMM, "the vectorizer module cannot change")
+            self.add((*path, "vectorizer"), live_module, module, IMM, "the vectorizer module cannot change")
         else:
             self.vectorizer_settings(module, settings, live_vec.get(str(live_module)) or {},
-                                     f"{path}.vectorizer.{live_module}")
+                                     (*path, "vectorizer", str(live_module)))
         itype = desired.get("vectorIndexType")
         live_type = live.get("vectorIndexType", "hnsw")
         if itype is not None and itype != live_type:
-            self.add(f"{path}.vectorIndexType", live_type, itype, IMM, "the vector index type cannot change")
+            self.add((*path, "vectorIndexType"), live_type, itype, IMM, "the vector index type cannot change")
         self.index_config(desired.get("vectorIndexConfig") or {}, live.get("vectorIndexConfig") or {},
-                          itype or live_type, f"{path}.vectorIndexConfig")
+                          itype or live_type, (*path, "vectorIndexConfig"))
 
-    def vectorizer_settings(self, module: str, desired: dict[str, Any], live: dict[str, Any], path: str) -> None:
+    def vectorizer_settings(self, module: str, desired: dict[str, Any], live: dict[str, Any],
+                            path: RestPath) -> None:
         spec = catalog.lookup(module)
         mutable = (spec.name if spec else module) in MIGRATABLE_VECTORIZERS and vectorizer_settings_mutable(
             self.version)
@@ -284,18 +286,18 @@ class _Differ:
             for key, value in extra.items():
                 # Weaviate refuses a vectorizer update that drops a stored key (usecases/modules/modules.go
                 # MigrateVectorizerSettings): a setting set by hand cannot be taken back in place.
-                self.add(f"{path}.{key}", value, None, IMM, "a vectorizer setting cannot be removed in place")
+                self.add((*path, key), value, None, IMM, "a vectorizer setting cannot be removed in place")
         elif extra:
-            self.warnings.append(f"{path}: weavectl has no defaults table for {module}; live settings "
+            self.warnings.append(f"{dotted(path)}: weavectl has no defaults table for {module}; live settings "
                                  f"{', '.join(sorted(extra))} are not compared")
         if mutable and len(self.fields) > before:
-            self.warnings.append(f"{path}: changed in place; objects already stored keep the vectors made with the "
-                                 "old settings until they are re-imported")
+            self.warnings.append(f"{dotted(path)}: changed in place; objects already stored keep the vectors made with "
+                                 "the old settings until they are re-imported")
 
-    def index_config(self, desired: dict[str, Any], live: dict[str, Any], itype: str, path: str) -> None:
+    def index_config(self, desired: dict[str, Any], live: dict[str, Any], itype: str, path: RestPath) -> None:
         for key, value in desired.items():
             current = live.get(key)
-            child = f"{path}.{key}"
+            child = (*path, key)
             if itype == "dynamic" and key in ("hnsw", "flat") and isinstance(value, dict):
                 self.index_config(value, current or {}, key, child)
             elif key in QUANTIZERS and isinstance(value, dict):
@@ -307,7 +309,7 @@ class _Differ:
                 self.compare_leaves(value, current or {}, child, lambda k, p: (
                     IMM, "the multi-vector encoding is fixed when the index is built"))
             elif isinstance(value, dict):
-                self.compare_leaves(value, current or {}, child, lambda k, p: (IMM, f"{p} cannot change"))
+                self.compare_leaves(value, current or {}, child, lambda k, p: (IMM, f"{dotted(p)} cannot change"))
             elif not same(value, current, key):
                 mutable = (key not in defaults.hfresh_immutable(self.version) if itype == "hfresh" else
                            key in (HNSW_MUTABLE if itype == "hnsw" else FLAT_MUTABLE if itype == "flat"
@@ -316,7 +318,7 @@ class _Differ:
                          "" if mutable else f"{key} of a {itype} index is fixed when it is created")
 
     def quantizer(self, name: str, desired: dict[str, Any], live: dict[str, Any], whole: dict[str, Any],
-                  itype: str, path: str) -> None:
+                  itype: str, path: RestPath) -> None:
         was_on = bool(live.get("enabled"))
         wants_on = bool(desired.get("enabled", was_on))
         flat_rq = itype == "flat" and name == "rq" and wants_on and not was_on
@@ -342,19 +344,20 @@ class _Differ:
         if "vectorizer" in d:
             current = live.get("vectorizer")
             if not catalog.same_module(d["vectorizer"], current):
-                self.add("vectorizer", current, d["vectorizer"], IMM, "the vectorizer cannot change")
+                self.add(("vectorizer",), current, d["vectorizer"], IMM, "the vectorizer cannot change")
             elif d["vectorizer"] != "none":
                 module = d["vectorizer"]
                 live_modules = live.get("moduleConfig") or {}
                 key = _live_key(module, live_modules) or module
                 self.vectorizer_settings(module, (d.get("moduleConfig") or {}).get(module) or {},
-                                         live_modules.get(key) or {}, f"moduleConfig.{key}")
+                                         live_modules.get(key) or {}, ("moduleConfig", key))
         if "vectorIndexType" in d and d["vectorIndexType"] != live.get("vectorIndexType"):
-            self.add("vectorIndexType", live.get("vectorIndexType"), d["vectorIndexType"], IMM,
+            self.add(("vectorIndexType",), live.get("vectorIndexType"), d["vectorIndexType"], IMM,
                      "the vector index type cannot change")
         if "vectorIndexConfig" in d:
             self.index_config(d["vectorIndexConfig"], live.get("vectorIndexConfig") or {},
-                              d.get("vectorIndexType") or live.get("vectorIndexType") or "hnsw", "vectorIndexConfig")
+                              d.get("vectorIndexType") or live.get("vectorIndexType") or "hnsw",
+                              ("vectorIndexConfig",))
 
     def modules(self) -> None:
         """Generative and reranker modules (class moduleConfig): replaceable in place since 1.28."""
@@ -366,7 +369,7 @@ class _Differ:
             spec = catalog.lookup(module)
             kind = spec.kind if spec else None
             live_key = _live_key(module, live_modules)
-            path = f"moduleConfig.{live_key or module}"
+            path = ("moduleConfig", live_key or module)
             if kind in ("generative", "reranker"):
                 current = live_modules.get(live_key) if live_key else None
                 if current is None:
@@ -380,7 +383,7 @@ class _Differ:
                     self.compare_leaves(settings, current, path, lambda k, p: (U, ""))
                     for key in current:
                         if key not in settings:  # set by hand: the PUT of the module's settings drops it
-                            self.add(f"{path}.{key}", current[key], None, U, "not in the file")
+                            self.add((*path, key), current[key], None, U, "not in the file")
                     if len(self.fields) > before:
                         self.needs("update_generative_reranker", f"changing {module} settings")
             else:
@@ -393,7 +396,7 @@ class _Differ:
             if live_kind in ("generative", "reranker") and not any(
                     catalog.kind_of(m) == live_kind for m in declared_modules):
                 self.drift.append(FieldChange(
-                    f"moduleConfig.{module}", live_modules[module], None, FieldKind.UNDECLARED,
+                    ("moduleConfig", module), live_modules[module], None, FieldKind.UNDECLARED,
                     f"live {live_kind} module not in the file (Weaviate cannot remove one in place): declare it "
                     "in the file, or adopt it with `weavectl export`"))
 
@@ -409,11 +412,11 @@ class _Differ:
                 current = 1  # the server's minimum factor when a class has no replicationConfig
             if same(value, current, key):
                 continue
-            path = f"replicationConfig.{key}"
+            path = ("replicationConfig", key)
             if key == "factor":  # how it converges (scale step, version limits) is core.cluster's decision
                 self.add(path, current, value, U)
             elif key == "asyncEnabled" and at_least(self.version, "1.38.0"):
-                self.warnings.append(f"{path}: output-only since 1.38 (derived from factor > 1); not applied")
+                self.warnings.append(f"{dotted(path)}: output-only since 1.38 (derived from factor > 1); not applied")
             else:
                 self.add(path, current, value, U)
 
@@ -425,13 +428,13 @@ class _Differ:
         if wanted and not at_least(self.version, defaults.ASYNC_CONFIG_SINCE):
             self.needs("async_config", "replication.async_config")
             return
-        path = "replicationConfig.asyncConfig"
+        path = ("replicationConfig", "asyncConfig")
         if not wanted and current:  # set out of band: the update takes the whole block away
             self.add(path, current, None, U, "not in the file")
             return
         for key in sorted(set(wanted) | set(current)):
             if not same(wanted.get(key), current.get(key), key):
-                self.add(f"{path}.{key}", current.get(key), wanted.get(key), U,
+                self.add((*path, key), current.get(key), wanted.get(key), U,
                          "" if key in wanted else "not in the file")
 
 
@@ -477,29 +480,29 @@ def _brief_property(prop: dict[str, Any]) -> dict[str, Any]:
     return {"name": prop.get("name"), "dataType": prop.get("dataType")}
 
 
-def diff_collection(desired: dict[str, Any], live: dict[str, Any], version: Version, *,
-                    ignore: list[str] | tuple[str, ...] = (), replace: bool = False) -> Change:
-    """`desired`: the declared REST body (to_rest); the server's defaults are filled in here. `ignore`: the
-    collection's ignore_changes (config paths); `replace`: the user named this collection with --replace."""
+def compare_collection(desired: dict[str, Any], live: dict[str, Any], version: Version, *,
+                       ignore: list[str] | tuple[str, ...] = (), replace: bool = False) -> Differences:
+    """The differences of one live collection, no action decided yet. `desired`: the declared REST body
+    (to_rest); the server's defaults are filled in here. `ignore`: the collection's ignore_changes (config
+    paths); `replace`: the user named this collection with --replace."""
     differ = _Differ(defaults.with_defaults(desired, live, version), live, version)
     differ.run()
     differ.warnings.extend(defaults.unknown_fields(live))
     fields: list[FieldChange] = []
     ignored: list[FieldChange] = []
     for f in differ.fields:
-        (ignored if ignored_by(config_path(f.path, live), ignore) else fields).append(f)
-    drift = [f for f in differ.drift if not ignored_by(config_path(f.path, live), ignore)]
+        (ignored if ignored_by(config_path(f.parts, live), ignore) else fields).append(f)
+    drift = [f for f in differ.drift if not ignored_by(config_path(f.parts, live), ignore)]
     ignored.extend(f for f in differ.drift if f not in drift)
     if replace:
-        fields.append(FieldChange("collection", None, None, IMM, "replacement requested with --replace"))
-        fields.extend(FieldChange(f.path, f.before, f.after, IMM, f.reason) for f in drift)
+        fields.append(FieldChange(("collection",), None, None, IMM, "replacement requested with --replace"))
+        fields.extend(FieldChange(f.parts, f.before, f.after, IMM, f.reason) for f in drift)
         drift = []
-    if any(f.kind is IMM for f in fields):
-        action = Action.REPLACE
-    elif fields:
-        action = Action.UPDATE
-    else:
-        action = Action.NOOP
-    return Change(collection=str(live.get("class")), action=action, fields=fields, warnings=differ.warnings,
-                  errors=differ.errors, desired=desired if action is Action.REPLACE else None, drift=drift,
-                  ignored=ignored)
+    return Differences(collection=str(live.get("class")), fields=fields, warnings=differ.warnings,
+                       errors=differ.errors, drift=drift, ignored=ignored)
+
+
+def diff_collection(desired: dict[str, Any], live: dict[str, Any], version: Version, *,
+                    ignore: list[str] | tuple[str, ...] = (), replace: bool = False) -> Change:
+    """One live collection's change on its own (no aliases, replication scaling or migration: the planner's)."""
+    return decide(compare_collection(desired, live, version, ignore=ignore, replace=replace), desired)

@@ -1,8 +1,8 @@
 """The pure part of a migration: which replace becomes a migrate, to which generation, which vectors are copied
 and which re-embedded, who references the collection, and what re-embedding costs. No I/O.
 
-A post-classification step: the differ classifies as it always does (replace when an immutable field changes);
-this turns the replace of an `on_replace: migrate` collection into a migrate.
+core.plan.decide decides migrate (an immutable field changes and the collection declares `on_replace: migrate`);
+`fill_migration` then fills in what the migrate does.
 """
 
 from __future__ import annotations
@@ -29,20 +29,20 @@ def vectors_to_reembed(desired: Mapping[str, Any], live: Mapping[str, Any], chan
     """
     copied: list[str] = []
     embedded: list[str] = []
-    changed = [f.path for f in change.fields]
+    changed = [f.parts for f in change.fields]
     live_vectors = live.get("vectorConfig") or {}
     for name, vector in (desired.get("vectorConfig") or {}).items():
         module = next(iter(vector.get("vectorizer") or {"none": {}}))
         if module == "none":
             copied.append(name)
-        elif name not in live_vectors or any(p.startswith(f"vectorConfig.{name}.vectorizer") for p in changed):
+        elif name not in live_vectors or any(p[:3] == ("vectorConfig", name, "vectorizer") for p in changed):
             embedded.append(name)
         else:
             copied.append(name)
     legacy = desired.get("vectorizer")
     if legacy is not None or (not desired.get("vectorConfig") and live.get("vectorizer")):
         module = str(legacy or live.get("vectorizer"))
-        if module != "none" and any(p == "vectorizer" or p.startswith(f"moduleConfig.{module}") for p in changed):
+        if module != "none" and any(p == ("vectorizer",) or p[:2] == ("moduleConfig", module) for p in changed):
             embedded.append(LEGACY_VECTOR)
         else:
             copied.append(LEGACY_VECTOR)
@@ -76,15 +76,24 @@ def new_generation_body(desired: Mapping[str, Any], base: str, target: str) -> d
 
 def to_migrate(change: Change, coll: Mapping[str, Any], live: Mapping[str, Any] | None,
                live_classes: Sequence[Mapping[str, Any]], resume: str | None = None) -> None:
-    """Turn the replace of an `on_replace: migrate` collection into a migrate (in place)."""
+    """Turn the replace of an `on_replace: migrate` collection into a migrate (in place), for a change decided
+    without its collection; the planner decides migrate itself (core.plan.decide)."""
     if change.action is not Action.REPLACE or not migrates(coll) or live is None or change.desired is None:
+        return
+    change.action = Action.MIGRATE
+    fill_migration(change, coll, live, live_classes, resume)
+
+
+def fill_migration(change: Change, coll: Mapping[str, Any], live: Mapping[str, Any],
+                   live_classes: Sequence[Mapping[str, Any]], resume: str | None = None) -> None:
+    """A migrate's new generation, its body, the vectors copied and re-embedded, who references it (in place)."""
+    if change.desired is None:
         return
     base = collection_name(str(coll["name"]))
     names = [str(c.get("class", "")) for c in live_classes]
     target = next_generation(base, names, resume)
     copied, embedded = vectors_to_reembed(change.desired, live, change)
     aliases = [collection_name(str(a)) for a in coll.get("aliases") or []]
-    change.action = Action.MIGRATE
     change.fields = [f for f in change.fields if f.kind is not FieldKind.ALIAS]  # the swap points them
     change.desired = new_generation_body(change.desired, base, target)
     refs = referenced_by(change.collection, base, live_classes)
@@ -113,7 +122,7 @@ def stale_vectors(change: Change) -> list[str]:
     """Vectors an in-place update re-configures (a model change): stored objects keep vectors of the old model."""
     out: list[str] = []
     for f in change.fields:
-        parts = f.path.split(".")
+        parts = f.parts
         if f.kind is FieldKind.UPDATE and parts[0] == "vectorConfig" and len(parts) > 2 and \
                 parts[2] == "vectorizer" and parts[1] not in out:
             out.append(parts[1])

@@ -6,11 +6,11 @@ display only: apply decides from `action` and the field `kind`s, never from pros
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from weavectl.core.config.paths import collection_value, config_path, config_text, config_value
+from weavectl.core.config.paths import RestPath, collection_value, config_path, config_text, config_value
 
 # 2: field paths in the config's vocabulary (`path`), the REST path beside them (`rest_path`), values as the
 # file writes them, and each create/replace's `definition` in the config's vocabulary.
@@ -87,32 +87,65 @@ class PlanError:
                 "message": self.message, "hint": self.hint}
 
 
+def dotted(path: RestPath) -> str:
+    """A REST path as plans show it: `vectorConfig.main.vectorizer`."""
+    return ".".join(path)
+
+
 @dataclass
 class FieldChange:
-    path: str
+    """One difference at a REST path. Built from the path's parts (the differ) or, for convenience, a dotted
+    path; `parts` is what code reads, `path` (dotted) what the plan shows."""
+
+    at: InitVar[RestPath | str]
     before: Any
     after: Any
     kind: FieldKind
     reason: str = ""
     destroys: bool = False  # an in-place change that cannot be undone (lower replication factor)
+    parts: RestPath = field(init=False)
+
+    def __post_init__(self, at: RestPath | str) -> None:
+        self.parts = tuple(at.split(".")) if isinstance(at, str) else tuple(at)
+
+    @property
+    def path(self) -> str:
+        return dotted(self.parts)
 
     @property
     def lowers_durability(self) -> bool:
         """Lowering the replication factor removes copies of the data: destructive, needs --allow-destroy."""
-        return (self.path == "replicationConfig.factor" and isinstance(self.before, int)
+        return (self.parts == ("replicationConfig", "factor") and isinstance(self.before, int)
                 and isinstance(self.after, int) and self.after < self.before)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "path": config_path(self.path, value=self.after if self.after is not None else self.before),
+            "path": config_path(self.parts, value=self.after if self.after is not None else self.before),
             "rest_path": self.path,
-            "before": config_value(self.path, self.before),
-            "after": config_value(self.path, self.after),
+            "before": config_value(self.parts, self.before),
+            "after": config_value(self.parts, self.after),
             "kind": self.kind.value,
         }
         if self.reason:
             out["reason"] = self.reason
         return out
+
+
+@dataclass
+class Differences:
+    """What comparing one declared collection with the cluster found, before any action is decided.
+
+    The differ's fields, re-kinded where replication needs it, and the alias fields: `core.plan.decide` turns
+    them into a `Change` once, when all are gathered. `exists`: the collection (its current generation) is live.
+    """
+
+    collection: str
+    exists: bool = True
+    fields: list[FieldChange] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[PlanError] = field(default_factory=list)
+    drift: list[FieldChange] = field(default_factory=list)
+    ignored: list[FieldChange] = field(default_factory=list)
 
 
 @dataclass
@@ -149,7 +182,7 @@ class Change:
         return [f.path for f in self.fields if f.kind is FieldKind.IMMUTABLE]
 
     def to_json_forced_by(self) -> list[str]:
-        return [config_path(f.path, value=f.after if f.after is not None else f.before) for f in self.fields
+        return [config_path(f.parts, value=f.after if f.after is not None else f.before) for f in self.fields
                 if f.kind is FieldKind.IMMUTABLE]
 
     def to_json(self) -> dict[str, Any]:

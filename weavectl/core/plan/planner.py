@@ -9,10 +9,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from weavectl.core.plan.diff import diff_collection
-from weavectl.core.plan.generations import STATE_COLLECTION, current_generation, kept_generations
-from weavectl.core.plan.migration import to_migrate
-from weavectl.core.plan.model import Action, Change, ErrorCode, FieldChange, FieldKind, Plan, PlanError
+from weavectl.core.plan.decide import Migrating, decide
+from weavectl.core.plan.diff import compare_collection
+from weavectl.core.plan.generations import STATE_COLLECTION, current_generation, kept_generations, migrates
+from weavectl.core.plan.model import Action, Change, Differences, ErrorCode, FieldChange, FieldKind, Plan, PlanError
 from weavectl.core.weaviate import catalog
 from weavectl.core.weaviate.cluster import (
     FACTOR_PATH,
@@ -132,17 +132,19 @@ def build_plan(inp: PlanInput) -> Plan:
         if live is None and alias_owner is not None:
             plan.errors.append(PlanError(ErrorCode.NAME_TAKEN_BY_ALIAS, "cannot be created: the name is taken by an "
                                          f"alias pointing at {alias_owner}", name, "name"))
+        # Every field first (the differ's, re-kinded for replication, then the aliases'), the action once at the end.
         if live is None:
-            change = Change(name, Action.CREATE, desired=desired, protect=bool(coll.get("protect")))
+            found = Differences(name, exists=False)
             plan.fingerprints[name] = fingerprint(None)  # apply refuses if someone created it meanwhile
         else:
-            change = diff_collection(desired, live, version, ignore=list(coll.get("ignore_changes") or []),
-                                     replace=name.lower() in replace)
-            change.protect = bool(coll.get("protect"))
-            plan.fingerprints[change.collection] = fingerprint(live)
-            _replication(change, live, version, inp, plan)
-        _alias_changes(coll, change, inp.live_aliases, version, set(live_by_name), claimed)
-        to_migrate(change, coll, live, inp.live_classes, inp.migrations.get(name))
+            found = compare_collection(desired, live, version, ignore=list(coll.get("ignore_changes") or []),
+                                       replace=name.lower() in replace)
+            plan.fingerprints[found.collection] = fingerprint(live)
+            _replication(found, live, version, inp, plan)
+        _alias_fields(coll, found, inp.live_aliases, version, set(live_by_name), claimed)
+        migrating = (Migrating(coll, live, inp.live_classes, inp.migrations.get(name))
+                     if live is not None and migrates(coll) else None)
+        change = decide(found, desired, protect=bool(coll.get("protect")), migrating=migrating)
         if change.action is Action.NOOP:
             plan.unchanged.append(change.collection)
         plan.changes.append(change)
@@ -166,7 +168,7 @@ def build_plan(inp: PlanInput) -> Plan:
     return plan
 
 
-def _replication(change: Change, live: dict[str, Any], version: Version, inp: PlanInput, plan: Plan) -> None:
+def _replication(change: Differences, live: dict[str, Any], version: Version, inp: PlanInput, plan: Plan) -> None:
     """A factor change converges through replica scaling where the server needs it; shards short of replicas."""
     factor = live_factor(live)
     changing = [f for f in change.fields if f.path == FACTOR_PATH and isinstance(f.after, int)]
@@ -216,10 +218,11 @@ def _fractional_settings_rejected(name: str, coll: dict[str, Any], version: Vers
     return errors
 
 
-def _alias_changes(coll: dict[str, Any], change: Change, live_aliases: list[dict[str, str]], version: Version,
+def _alias_fields(coll: dict[str, Any], change: Differences, live_aliases: list[dict[str, str]], version: Version,
                    live_classes: set[str], claimed: set[str]) -> None:
-    """`claimed`: every alias a collection of the file declares; one moving to another collection is that
-    collection's change (PUT), never also a removal from this one."""
+    """The alias fields (and their errors) of one collection. `claimed`: every alias a collection of the file
+    declares; one moving to another collection is that collection's change (PUT), never also a removal from this
+    one."""
     if "aliases" not in coll:
         return
     target = change.collection
@@ -233,15 +236,13 @@ def _alias_changes(coll: dict[str, Any], change: Change, live_aliases: list[dict
                 change.errors.append(PlanError(ErrorCode.ALIAS_TAKEN_BY_COLLECTION,
                                                f"alias {alias} cannot be created: a collection has that name",
                                                path="aliases"))
-            fields.append(FieldChange(f"aliases.{alias}", current, target, FieldKind.ALIAS))
+            fields.append(FieldChange(("aliases", alias), current, target, FieldKind.ALIAS))
     for alias, cls in sorted(live_map.items()):
         if cls.lower() == target.lower() and alias not in wanted and alias not in claimed:
-            fields.append(FieldChange(f"aliases.{alias}", cls, None, FieldKind.ALIAS))
+            fields.append(FieldChange(("aliases", alias), cls, None, FieldKind.ALIAS))
     if not fields:
         return
     if not at_least(version, MIN_VERSION["aliases"]):
         change.errors.append(PlanError(ErrorCode.NEEDS_VERSION, f"aliases need Weaviate >= {MIN_VERSION['aliases']}",
                                        path="aliases"))
     change.fields.extend(fields)
-    if change.action is Action.NOOP:
-        change.action = Action.UPDATE

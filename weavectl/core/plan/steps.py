@@ -229,7 +229,7 @@ def _alias_steps(change: Change) -> list[Step]:
     for f in change.fields:
         if f.kind is not FieldKind.ALIAS:
             continue
-        alias = f.path.split(".", 1)[1]
+        alias = f.parts[1]
         if f.after is None:
             steps.append(Step(StepKind.DELETE_ALIAS, change.collection, f"remove alias {alias}", target=alias,
                               source=change, fields=[f]))
@@ -268,7 +268,7 @@ def _update_steps(change: Change, fingerprint: str | None) -> list[Step]:
                             f"add property {change.collection}.{f.after['name']}", body=f.after,
                             target=str(f.after["name"]), source=change, fields=[f]))
         elif f.kind is FieldKind.DROP_INDEX:
-            _, prop, flag = f.path.split(".")
+            _, prop, flag = f.parts
             index = {"indexFilterable": "filterable", "indexSearchable": "searchable",
                      "indexRangeFilters": "rangeFilters"}[flag]
             out.append(Step(StepKind.DROP_INDEX, change.collection,
@@ -286,7 +286,7 @@ def _declared_updates(change: Change) -> dict[str, Any]:
     for f in change.fields:
         if f.kind not in _PUT_KINDS:
             continue
-        parts = f.path.split(".")
+        parts = f.parts
         if parts[0] == "properties":  # keep the list shape; merged by name onto the live properties
             entry: dict[str, Any] = {"name": parts[1]}
             node = entry
