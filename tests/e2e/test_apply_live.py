@@ -385,13 +385,15 @@ def test_a_plan_makes_three_reads_unless_replication_needs_the_members(
     cfg = write(tmp_path, doc)
     assert cli(capsys, "apply", "-f", str(cfg), "--url", weaviate.url, "--auto-approve")[0] == 0
     recorder = RecordingTransport()
-    assert cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--detailed-exitcode", transport=recorder)[0] == 0
+    assert cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--format", "json", "--detailed-exitcode",
+               transport=recorder)[0] == 0
     assert recorder.requests == [("GET", "/v1/meta"), ("GET", "/v1/schema"), ("GET", "/v1/aliases")]
     recorder = RecordingTransport()
     out = tmp_path / "plan.json"
-    assert cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--out", str(out), transport=recorder)[0] == 0
-    assert recorder.requests[3:] == [("GET", "/v1/nodes")]
-    assert json.loads(out.read_text())["cluster"]["nodes"] == ["node1"]
+    code, shown, _ = cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--out", str(out), transport=recorder)
+    assert code == 0 and recorder.requests[3:] == [("GET", "/v1/nodes")]  # the digest's cluster identity
+    saved = json.loads(out.read_text())
+    assert saved["cluster"]["nodes"] == ["node1"] and f"Plan digest: {saved['digest']}" in shown
     doc["collections"][0]["replication"] = {"factor": 1}
     write(tmp_path, doc)
     recorder = RecordingTransport()

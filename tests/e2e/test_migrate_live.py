@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +128,7 @@ def _run_killed_at(server: WeaviateServer, cfg: Path, percent: int) -> str:
 
 @pytest.fixture(scope="module")
 def loaded(weaviate_versioned: WeaviateServer, providers: LocalProviders, tmp_path_factory: pytest.TempPathFactory
-           ) -> dict[str, Any]:
+           ) -> Iterator[dict[str, Any]]:
     """20,000 objects on each supported version (the issue's bar is every version, not only the newest)."""
     weaviate = weaviate_versioned
     name = f"M{uuid.uuid4().hex[:8]}"
@@ -143,7 +144,8 @@ def loaded(weaviate_versioned: WeaviateServer, providers: LocalProviders, tmp_pa
                                "author": [{"beacon": f"weaviate://localhost/{name}Author/{authors[i % 10]['id']}"}]},
                 "vectors": {"byo": [rng.uniform(-1, 1) for _ in range(DIMS)]}} for i in range(N_OBJECTS)]
     _batch(weaviate, objects)
-    return {"name": name, "cfg": cfg, "before": _all(weaviate, name)}
+    yield {"name": name, "cfg": cfg, "before": _all(weaviate, name)}
+    _remove(weaviate, name, author=True)  # the shared server is also diffed whole by other tests (gitops)
 
 
 def test_migrate_copies_reembeds_only_the_changed_vector_and_swaps_the_alias(
@@ -404,12 +406,20 @@ def test_writes_through_the_alias_during_the_migration_all_reach_the_new_generat
     assert set(after) == (set(before) | set(latest)) - deleted
 
 
+def _remove(server: WeaviateServer, name: str, *, author: bool = False) -> None:
+    """A migrated collection's alias, generations (and reference target) off the shared server."""
+    httpx.delete(f"{server.url}/v1/aliases/{name}Live", timeout=30)
+    for cls in [name, *(f"{name}_v{n}" for n in range(2, 6)), *([f"{name}Author"] if author else [])]:
+        httpx.delete(f"{server.url}/v1/schema/{cls}", timeout=30)
+
+
 @pytest.mark.parametrize("change", ["model", "distance"])
 def test_legacy_unnamed_vector_migrates(weaviate_versioned: WeaviateServer, providers: LocalProviders,
-                                        tmp_path: Path, change: str) -> None:
+                                        tmp_path: Path, change: str, request: pytest.FixtureRequest) -> None:
     """A collection with the legacy single vector (`vector:`): a model change embeds it again, a distance
     change copies it as it is (no provider call); on every tested server version."""
     server, name = weaviate_versioned, f"L{uuid.uuid4().hex[:8]}"
+    request_cleanup = request.addfinalizer
 
     def write(model: str, distance: str) -> Path:
         doc = {"version": 1, "collections": [{
@@ -423,6 +433,7 @@ def test_legacy_unnamed_vector_migrates(weaviate_versioned: WeaviateServer, prov
 
     cfg = write("nomic-embed-text", "cosine")
     _weavectl(server, "apply", "-f", str(cfg), "--auto-approve")
+    request_cleanup(lambda: _remove(server, name))
     _batch(server, [{"class": name, "id": str(uuid.uuid4()), "properties": {"title": f"legacy item {i}"}}
                     for i in range(30)])
     before = _all(server, name)

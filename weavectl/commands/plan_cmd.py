@@ -29,8 +29,8 @@ def config_options(func: click.decorators.FC) -> click.decorators.FC:
 def plan_payload(planned: Planned, files: tuple[str, ...], *, targets: tuple[str, ...] = (), prune: bool = False,
                  replace: tuple[str, ...] = (), saving: bool = False) -> dict[str, Any]:
     """The saved-plan content (adapters/planfile.py); its digest is what the views print. The node names of the
-    cluster identity come from the plan's member read when it made one, else are read only for a plan being
-    saved, so a plan that is only shown makes its three reads."""
+    cluster identity come from the plan's member read when it made one, else are read only when `saving` (a
+    digest is shown or written), so a JSON plan makes its three reads."""
     live = {name: planned.live_classes.get(name) for name in planned.plan.fingerprints}
     cluster = planned.plan.cluster or {}
     listed = [n for n, status in (cluster.get("nodes") or {}).items() if status != NOT_LISTED]  # as /v1/nodes
@@ -62,7 +62,10 @@ def plan(files: tuple[str, ...], env_name: str | None, url: str | None, out: str
     client = connect(loaded, url, env)
     try:
         planned = make_plan(loaded, client, targets=targets, prune=prune, env=env, replace=replace)
-        payload = plan_payload(planned, files, targets=targets, prune=prune, replace=replace, saving=bool(out))
+        # The digest (shown by text and markdown, written by --out) covers the node names: read them then,
+        # so a shown plan and its saved file have one digest; a JSON plan shows none and skips the read.
+        payload = plan_payload(planned, files, targets=targets, prune=prune, replace=replace,
+                               saving=bool(out) or fmt != "json")
     finally:
         client.close()
     the_plan = planned.plan
