@@ -26,9 +26,10 @@ from weavectl.core.plan.generations import STATE_COLLECTION, migrates
 from weavectl.core.plan.migration import stale_vectors
 from weavectl.core.plan.model import Action, ErrorCode, Plan, PlanError
 from weavectl.core.plan.ownership import DEFAULT_OWNER, OWNER_KIND, hide_state_collection, restrict_prune
-from weavectl.core.plan.planner import PlanInput, build_plan, used_modules
+from weavectl.core.plan.planner import PlanInput, build_plan
 from weavectl.core.weaviate import catalog
 from weavectl.core.weaviate.cluster import SCALE_MIN_VERSION, ClusterFacts, ScaleProbe, declared_factor, factor_changes
+from weavectl.core.weaviate.usage import used_modules
 from weavectl.core.weaviate.version import at_least, parse_version, support_problem
 from weavectl.errors import ConfigError, KeySourceError, ServerError, UsageError
 

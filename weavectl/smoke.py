@@ -24,7 +24,6 @@ from urllib.parse import urlparse
 from weavectl.adapters import secrets
 from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
 from weavectl.core.plan.generations import current_generation, migrates
-from weavectl.core.plan.planner import used_modules
 from weavectl.core.redact import REDACTOR
 from weavectl.core.smoke_checks import (
     Check,
@@ -41,6 +40,7 @@ from weavectl.core.smoke_checks import (
 from weavectl.core.weaviate import catalog
 from weavectl.core.weaviate.embed_text import name_as_words, text_vectors, with_module_defaults
 from weavectl.core.weaviate.rest import collection_name, to_rest
+from weavectl.core.weaviate.usage import used_modules
 from weavectl.errors import ConfigError, ServerError, UsageError, WeavectlError
 from weavectl.run import Loaded
 

@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from weavectl.cli import run_cli
-from weavectl.core.plan.planner import used_modules
 from weavectl.core.weaviate import catalog
+from weavectl.core.weaviate.usage import used_modules
 from weavectl.devserver import WeaviateServer
 
 pytestmark = pytest.mark.server

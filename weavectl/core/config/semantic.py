@@ -13,6 +13,7 @@ from weavectl.core.config.suggest import did_you_mean
 from weavectl.core.config.yamldoc import Document
 from weavectl.core.redact import looks_like_secret
 from weavectl.core.weaviate import catalog
+from weavectl.core.weaviate.usage import property_setting_modules
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -417,7 +418,7 @@ class _Checker:
 
     def property_vectorization(self, prop: dict[str, Any], path: Path, modules: set[str],
                                vectors: dict[str, dict[str, Any]]) -> None:
-        text_modules = {m for m in modules if (spec := catalog.lookup(m)) is not None and spec.has_property_settings}
+        text_modules = property_setting_modules(sorted(modules))
         for key in ("skip_vectorization", "vectorize_property_name"):
             value = prop.get(key)
             if isinstance(value, dict):

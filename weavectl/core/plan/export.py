@@ -17,6 +17,7 @@ from weavectl.core.plan.generations import generation_groups
 from weavectl.core.plan.ownership import STATE_COLLECTION
 from weavectl.core.weaviate import catalog, defaults
 from weavectl.core.weaviate.rest import SNAKE_EXCEPTIONS
+from weavectl.core.weaviate.usage import rest_vectorizers
 from weavectl.core.weaviate.version import Version
 
 # The defaults live in one place (core/weaviate/defaults.py); these names stay for existing callers.
@@ -199,7 +200,7 @@ def export_collection(live: dict[str, Any], aliases: list[str], version: Version
     out: dict[str, Any] = {"name": str(live["class"])}
     if live.get("description"):
         out["description"] = live["description"]
-    vector_modules = _vector_modules(live)
+    vector_modules = rest_vectorizers(live)
     props = [_property(p, vector_modules) for p in live.get("properties") or []]
     if props:
         out["properties"] = props
@@ -219,19 +220,6 @@ def export_collection(live: dict[str, Any], aliases: list[str], version: Version
     if aliases:
         out["aliases"] = sorted(aliases)
     return out
-
-
-def _vector_modules(live: dict[str, Any]) -> list[str]:
-    """The vectorizer modules of a live class: its named vectors' then its legacy vector's."""
-    found: list[str] = []
-    for vector in (live.get("vectorConfig") or {}).values():
-        for module in vector.get("vectorizer") or {}:
-            if module != "none" and module not in found:
-                found.append(module)
-    legacy = live.get("vectorizer")
-    if legacy and legacy != "none":
-        found.append(legacy)
-    return found
 
 
 def _vectors(live: dict[str, Any], module_config: dict[str, Any], version: Version) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from weavectl.core.weaviate.cluster import (
     short_shards,
 )
 from weavectl.core.weaviate.rest import collection_name, to_rest
+from weavectl.core.weaviate.usage import used_modules
 from weavectl.core.weaviate.version import MIN_VERSION, Version, at_least, parse_version
 
 
@@ -58,19 +59,6 @@ def fingerprint(live_class: dict[str, Any] | None) -> str:
         return "absent"
     canonical = json.dumps(live_class, sort_keys=True, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def used_modules(coll: dict[str, Any]) -> list[str]:
-    found: list[str] = []
-    vectors = list((coll.get("vectors") or {}).values()) + ([coll["vector"]] if coll.get("vector") else [])
-    names = [str(v.get("vectorizer")) for v in vectors] + [
-        str(coll[k]["module"]) for k in ("generative", "reranker") if coll.get(k)]
-    for name in names:
-        spec = catalog.lookup(name)
-        resolved = spec.name if spec else name
-        if name != "none" and resolved not in found:
-            found.append(resolved)
-    return found
 
 
 def _module_enabled(module: str, enabled: dict[str, Any]) -> bool:

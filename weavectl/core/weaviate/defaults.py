@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from weavectl.core.weaviate import catalog
+from weavectl.core.weaviate.usage import property_setting_modules, rest_vectorizers
 from weavectl.core.weaviate.version import Version, at_least
 
 # -- inverted index (usecases/config/config_handler.go DefaultBM25b/k1, DefaultCleanupIntervalSeconds;
@@ -379,7 +380,7 @@ def with_defaults(desired: dict[str, Any], live: dict[str, Any], version: Versio
         d["shardingConfig"] = _under(SHARDING_DEFAULTS, d.get("shardingConfig"))
     if at_least(version, "1.35.0") and "objectTtlConfig" not in d:
         d["objectTtlConfig"] = {"enabled": False}  # adapters/repos/db/ttl/config.go: nil means off
-    modules = _text_modules(d)
+    modules = property_setting_modules(rest_vectorizers(d))
     for prop in d.get("properties") or []:
         _fill_property(prop, modules, nested=False)
     live_vectors = live.get("vectorConfig") or {}
@@ -400,18 +401,6 @@ def with_defaults(desired: dict[str, Any], live: dict[str, Any], version: Versio
 def _module_defaults_for(module: str, version: Version) -> dict[str, Any]:
     spec = catalog.lookup(module)
     return module_defaults(spec.name if spec else module, version)
-
-
-def _text_modules(d: dict[str, Any]) -> list[str]:
-    found: list[str] = []
-    names = [next(iter(v.get("vectorizer") or {"none": {}})) for v in (d.get("vectorConfig") or {}).values()]
-    if d.get("vectorizer"):
-        names.append(str(d["vectorizer"]))
-    for name in names:
-        spec = catalog.lookup(name)
-        if spec is not None and spec.has_property_settings and name not in found:
-            found.append(name)
-    return found
 
 
 def _fill_property(prop: dict[str, Any], modules: list[str], *, nested: bool) -> None:

@@ -9,6 +9,7 @@ import copy
 from typing import Any
 
 from weavectl.core.weaviate import catalog
+from weavectl.core.weaviate.usage import config_vectorizers, property_setting_modules
 
 # Weaviate's own normalisation of names (entities/schema/schema.go UppercaseClassName, LowercaseFirstLetter):
 # only the first letter changes.
@@ -140,20 +141,6 @@ def _spelling(module: str, modules: list[str]) -> str:
     return next((used for used in modules if catalog.same_module(used, module)), module)
 
 
-def _property_modules(coll: dict[str, Any]) -> list[str]:
-    """Vectorizer modules that take per-property settings (skip, vectorizePropertyName)."""
-    found: list[str] = []
-    vectors = list((coll.get("vectors") or {}).values())
-    if coll.get("vector"):
-        vectors.append(coll["vector"])
-    for vector in vectors:
-        spec = catalog.lookup(str(vector.get("vectorizer")))
-        name = str(vector.get("vectorizer"))
-        if spec is not None and spec.has_property_settings and name not in found:
-            found.append(name)
-    return found
-
-
 # The index type a named vector gets when the file names none. 1.39 fills it in itself, but 1.32.5 and 1.35.2
 # refuse a named vector without one (422 `unrecognized or unsupported vectorIndexType ""`: v1.35.2
 # usecases/schema/class.go validateVectorIndexType; seen on 1.32.5 and 1.35.2), so it is always sent.
@@ -179,7 +166,7 @@ def to_rest(coll: dict[str, Any]) -> dict[str, Any]:
     body: dict[str, Any] = {"class": collection_name(str(coll["name"]))}
     if "description" in coll:
         body["description"] = coll["description"]
-    modules = _property_modules(coll)
+    modules = property_setting_modules(config_vectorizers(coll))
     if "properties" in coll:
         body["properties"] = [_property(p, modules) for p in coll["properties"]]
     module_config: dict[str, Any] = {}
