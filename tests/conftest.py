@@ -181,6 +181,19 @@ def collection_name(request: pytest.FixtureRequest) -> Iterator[str]:
     delete_everywhere(name)
 
 
+# Fixtures that start a real weaviate-server (or a cluster of them).
+SERVER_FIXTURES = frozenset({"_anonymous_by_version", "_async_by_version", "weaviate", "weaviate_versioned",
+                             "weaviate_async", "weaviate_async_versioned", "weaviate_auth", "weaviate_cluster"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses a server fixture is a `server` test whether or not its file says so: `-m "not server"`
+    must start no server and need no Go."""
+    for item in items:
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.server)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for cluster in _clusters:
         terminalreporter.write_line(
