@@ -50,9 +50,12 @@ class Options:
     workers: int = 2
     out: TextIO = field(default_factory=lambda: sys.stderr)
     interactive: bool | None = None  # None: a bar when `out` is a terminal, plain lines otherwise
+    clock: Callable[[], float] = time.monotonic  # durations and rates (the Environment's clock)
 
 
 def now_ms() -> int:
+    """This machine's wall time, stamped into the record and compared with the server's clock: a moment, not a
+    duration, so not the (monotonic) clock of `Options`."""
     return int(time.time() * 1000)
 
 
@@ -62,7 +65,8 @@ class Progress:
 
     def __init__(self, label: str, total: int, done: int, opts: Options) -> None:
         self.label, self.total, self.done, self.out = label, max(total, 0), done, opts.out
-        self.started, self.start_done = time.monotonic(), done
+        self.clock = opts.clock
+        self.started, self.start_done = self.clock(), done
         self.interactive = opts.out.isatty() if opts.interactive is None else opts.interactive
         self._bar: Any = None
         self._last_step = -1
@@ -86,7 +90,7 @@ class Progress:
             self._bar.start()
 
     def rate(self) -> float:
-        elapsed = time.monotonic() - self.started
+        elapsed = self.clock() - self.started
         return (self.done - self.start_done) / elapsed if elapsed > 0 else 0.0
 
     def grow(self, extra: int) -> None:
@@ -228,7 +232,8 @@ class Engine:
         return stamp if stamp is not None else now_ms()
 
     def run(self) -> dict[str, Any]:
-        mig, started = self.mig, time.monotonic()
+        mig, clock = self.mig, self.opts.clock
+        started = clock()
         src, dst = str(mig["from"]), str(mig["to"])
         existing = self.state.get(KIND, mig["collection"])
         resumed = bool(existing and existing.get("to") == dst and existing.get("phase") not in ("done", "abandoned"))
@@ -250,11 +255,11 @@ class Engine:
             # the delta passes: every object written after it is looked at again.
             self.record["copy_since_ms"] = self.save()
         phases: dict[str, float] = {}
-        mark = time.monotonic()
+        mark = clock()
 
         def lap(name: str) -> None:
             nonlocal mark
-            phases[name], mark = round(time.monotonic() - mark, 2), time.monotonic()
+            phases[name], mark = round(clock() - mark, 2), clock()
 
         if self.record["phase"] == "create":
             self._create(src, dst)
@@ -292,7 +297,7 @@ class Engine:
             self.save(phase="done", finished_ms=now_ms(), previous=src, catchup_objects=catchup)
             lap("catchup")
         copied = sum(int(t.get("copied", 0)) for t in self.record["tenants"].values())
-        seconds = time.monotonic() - started
+        seconds = clock() - started
         return {"collection": mig["collection"], "from": src, "to": dst, "resumed": resumed,
                 "objects": (verified or self.record.get("verified") or {}).get("objects", copied),
                 "copied_this_run": self.record.get("copied_this_run", 0), "delta_objects": delta,

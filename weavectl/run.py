@@ -1,5 +1,6 @@
 """Orchestration: load -> connect -> fetch live state -> resolve key sources -> plan. The only place that
-wires the pure core to the adapters; commands call these functions and render what they return.
+wires the pure core to the adapters; the use cases (`weavectl/usecases/`) call these functions with the
+`Environment` they were given, and warnings go to that environment's stderr.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from weavectl.adapters import secrets
 from weavectl.adapters.cluster import probe_scale, read_facts
-from weavectl.adapters.environment import Environment, current_environment
+from weavectl.adapters.environment import Environment
 from weavectl.adapters.files import config_paths, load_documents
 from weavectl.adapters.schemas import config_validator
 from weavectl.adapters.state import StateStore
@@ -69,11 +70,6 @@ def load_config(files: tuple[str, ...], env_name: str | None, environ: Mapping[s
                   [d.render() for d in diags.warnings])
 
 
-def warn(message: str) -> None:
-    """A warning for the person at the terminal (stderr; secrets are scrubbed by the CLI's stream guard)."""
-    current_environment().echo(f"Warning: {message}", err=True)
-
-
 def new_client(url: str, api_key: str | None, env: Environment, *, source: str = "the URL") -> WeaviateClient:
     """The one way commands get a Weaviate client: the URL checked up front (a usage error naming where it
     came from), the key normalised, --timeout / WEAVECTL_TIMEOUT applied, progress shown on a terminal."""
@@ -81,7 +77,7 @@ def new_client(url: str, api_key: str | None, env: Environment, *, source: str =
     if problem is not None:
         raise UsageError(f"{source} is not a usable Weaviate URL: {problem}")
     return WeaviateClient(url, api_key=api_key, transport=env.transport, timeout=env.wait_limit,
-                          progress=warn if env.progress else None)
+                          progress=env.warn if env.progress else None)
 
 
 def connect(loaded: Loaded, url: str | None, env: Environment) -> WeaviateClient:
@@ -103,12 +99,12 @@ def weaviate_key(loaded: Loaded, env: Environment, auth: Any = None) -> str | No
     if auth:
         try:
             return secrets.resolve(auth, environ=env.environ, base_dir=loaded.base_dir,
-                                   warn=lambda m: warn(f"Weaviate API key: {m}"), timeout=env.wait_limit)
+                                   warn=lambda m: env.warn(f"Weaviate API key: {m}"), timeout=env.wait_limit)
         except KeySourceError as exc:
             raise KeySourceError(f"the Weaviate API key (`auth`): {exc.message}", hint=exc.hint) from None
     if env.environ.get("WEAVIATE_API_KEY") is not None:
         return secrets.normalise(env.environ["WEAVIATE_API_KEY"], "WEAVIATE_API_KEY",
-                                 lambda m: warn(f"Weaviate API key: {m}")) or None
+                                 lambda m: env.warn(f"Weaviate API key: {m}")) or None
     return None
 
 
@@ -128,14 +124,14 @@ def credentials_needed(collections: list[dict[str, Any]]) -> list[str]:
 def resolve_keys(loaded: Loaded, env: Environment) -> tuple[dict[str, str], list[str]]:
     needed = credentials_needed(loaded.data.get("collections") or [])
     return secrets.resolve_all(loaded.data.get("api_keys") or {}, needed, environ=env.environ,
-                               base_dir=loaded.base_dir, warn=warn, timeout=env.wait_limit)
+                               base_dir=loaded.base_dir, warn=env.warn, timeout=env.wait_limit)
 
 
 KEY_USERS = "smoke, apply --smoke, and imports and queries that embed"
 
 
-def _warn_named(name: str, message: str) -> None:
-    warn(f"api key '{name}': {message}")
+def _warn_named(env: Environment, name: str, message: str) -> None:
+    env.warn(f"api key '{name}': {message}")
 
 
 def key_sources_status(loaded: Loaded, env: Environment) -> tuple[dict[str, str], list[dict[str, Any]]]:
@@ -161,7 +157,7 @@ def key_sources_status(loaded: Loaded, env: Environment) -> tuple[dict[str, str]
                                   "collections": sorted(users[name]), "needed_by": KEY_USERS}
         try:
             values[name] = secrets.resolve(sources[name], environ=env.environ, base_dir=loaded.base_dir,
-                                           warn=functools.partial(_warn_named, name), timeout=env.wait_limit)
+                                           warn=functools.partial(_warn_named, env, name), timeout=env.wait_limit)
             record["resolved"] = True
         except KeySourceError as exc:
             record["resolved"] = False

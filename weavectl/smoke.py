@@ -208,20 +208,22 @@ class Options:
     query_only: bool = False
     index_timeout_s: float = 120.0
     progress: Callable[[str], None] | None = None
+    clock: Callable[[], float] = time.monotonic  # latencies and the indexing wait (the Environment's clock)
 
 
 def run_smoke(loaded: Loaded, client: WeaviateClient, keys: dict[str, str], *, in_place: bool,
               grpc: str | None, environ: Mapping[str, str], targets: tuple[str, ...] = (),
               query_only: bool = False, index_timeout_s: float = 120.0,
               progress: Callable[[str], None] | None = None,
-              physical: Mapping[str, str] | None = None) -> SmokeReport:
+              physical: Mapping[str, str] | None = None, clock: Callable[[], float] = time.monotonic) -> SmokeReport:
     """`physical`: file name (lower case) -> the live collection to use instead of the one the aliases point at
     (a migration checks its new generation before the swap)."""
     # Third-party warnings (authlib's httpx deprecation, ...) are kept for --debug, never printed.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         report = _run(loaded, client, keys, grpc=grpc, environ=environ, targets=targets,
-                      options=Options(in_place, query_only, index_timeout_s, progress), physical=physical or {})
+                      options=Options(in_place, query_only, index_timeout_s, progress, clock),
+                      physical=physical or {})
     report.warnings = [f"{w.category.__name__}: {w.message} ({w.filename}:{w.lineno})" for w in caught]
     return report
 
@@ -290,6 +292,7 @@ class _CollectionRun:
                  report: SmokeReport, options: Options, grpc: GrpcTarget, version: str) -> None:
         self.coll, self.name, self.loaded, self.rest, self.wv = coll, name, loaded, rest, wv
         self.report, self.options, self.grpc, self.version = report, options, grpc, version
+        self.clock = options.clock
         self.extra: dict[str, Any] = {}  # properties added to every sample object (the faithful class name)
 
     def check(self, label: str, ok: bool, detail: str = "", latency_ms: float | None = None,
@@ -371,7 +374,8 @@ class _CollectionRun:
             interrupted = True
             raise
         finally:
-            _remove_samples(self.rest, self.name, created, recheck_last=interrupted)
+            _remove_samples(self.rest, self.name, created, recheck_last=interrupted,
+                            clock=self.clock)
 
     def _exists(self, oid: str) -> bool:
         resp = self.rest.request("HEAD", f"/v1/objects/{self.name}/{oid}", ok=(204, 404))
@@ -380,7 +384,7 @@ class _CollectionRun:
     def _insert_each(self, objects: list[dict[str, Any]], ids: list[str], handle: Any, created: list[str]) -> bool:
         # One REST create per object (POST /v1/objects refuses an id that exists: create-if-absent, atomic),
         # where a batch would overwrite.
-        start = time.monotonic()
+        start = self.clock()
         label = f"import {len(objects)} objects"
         for obj, oid in zip(objects, ids, strict=True):
             created.append(oid)  # armed before sending, as for the temporary collection
@@ -393,24 +397,24 @@ class _CollectionRun:
                     detail = f"refused: sample id {oid} already exists in {self.name} (created meanwhile)"
                 else:
                     detail = f"failed: {self.failure(text)}"
-                self.check(label, False, detail, (time.monotonic() - start) * 1000)
+                self.check(label, False, detail, (self.clock() - start) * 1000)
                 return False
-        self.check(label, True, "", (time.monotonic() - start) * 1000)
+        self.check(label, True, "", (self.clock() - start) * 1000)
         return True
 
     # -- stages ----------------------------------------------------------------------------------------
     def _import(self, objects: list[dict[str, Any]], handle: Any) -> bool:
         from weaviate.classes.data import DataObject
 
-        start = time.monotonic()
+        start = self.clock()
         label = f"import {len(objects)} objects"
         try:
             result = handle.data.insert_many([DataObject(properties={**properties_of(o), **self.extra},
                                                          uuid=object_id(o)) for o in objects])
         except Exception as exc:  # the client raises when every object failed (a bad key, an unreachable provider)
-            self.check(label, False, f"all failed: {self.failure(str(exc))}", (time.monotonic() - start) * 1000)
+            self.check(label, False, f"all failed: {self.failure(str(exc))}", (self.clock() - start) * 1000)
             return False
-        latency = (time.monotonic() - start) * 1000
+        latency = (self.clock() - start) * 1000
         errors = getattr(result, "errors", {}) or {}
         if errors:
             first = next(iter(errors.values()))
@@ -423,7 +427,7 @@ class _CollectionRun:
     def _wait_indexed(self, target: str, tenant: str | None) -> bool:
         """With asynchronous indexing, vectors sit in a queue after import and near-text finds nothing until it
         drains: wait on every node and shard, with a limit."""
-        start = time.monotonic()
+        start = self.clock()
         deadline = start + self.options.index_timeout_s
         next_note = start + 3.0
         quiet = 0
@@ -433,11 +437,11 @@ class _CollectionRun:
             pending, seen = indexing_pending(answer, target, tenant)
             quiet = quiet + 1 if seen and not pending else 0
             if quiet >= 2:  # twice in a row: a batch being moved from the queue into the index is not missed
-                waited = time.monotonic() - start
+                waited = self.clock() - start
                 if waited >= 1.0:
                     self.check("indexing finished", True, f"after {waited:.1f} s", waited * 1000)
                 return True
-            now = time.monotonic()
+            now = self.clock()
             if now >= deadline:
                 detail = describe_pending(pending) if pending else "no shard of the collection was listed"
                 self.check("indexing finished", False,
@@ -459,7 +463,7 @@ class _CollectionRun:
             limit = int(query.get("limit") or max(3, len((query.get("expect") or {}).get("top") or [])))
             label = f'{kind} "{text}"' + (f" alpha={query['alpha']}" if "alpha" in query else "") + (
                 f" ({target_vector})" if target_vector else "")
-            start = time.monotonic()
+            start = self.clock()
             try:
                 if kind == "near_text":
                     response = handle.query.near_text(query=text, limit=limit, target_vector=target_vector,
@@ -469,9 +473,9 @@ class _CollectionRun:
                                                    target_vector=target_vector,
                                                    return_metadata=MetadataQuery(score=True))
             except Exception as exc:  # any client or server failure is this check's failure
-                self.check(label, False, self.failure(str(exc)), (time.monotonic() - start) * 1000)
+                self.check(label, False, self.failure(str(exc)), (self.clock() - start) * 1000)
                 continue
-            latency = (time.monotonic() - start) * 1000
+            latency = (self.clock() - start) * 1000
             hits = [Result(str(o.uuid), {k: v for k, v in dict(o.properties).items() if k not in self.extra},
                            o.metadata.score, o.metadata.distance) for o in response.objects]
             ok, detail = check_expectations(query.get("expect") or {}, hits)
@@ -518,7 +522,8 @@ def _cleanup(rest: WeaviateClient, wv: Any, target: str, tenant: str | None) -> 
                         f"{target}; delete it by hand")
 
 
-def _remove_samples(rest: WeaviateClient, name: str, ids: list[str], *, recheck_last: bool) -> None:
+def _remove_samples(rest: WeaviateClient, name: str, ids: list[str], *, recheck_last: bool,
+                    clock: Callable[[], float] = time.monotonic) -> None:
     """Delete the sample objects smoke created in the real collection (404: it never landed), Ctrl-C or not.
 
     After an interrupt, the insert that was in flight may still land after its delete: look again for a while.
@@ -540,8 +545,8 @@ def _remove_samples(rest: WeaviateClient, name: str, ids: list[str], *, recheck_
                             "delete them by hand")
     if not (recheck_last and ids):
         return
-    deadline = time.monotonic() + 5.0
-    while time.monotonic() < deadline:
+    deadline = clock() + 5.0
+    while clock() < deadline:
         try:
             if rest.request("HEAD", f"/v1/objects/{name}/{ids[-1]}", ok=(204, 404)).status_code == 204:
                 rest.request("DELETE", f"/v1/objects/{name}/{ids[-1]}", ok=(204, 404))

@@ -52,6 +52,11 @@ class Environment:
 
         click.echo(message, file=self.stderr if err else self.stdout, nl=nl)
 
+    def warn(self, message: str) -> None:
+        """A warning for the person at the terminal, on this environment's stderr (the CLI's stream guard
+        scrubs secrets from it)."""
+        self.echo(f"Warning: {message}", err=True)
+
 
 def current_environment() -> Environment:
     """The environment the CLI built for this invocation (or a test passed in), else this process's."""

@@ -2,84 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
-from weavectl.adapters import planfile as planfiles
 from weavectl.adapters.environment import Environment, current_environment
-from weavectl.adapters.lock import ApplyLock
-from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import config_options
-from weavectl.core.plan.model import Action, Plan, decisions
-from weavectl.core.plan.planner import fingerprint
-from weavectl.core.plan.steps import Step, compile_steps, policy
+from weavectl.core.plan.model import Plan
 from weavectl.core.redact import REDACTOR
-from weavectl.errors import ExitCode, UsageError, WeavectlError
-from weavectl.execute import changed_paths, deferred_signals, execute
+from weavectl.errors import UsageError, WeavectlError
 from weavectl.render.human import render_text
-from weavectl.render.jsonplan import plan_json
-from weavectl.run import (
-    Loaded,
-    Planned,
-    connect,
-    load_config,
-    make_plan,
-    record_ownership,
-)
-
-
-class StalePlan(WeavectlError):
-    pass
-
-
-def _from_plan_file(saved: dict[str, Any], url: str | None, env: Environment) -> tuple[Loaded, WeaviateClient]:
-    """The config the plan names is read again (key sources come from it, never from the plan file)."""
-    config = saved["config"]
-    missing = [f for f in config["files"] if not Path(f).exists()]
-    if missing or not config["files"]:
-        raise UsageError("the plan file's config is not readable here (" + ", ".join(missing or ["no files"])
-                         + "): apply PLANFILE re-reads it to resolve key sources; run it where the config is")
-    loaded = load_config(tuple(config["files"]), config["environment"], env.environ)
-    client = connect(loaded, url or saved["cluster"]["url"], env)
-    return loaded, client
-
-
-def _check_stale(saved: dict[str, Any], planned: Planned) -> None:
-    reasons: list[str] = []
-    old_live = saved["live"]
-    for name, saved_fp in saved["plan"]["fingerprints"].items():
-        current = planned.live_classes.get(name)
-        if fingerprint(current) == saved_fp:
-            continue
-        if saved_fp == "absent":
-            reasons.append(f"{name} was created by someone else after the plan was made")
-        elif current is None:
-            reasons.append(f"{name} was deleted after the plan was made")
-        else:
-            what = ", ".join(changed_paths(old_live.get(name) or {}, current))
-            reasons.append(f"{name} changed after the plan was made: {what}")
-    new_changes = plan_json(planned.plan)["changes"]
-    if not reasons and decisions(new_changes) != decisions(saved["plan"]["changes"]):
-        reasons.append("the live cluster no longer yields the same plan")
-    if reasons:
-        raise StalePlan("stale plan: run plan again.\n  " + "\n  ".join(reasons),
-                        hint="nothing was written")
-
-
-def _confirm(auto_approve: bool, env: Environment) -> None:
-    if auto_approve:
-        return
-    if not env.interactive:
-        raise UsageError("apply needs confirmation, but there is no terminal to ask on: pass --auto-approve "
-                         "(in CI, apply a reviewed plan file)")
-    answer = click.prompt("Apply these changes? Only 'yes' is accepted", default="", show_default=False)
-    if answer.strip() != "yes":
-        raise WeavectlError("apply cancelled: nothing was written")
+from weavectl.usecases import apply as apply_usecase
+from weavectl.usecases.saved_plan import read_plan_file
 
 
 @click.command()
@@ -106,160 +43,58 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
     env = current_environment()
     if expect_digest and not planfile:
         raise UsageError("--expect-digest goes with a plan file: weavectl apply PLANFILE --expect-digest D")
+    saved = None
     if planfile:
         if files or env_name:
             raise UsageError("give either a plan file or -f/--env, not both")
-        saved = _saved_plan(planfile, expect_digest, env)
-        options = saved["options"]
-        targets, prune = tuple(options["targets"]), bool(options["prune"])
-        replace = tuple(options["replace"])
-        loaded, client = _from_plan_file(saved, url, env)
-    else:
-        saved = None
-        loaded = load_config(files, env_name, env.environ)
-        client = connect(loaded, url, env)
-    lock = ApplyLock(client, command=" ".join(["weavectl", *sys.argv[1:]])[:300])
-    try:
-        if saved is not None:
-            planfiles.check_cluster(saved, planfiles.cluster_identity(client))
-        planned = make_plan(loaded, client, targets=targets, prune=prune, env=env, replace=replace)
-        if saved is not None:
-            _check_stale(saved, planned)
-        plan = planned.plan
-        env.echo(render_text(plan, colour=env.colour))
-        _refuse(plan, allow_destroy)
-        if not plan.has_changes:
-            record_ownership(loaded, client, plan)  # adopts collections that already match the file
-            return _smoke_after(loaded, client, env, run_smoke, grpc_address, targets)
-        if saved is None:
-            _confirm(auto_approve, env)
-        with deferred_signals() as signals:
-            lock.acquire(timeout=lock_timeout)
-            lock.start_heartbeat()
-            if lock.took_over:
-                env.echo(f"Note: took over a stale apply lock (expired, or its process is gone): {lock.took_over}",
-                         err=True)
-            # Under the lock: the cluster must still be the one planned (another apply may have just finished).
-            again = make_plan(loaded, client, targets=targets, prune=prune, env=env, replace=replace)
-            if decisions(plan_json(again.plan)["changes"]) != decisions(plan_json(plan)["changes"]):
-                raise StalePlan("the cluster changed between the plan and taking the apply lock (changed by "
-                                "another writer during apply); nothing was written. Run apply again.")
-            _interrupted_before_writing(signals.received)
-            steps = compile_steps(plan, set(planned.live_classes))
-            migrations: list[dict[str, Any]] = []
-            report = execute(steps, client, allow_destroy=allow_destroy, progress=lambda m: env.echo(m, err=True),
-                             signals=signals,
-                             migrate=lambda step: migrations.append(_migrate(step, planned, grpc_address, env)),
-                             clock=env.clock)
-        _report_migrations(migrations, report_path, env)
-        if report.interrupted is not None:
-            env.echo(report.render(), err=True)
-            return int(signals.exit_code)
-        if not report.ok:
-            env.echo(report.render(), err=True)
-            return ExitCode.ERROR
-        for note in report.notes:
-            env.echo(f"Note: {note}", err=True)
-        counts = plan.counts()
-        env.echo(f"Apply complete: {counts['create']} created, {counts['update']} updated, {counts['replace']} "
-                 f"replaced, {counts['delete']} deleted ({len(report.done)} step(s)).")
-        _verify(make_plan(loaded, client, targets=targets, prune=prune, env=env, verify_targets=False).plan, env)
-        record_ownership(loaded, client, plan)
-        return _smoke_after(loaded, client, env, run_smoke, grpc_address, targets)
-    finally:
-        try:
-            lock.release()
-        except WeavectlError as exc:
-            env.echo(f"Warning: could not release the apply lock ({exc.message}); it expires by itself, or "
-                     "clear it with `weavectl unlock`", err=True)
-        finally:
-            client.close()
+        saved = read_plan_file(planfile, expect_digest)
+        env.echo(f"Plan file digest: {saved.digest}")
+    request = apply_usecase.ApplyRequest(files, env_name, url, saved, auto_approve, allow_destroy, prune, targets,
+                                         replace, grpc_address, lock_timeout,
+                                         command=" ".join(["weavectl", *sys.argv[1:]]))
+    with apply_usecase.prepare(request, env) as prepared:
+        env.echo(render_text(prepared.plan, colour=env.colour))
+        result = prepared.converge(confirm=_ask, on_executed=functools.partial(_show_execution, prepared.plan,
+                                                                               report_path, env))
+        _show_verification(result, env)
+        if not (run_smoke and result.verified):
+            return result.exit_code
+        from weavectl.commands.smoke_cmd import show
+        from weavectl.usecases.smoke import SmokeRequest, smoke_on
+
+        smoked = smoke_on(prepared.loaded, prepared.client,
+                          SmokeRequest(grpc_address=grpc_address, targets=prepared.targets), env)
+        return show(smoked, "table", env)
 
 
-def _refuse(plan: Plan, allow_destroy: bool) -> None:
-    """Stop before any write: a plan with errors, or changes the policy forbids (a plan without changes passes)."""
-    if plan.all_errors():
-        raise WeavectlError("the plan has errors (above); nothing was written")
-    blocked = policy(plan, allow_destroy=allow_destroy)
-    if blocked.reasons:
-        raise WeavectlError("refusing to apply; nothing was written:\n  "
-                            + "\n  ".join(f"{r} [{r.code}]" for r in blocked.reasons))
+def _ask(plan: Plan) -> bool:
+    answer = click.prompt("Apply these changes? Only 'yes' is accepted", default="", show_default=False)
+    return bool(answer.strip() == "yes")
 
 
-def _saved_plan(planfile: str, expect_digest: str | None, env: Environment) -> dict[str, Any]:
-    saved = planfiles.load(planfile)
-    if expect_digest and expect_digest.strip() not in (saved["digest"], saved["digest"].split(":", 1)[1]):
-        raise planfiles.PlanFileRefused(f"{planfile} has digest {saved['digest']}, not the expected "
-                                       f"{expect_digest}; nothing was written")
-    env.echo(f"Plan file digest: {saved['digest']}")
-    return saved
-
-
-def _report_migrations(migrations: list[dict[str, Any]], report_path: str | None, env: Environment) -> None:
-    if migrations:
-        text = json.dumps({"migrations": migrations}, indent=2)
+def _show_execution(plan: Plan, report_path: str | None, env: Environment,
+                    done: apply_usecase.Execution) -> None:
+    """The migrations' report (also to --report), then the steps' failure report or the summary line."""
+    if done.migrations:
+        text = json.dumps({"migrations": done.migrations}, indent=2)
         env.echo(f"Migration report:\n{text}", err=True)
         if report_path:
             Path(report_path).write_text(text + "\n")
+    report = done.report
+    if not report.ok:
+        env.echo(report.render(), err=True)
+        return
+    for note in report.notes:
+        env.echo(f"Note: {note}", err=True)
+    counts = plan.counts()
+    env.echo(f"Apply complete: {counts['create']} created, {counts['update']} updated, {counts['replace']} "
+             f"replaced, {counts['delete']} deleted ({len(report.done)} step(s)).")
 
 
-def _verify(after: Plan, env: Environment) -> None:
-    """The fresh plan after apply must be empty."""
-    if any(c.action is not Action.NOOP for c in after.changes):
-        env.echo(REDACTOR.scrub(render_text(after, colour=env.colour)), err=True)
-        raise WeavectlError("apply finished, but a fresh plan still shows the changes above: the collection "
-                            "was changed by another writer during apply, or the server stored something "
-                            "other than what it accepted; run plan again")
-    env.echo("Verified: a fresh plan shows no changes.")
-
-
-def _interrupted_before_writing(signum: int | None) -> None:
-    if signum is not None:
-        raise KeyboardInterrupt
-
-
-def _migrate(step: Step, planned: Planned, grpc: str | None, env: Environment) -> dict[str, Any]:
-    from weavectl.migrate import run_migration
-    from weavectl.smoke import provider_headers
-
-    base = str((step.migration or {}).get("collection", step.collection))
-    coll = next((c for c in planned.loaded.data.get("collections") or []
-                 if isinstance(c, dict) and str(c.get("name", "")).lower() == base.lower()), {})
-    headers = provider_headers(coll, planned.keys, planned.client.url)
-    return run_migration(step, planned.client, headers, smoke=_migration_smoke(planned, coll, grpc, env))
-
-
-def _migration_smoke(planned: Planned, coll: dict[str, Any], grpc: str | None, env: Environment
-                     ) -> Callable[[str], dict[str, Any] | None] | None:
-    """The collection's declared smoke queries, for the migration to run on its new generation before the swap:
-    the queries against the copied data, as `smoke --query-only` runs them (nothing is written); a multi-tenant
-    collection is searched per tenant, so there the samples go into a temporary tenant of the new generation."""
-    smoke = coll.get("smoke") if isinstance(coll.get("smoke"), dict) else None
-    if not smoke or not smoke.get("queries"):
-        return None
-    multi_tenant = bool((coll.get("multi_tenancy") or {}).get("enabled"))
-    name = str(coll["name"])
-
-    def run(target: str) -> dict[str, Any] | None:
-        from weavectl.smoke import run_smoke
-
-        if multi_tenant and not (smoke.get("objects") or smoke.get("objects_file")):
-            return {"ok": True, "skipped": "multi-tenant, and no sample objects to put in a temporary tenant"}
-        report = run_smoke(planned.loaded, planned.client, planned.keys, in_place=False, grpc=grpc,
-                           environ=env.environ, targets=(name,), query_only=not multi_tenant,
-                           progress=lambda line: env.echo(REDACTOR.scrub(line), err=True),
-                           physical={name.lower(): target})
-        checks = [{k: v for k, v in c.to_json().items() if k != "results"} for c in report.checks]
-        return {"ok": report.ok, "mode": report.mode, "checks": checks,
-                "failed": [REDACTOR.scrub(f"{c.name}: {c.detail}") for c in report.checks if not c.ok]}
-
-    return run
-
-
-def _smoke_after(loaded: Loaded, client: WeaviateClient, env: Environment, wanted: bool, grpc: str | None,
-                 targets: tuple[str, ...]) -> int:
-    if not wanted:
-        return ExitCode.OK
-    from weavectl.commands.smoke_cmd import run_and_print
-
-    return run_and_print(loaded, client, env, in_place=False, grpc=grpc, fmt="table", targets=targets)
+def _show_verification(result: apply_usecase.ApplyResult, env: Environment) -> None:
+    """After writing, the fresh plan must be empty; with nothing to write there is nothing to say."""
+    if result.outcome is apply_usecase.Outcome.UNVERIFIED and result.fresh is not None:
+        env.echo(REDACTOR.scrub(render_text(result.fresh, colour=env.colour)), err=True)
+        raise WeavectlError(apply_usecase.NOT_VERIFIED)
+    if result.outcome is apply_usecase.Outcome.APPLIED:
+        env.echo("Verified: a fresh plan shows no changes.")

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from weavectl.adapters import planfile
 from weavectl.adapters.environment import current_environment
-from weavectl.core.weaviate.cluster import NOT_LISTED
 from weavectl.errors import ExitCode
 from weavectl.render.human import render_text
-from weavectl.render.jsonplan import plan_json, render_json
+from weavectl.render.jsonplan import render_json
 from weavectl.render.markdown import render_markdown
-from weavectl.run import Planned, connect, load_config, make_plan
+from weavectl.usecases import plan as plan_usecase
 
 
 def config_options(func: click.decorators.FC) -> click.decorators.FC:
@@ -24,20 +21,6 @@ def config_options(func: click.decorators.FC) -> click.decorators.FC:
     ]):
         func = option(func)
     return func
-
-
-def plan_payload(planned: Planned, files: tuple[str, ...], *, targets: tuple[str, ...] = (), prune: bool = False,
-                 replace: tuple[str, ...] = (), saving: bool = False) -> dict[str, Any]:
-    """The saved-plan content (adapters/planfile.py); its digest is what the views print. The node names of the
-    cluster identity come from the plan's member read when it made one, else are read only when `saving` (a
-    digest is shown or written), so a JSON plan makes its three reads."""
-    live = {name: planned.live_classes.get(name) for name in planned.plan.fingerprints}
-    cluster = planned.plan.cluster or {}
-    listed = [n for n, status in (cluster.get("nodes") or {}).items() if status != NOT_LISTED]  # as /v1/nodes
-    nodes = listed if cluster.get("members_read") else None if saving else []
-    identity = planfile.cluster_identity(planned.client, hostname=planned.hostname, nodes=nodes)
-    return planfile.build(plan_json(planned.plan), live, files, planned.loaded.env_name, identity, targets=targets,
-                          prune=prune, replace=replace)
 
 
 @click.command()
@@ -58,31 +41,23 @@ def plan(files: tuple[str, ...], env_name: str | None, url: str | None, out: str
          strict: bool) -> int:
     """Show what apply would change on the live cluster."""
     env = current_environment()
-    loaded = load_config(files, env_name, env.environ)
-    client = connect(loaded, url, env)
-    try:
-        planned = make_plan(loaded, client, targets=targets, prune=prune, env=env, replace=replace)
-        # The digest (shown by text and markdown, written by --out) covers the node names: read them then,
-        # so a shown plan and its saved file have one digest; a JSON plan shows none and skips the read.
-        payload = plan_payload(planned, files, targets=targets, prune=prune, replace=replace,
-                               saving=bool(out) or fmt != "json")
-    finally:
-        client.close()
-    the_plan = planned.plan
+    result = plan_usecase.plan(plan_usecase.PlanRequest(files, env_name, url, targets, prune, replace,
+                                                        digest_shown=bool(out) or fmt != "json"), env)
+    the_plan, digest = result.plan, result.digest
     if fmt == "json":
         env.echo(render_json(the_plan))
     elif fmt == "markdown":
         env.echo(render_markdown(the_plan))
-        env.echo(f"\nPlan digest: `{payload['digest']}`")
+        env.echo(f"\nPlan digest: `{digest}`")
     else:
         env.echo(render_text(the_plan, colour=env.colour))
-        env.echo(f"Plan digest: {payload['digest']}")
+        env.echo(f"Plan digest: {digest}")
     if the_plan.all_errors():
         return ExitCode.ERROR
     if out:
-        planfile.write(out, payload)
-        env.echo(f"Saved the plan to {out} (digest {payload['digest']}); apply it with: weavectl apply {out} "
-                 f"--expect-digest {payload['digest']}", err=True)
+        planfile.write(out, result.payload)
+        env.echo(f"Saved the plan to {out} (digest {digest}); apply it with: weavectl apply {out} "
+                 f"--expect-digest {digest}", err=True)
     if detailed_exitcode and the_plan.has_drift:  # changes to apply, or live-only drift: a drift check
         return ExitCode.CHANGES_PRESENT
     return ExitCode.OK

@@ -7,11 +7,10 @@ import json
 import click
 
 from weavectl.adapters.environment import Environment, current_environment
-from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.commands.plan_cmd import config_options
 from weavectl.core.redact import REDACTOR
-from weavectl.errors import ExitCode, KeySourceError, UsageError
-from weavectl.run import Loaded, connect, load_config, resolve_keys
+from weavectl.smoke import render_table
+from weavectl.usecases import smoke as smoke_usecase
 
 
 def smoke_options(func: click.decorators.FC) -> click.decorators.FC:
@@ -35,21 +34,9 @@ def _debug() -> bool:
     return bool(obj.get("debug")) if isinstance(obj, dict) else False
 
 
-def run_and_print(loaded: Loaded, client: WeaviateClient, env: Environment, *, in_place: bool, grpc: str | None,
-                  fmt: str, targets: tuple[str, ...] = (), query_only: bool = False,
-                  index_timeout: float = 120.0) -> int:
-    from weavectl.smoke import render_table, run_smoke
-
-    if in_place and query_only:
-        raise UsageError("--in-place and --query-only exclude each other (query-only writes nothing)")
-
-    keys, key_errors = resolve_keys(loaded, env)
-    if key_errors:
-        raise KeySourceError("smoke needs the provider keys, and these key sources did not resolve:\n  "
-                             + "\n  ".join(key_errors))
-    report = run_smoke(loaded, client, keys, in_place=in_place, grpc=grpc, environ=env.environ, targets=targets,
-                       query_only=query_only, index_timeout_s=index_timeout,
-                       progress=lambda line: env.echo(REDACTOR.scrub(line), err=True))
+def show(result: smoke_usecase.SmokeResult, fmt: str, env: Environment) -> int:
+    """Render a smoke result (the table, or JSON) and return its exit code; third-party warnings with --debug."""
+    report = result.report
     if _debug():
         for line in report.warnings:
             env.echo(f"debug: {REDACTOR.scrub(line)}", err=True)
@@ -57,7 +44,7 @@ def run_and_print(loaded: Loaded, client: WeaviateClient, env: Environment, *, i
         env.echo(REDACTOR.scrub(json.dumps(report.to_json(), indent=2, default=str)))
     else:
         env.echo(render_table(report))
-    return ExitCode.OK if report.ok else ExitCode.ERROR
+    return result.exit_code
 
 
 @click.command()
@@ -69,10 +56,6 @@ def smoke(files: tuple[str, ...], env_name: str | None, url: str | None, grpc_ad
           query_only: bool, index_timeout: float, fmt: str, targets: tuple[str, ...]) -> int:
     """Embed the file's sample objects and run its queries against the live cluster."""
     env = current_environment()
-    loaded = load_config(files, env_name, env.environ)
-    client = connect(loaded, url, env)
-    try:
-        return run_and_print(loaded, client, env, in_place=in_place, grpc=grpc_address, fmt=fmt, targets=targets,
-                             query_only=query_only, index_timeout=index_timeout)
-    finally:
-        client.close()
+    request = smoke_usecase.SmokeRequest(files, env_name, url, grpc_address, in_place, query_only, index_timeout,
+                                         targets)
+    return show(smoke_usecase.smoke(request, env), fmt, env)

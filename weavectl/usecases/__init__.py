@@ -1,0 +1,7 @@
+"""The use cases: plan, apply, smoke, export, diff.
+
+Each takes a typed request (what the command's flags mean) and the `Environment` it runs in, explicitly (never
+`current_environment()`), and returns a typed result; it warns through `env.warn` and times with `env.clock`.
+Commands parse flags, call one, render its result and choose the exit code; the engines below (`run`,
+`execute`, `migrate`, `smoke`, `cost`, `explain`) do the work.
+"""

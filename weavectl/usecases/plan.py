@@ -1,0 +1,63 @@
+"""Plan: what apply would do against the live cluster, with the saved-plan payload and its digest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from weavectl.adapters import planfile
+from weavectl.adapters.environment import Environment
+from weavectl.core.plan.model import Plan
+from weavectl.core.weaviate.cluster import NOT_LISTED
+from weavectl.render.jsonplan import plan_json
+from weavectl.run import Planned, connect, load_config, make_plan
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    files: tuple[str, ...] = ()
+    env_name: str | None = None
+    url: str | None = None
+    targets: tuple[str, ...] = ()
+    prune: bool = False
+    replace: tuple[str, ...] = ()
+    # The digest is shown or saved (text, markdown, --out): the node names it covers are read, so a shown plan
+    # and its saved file have one digest; a JSON plan shows none and skips the read (its three reads).
+    digest_shown: bool = True
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    plan: Plan
+    payload: dict[str, Any]  # the saved-plan content (adapters/planfile.py), for --out
+
+    @property
+    def digest(self) -> str:
+        return str(self.payload["digest"])
+
+
+def plan(request: PlanRequest, env: Environment) -> PlanResult:
+    loaded = load_config(request.files, request.env_name, env.environ)
+    client = connect(loaded, request.url, env)
+    try:
+        planned = make_plan(loaded, client, targets=request.targets, prune=request.prune, env=env,
+                            replace=request.replace)
+        payload = plan_payload(planned, request.files, targets=request.targets, prune=request.prune,
+                               replace=request.replace, saving=request.digest_shown)
+    finally:
+        client.close()
+    return PlanResult(planned.plan, payload)
+
+
+def plan_payload(planned: Planned, files: tuple[str, ...], *, targets: tuple[str, ...] = (), prune: bool = False,
+                 replace: tuple[str, ...] = (), saving: bool = False) -> dict[str, Any]:
+    """The saved-plan content (adapters/planfile.py); its digest is what the views print. The node names of the
+    cluster identity come from the plan's member read when it made one, else are read only when `saving` (a
+    digest is shown or written), so a JSON plan makes its three reads."""
+    live = {name: planned.live_classes.get(name) for name in planned.plan.fingerprints}
+    cluster = planned.plan.cluster or {}
+    listed = [n for n, status in (cluster.get("nodes") or {}).items() if status != NOT_LISTED]  # as /v1/nodes
+    nodes = listed if cluster.get("members_read") else None if saving else []
+    identity = planfile.cluster_identity(planned.client, hostname=planned.hostname, nodes=nodes)
+    return planfile.build(plan_json(planned.plan), live, files, planned.loaded.env_name, identity, targets=targets,
+                          prune=prune, replace=replace)
