@@ -1,4 +1,5 @@
-"""Thin click wiring. Commands parse flags, call `weavectl.run`, and let errors reach `main`'s boundary."""
+"""Thin click wiring. Commands parse flags, call a use case (`weavectl.usecases`) with the `Environment` built
+here, render the result it returns, and let errors reach `main`'s boundary."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ class LazyGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, timeout: float | None) -> None:
     """Describe Weaviate collections, vectorizers and key sources in YAML, and converge clusters to it."""
-    # Built once here and read by every command (`run.current_environment`). Tests pass their own
+    # Built once here and read by every command (`adapters.environment.current_environment`). Tests pass their own
     # `environment`, or collaborators (an HTTP transport) the process environment picks up.
     import dataclasses
 
