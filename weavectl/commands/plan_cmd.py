@@ -43,7 +43,8 @@ def plan(files: tuple[str, ...], env_name: str | None, url: str | None, out: str
     env = current_environment()
     result = plan_usecase.plan(plan_usecase.PlanRequest(files, env_name, url, targets, prune, replace,
                                                         digest_shown=bool(out) or fmt != "json"), env)
-    the_plan, digest = result.plan, result.digest
+    the_plan = result.plan
+    digest = result.digest if result.payload is not None else ""  # a JSON plan without --out has none
     if fmt == "json":
         env.echo(render_json(the_plan))
     elif fmt == "markdown":
@@ -54,7 +55,7 @@ def plan(files: tuple[str, ...], env_name: str | None, url: str | None, out: str
         env.echo(f"Plan digest: {digest}")
     if the_plan.all_errors():
         return ExitCode.ERROR
-    if out:
+    if out and result.payload is not None:  # --out always shows a digest, so the payload is there
         planfile.write(out, result.payload)
         env.echo(f"Saved the plan to {out} (digest {digest}); apply it with: weavectl apply {out} "
                  f"--expect-digest {digest}", err=True)

@@ -29,10 +29,12 @@ class PlanRequest:
 @dataclass(frozen=True)
 class PlanResult:
     plan: Plan
-    payload: dict[str, Any]  # the saved-plan content (adapters/planfile.py), for --out
+    payload: dict[str, Any] | None  # the saved-plan content (adapters/planfile.py), for --out; None: not shown
 
     @property
     def digest(self) -> str:
+        if self.payload is None:
+            raise ValueError("this plan was made with digest_shown=False: it has no digest")
         return str(self.payload["digest"])
 
 
@@ -42,8 +44,10 @@ def plan(request: PlanRequest, env: Environment) -> PlanResult:
     try:
         planned = make_plan(loaded, client, targets=request.targets, prune=request.prune, env=env,
                             replace=request.replace)
+        # A JSON plan without --out shows no digest: the payload (live definitions, canonical JSON, sha256) is
+        # not built at all.
         payload = plan_payload(planned, request.files, targets=request.targets, prune=request.prune,
-                               replace=request.replace, saving=request.digest_shown)
+                               replace=request.replace, saving=True) if request.digest_shown else None
     finally:
         client.close()
     return PlanResult(planned.plan, payload)
