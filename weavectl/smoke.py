@@ -15,7 +15,7 @@ import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -29,6 +29,7 @@ from weavectl.core.smoke_checks import (
     Check,
     Pending,
     Result,
+    SmokeReport,
     check_expectations,
     default_grpc_address,
     describe_pending,
@@ -51,35 +52,6 @@ GRPC_MARKERS = ("failed to connect to all addresses", "statuscode.unavailable", 
 VECTORIZER_KINDS = ("text2vec", "multi2vec", "text2multivec", "multi2multivec")
 # The copy carries the real collection's name in this property (see faithful_copy).
 CLASS_NAME_PROPERTY = "_"
-
-
-@dataclass
-class SmokeReport:
-    checks: list[Check] = field(default_factory=list)
-    mode: str = "temporary"
-    warnings: list[str] = field(default_factory=list)  # third-party warnings, shown with --debug only
-
-    @property
-    def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
-
-    def to_json(self) -> dict[str, Any]:
-        failed = [c for c in self.checks if not c.ok]
-        return {"ok": self.ok, "mode": self.mode, "checks": [c.to_json() for c in self.checks],
-                "failed": len(failed), "total": len(self.checks)}
-
-
-def render_table(report: SmokeReport) -> str:
-    rows = [("collection", "check", "result", "latency", "detail")]
-    for c in report.checks:
-        latency = f"{c.latency_ms:.0f} ms" if c.latency_ms is not None else ""
-        rows.append((c.collection, c.name, "ok" if c.ok else "FAIL", latency, c.detail))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = ["  ".join(r[i].ljust(widths[i]) for i in range(4)) + ("  " + r[4] if r[4] else "") for r in rows]
-    failed = sum(not c.ok for c in report.checks)
-    lines.append(f"Smoke: {len(report.checks) - failed} of {len(report.checks)} checks passed"
-                 + (f", {failed} failed." if failed else "."))
-    return REDACTOR.scrub("\n".join(lines))
 
 
 @contextlib.contextmanager

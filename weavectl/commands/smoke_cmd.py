@@ -9,7 +9,7 @@ import click
 from weavectl.adapters.environment import Environment, current_environment
 from weavectl.commands.plan_cmd import config_options
 from weavectl.core.redact import REDACTOR
-from weavectl.smoke import render_table
+from weavectl.render.smoke import render_table
 from weavectl.usecases import smoke as smoke_usecase
 
 

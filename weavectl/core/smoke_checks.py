@@ -188,3 +188,19 @@ def indexing_pending(nodes_answer: Any, class_name: str, tenant: str | None = No
 def describe_pending(pending: list[Pending]) -> str:
     return "; ".join(f"node {p.node} shard {p.shard}: {p.queue} vector(s) queued, status {p.status or '?'}"
                      for p in pending)
+
+
+@dataclass
+class SmokeReport:
+    checks: list[Check] = field(default_factory=list)
+    mode: str = "temporary"
+    warnings: list[str] = field(default_factory=list)  # third-party warnings, shown with --debug only
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def to_json(self) -> dict[str, Any]:
+        failed = [c for c in self.checks if not c.ok]
+        return {"ok": self.ok, "mode": self.mode, "checks": [c.to_json() for c in self.checks],
+                "failed": len(failed), "total": len(self.checks)}

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from weavectl.adapters.environment import Environment
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.core.redact import REDACTOR
+from weavectl.core.smoke_checks import SmokeReport
 from weavectl.errors import ExitCode, KeySourceError, UsageError
 from weavectl.run import Loaded, connect, load_config, resolve_keys
-from weavectl.smoke import SmokeReport, run_smoke
+from weavectl.smoke import run_smoke
 
 
 @dataclass(frozen=True)
