@@ -63,9 +63,10 @@ def main() -> None:
         tag = str(uuid.UUID(int=1))
         httpx.post(f"{server.url}/v1/objects", json={"class": f"{name}Tag", "id": tag,
                                                       "properties": {"label": "t"}}, timeout=30).raise_for_status()
-        objects = [{"id": str(uuid.uuid4()), "properties": {"title": f"object {i}", "n": i},
-                    "vectors": {"a": [rng.uniform(-1, 1) for _ in range(args.dims)],
-                                "b": [rng.uniform(-1, 1) for _ in range(args.dims)]}} for i in range(args.objects)]
+        objects: list[dict[str, Any]] = [
+            {"id": str(uuid.uuid4()), "properties": {"title": f"object {i}", "n": i},
+             "vectors": {"a": [rng.uniform(-1, 1) for _ in range(args.dims)],
+                         "b": [rng.uniform(-1, 1) for _ in range(args.dims)]}} for i in range(args.objects)]
         for i in range(0, len(objects), 1000):
             body = [{"class": name, **o, "properties": {**o["properties"], "tag": [
                 {"beacon": f"weaviate://localhost/{name}Tag/{tag}"}]}} for o in objects[i:i + 1000]]

@@ -355,7 +355,7 @@ def test_an_alias_is_created_or_moved_as_the_plan_saw_it(weaviate_versioned: Wea
     tag = uuid.uuid4().hex[:8]
     old, new, moved, fresh = f"Old{tag}", f"New{tag}", f"Moved{tag}", f"Fresh{tag}"
     props = [{"name": "title", "data_type": "text"}]
-    doc = {"version": 1, "collections": [
+    doc: dict[str, Any] = {"version": 1, "collections": [
         {"name": old, "properties": props, "aliases": [moved]},
         {"name": new, "properties": props}]}
     cfg = write(tmp_path, doc)

@@ -56,7 +56,7 @@ def test_refused_replace_leaves_the_collection_and_its_objects(weaviate: Weaviat
                                                                tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                                                ) -> None:
     url, a, b = weaviate.url, names["a"], names["b"]
-    doc = {"version": 1, "collections": [openai_coll(a), openai_coll(b)]}
+    doc: dict[str, Any] = {"version": 1, "collections": [openai_coll(a), openai_coll(b)]}
     cfg = write(tmp_path, doc)
     assert cli(capsys, "apply", "-f", str(cfg), "--url", url, "--auto-approve")[0] == 0
     add_objects(url, a, 7)
@@ -98,7 +98,7 @@ def test_delete_refused_when_objects_arrived_after_the_plan(weaviate: WeaviateSe
                                                              tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                                              ) -> None:
     url, a = weaviate.url, names["a"]
-    doc = {"version": 1, "collections": [openai_coll(a)]}
+    doc: dict[str, Any] = {"version": 1, "collections": [openai_coll(a)]}
     cfg = write(tmp_path, doc)
     assert cli(capsys, "apply", "-f", str(cfg), "--url", url, "--auto-approve")[0] == 0
     add_objects(url, a, 3)
@@ -116,7 +116,8 @@ def test_delete_refused_when_objects_arrived_after_the_plan(weaviate: WeaviateSe
 def test_dropping_an_index_needs_allow_destroy(weaviate: WeaviateServer, names: dict[str, str], tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     url, a = weaviate.url, names["a"]
-    doc = {"version": 1, "collections": [{"name": a, "properties": [{"name": "title", "data_type": "text"}]}]}
+    doc: dict[str, Any] = {"version": 1,
+                           "collections": [{"name": a, "properties": [{"name": "title", "data_type": "text"}]}]}
     assert cli(capsys, "apply", "-f", str(write(tmp_path, doc)), "--url", url, "--auto-approve")[0] == 0
     before = httpx.get(f"{url}/v1/schema/{a}").json()
     doc["collections"][0]["properties"][0]["index_searchable"] = False
@@ -147,9 +148,9 @@ def _spawn(args: list[str], env: dict[str, str] | None = None) -> subprocess.Pop
 def test_concurrent_applies_never_lose_an_update(weaviate: WeaviateServer, names: dict[str, str], tmp_path: Path
                                                  ) -> None:
     url, a = weaviate.url, names["a"]
-    base = {"name": a, "description": "d0", "properties": [{"name": "title", "data_type": "text"}],
-            "inverted_index": {"bm25": {"b": 0.75}},
-            "vectors": {"v": {"vectorizer": "none", "index": {"quantizer": {"type": "rq"}}}}}
+    base: dict[str, Any] = {"name": a, "description": "d0", "properties": [{"name": "title", "data_type": "text"}],
+                            "inverted_index": {"bm25": {"b": 0.75}},
+                            "vectors": {"v": {"vectorizer": "none", "index": {"quantizer": {"type": "rq"}}}}}
     cfg0 = write(tmp_path, {"version": 1, "collections": [base]}, "base.yaml")
     assert run_cli(["apply", "-f", str(cfg0), "--url", url, "--auto-approve"]) == 0
     outcomes: dict[str, int] = {"both": 0, "one locked": 0}
@@ -210,8 +211,9 @@ def test_plan_file_is_data(weaviate: WeaviateServer, names: dict[str, str], tmp_
                            capsys: pytest.CaptureFixture[str]) -> None:
     url, a = weaviate.url, names["a"]
     marker = tmp_path / "ran"
-    doc = {"version": 1, "collections": [openai_coll(a)],
-           "api_keys": {"openai": {"command": ["sh", "-c", f"touch {marker}; echo sk-test-openai-0000"]}}}
+    key_command = ["sh", "-c", f"touch {marker}; echo sk-test-openai-0000"]
+    doc: dict[str, Any] = {"version": 1, "collections": [openai_coll(a)],
+                           "api_keys": {"openai": {"command": key_command}}}
     cfg = write(tmp_path, doc)
     assert cli(capsys, "apply", "-f", str(cfg), "--url", url, "--auto-approve")[0] == 0
     marker.unlink()
@@ -298,7 +300,7 @@ def test_replace_and_delete_show_objects_per_tenant_and_referencing_collections(
     """Issue 15: a reviewer sees what a replace or delete destroys: the objects (per tenant) and the collections
     whose references to it would dangle; in text, markdown and JSON."""
     url, target, source, tenanted = weaviate.url, names["a"], names["b"], names["c"]
-    doc = {"version": 1, "collections": [
+    doc: dict[str, Any] = {"version": 1, "collections": [
         openai_coll(target),
         {**openai_coll(source), "properties": [{"name": "title", "data_type": "text"},
                                                 {"name": "about", "target_collection": target}]},
@@ -345,6 +347,7 @@ def test_a_held_lock_is_kept_alive_by_its_heartbeat_and_expires_once_it_stops(we
     try:
         lock.start_heartbeat(every=0.4)
         first = current_holder(client)
+        assert first is not None
         time.sleep(3.5)  # well past the 2 s expiry: only the heartbeat keeps it
         held = current_holder(client)
         assert held is not None and not expired(held) and held["expires_at"] > first["expires_at"]

@@ -11,6 +11,7 @@ import httpx
 import pytest
 import yaml
 
+from tests.support.client_types import base_url
 from tests.support.providers import LocalProviders
 from weavectl.cli import run_cli
 from weavectl.devserver import WeaviateServer
@@ -34,12 +35,12 @@ def create_with_client(server: WeaviateServer, name: str, module: str, urls: dic
     from weaviate.classes.config import Configure, DataType, Property, Tokenization
 
     vectors = {
-        "text2vec-openai": lambda: Configure.Vectors.text2vec_openai(name="main", base_url=urls["openai"],
+        "text2vec-openai": lambda: Configure.Vectors.text2vec_openai(name="main", base_url=base_url(urls["openai"]),
                                                                     model="text-embedding-3-large",
                                                                     source_properties=["title"]),
         "text2vec-nvidia": lambda: Configure.Vectors.text2vec_nvidia(name="main", base_url=urls["nvidia"],
                                                                     model="nvidia/nv-embedqa-e5-v5"),
-        "text2vec-cohere": lambda: Configure.Vectors.text2vec_cohere(name="main", base_url=urls["cohere"],
+        "text2vec-cohere": lambda: Configure.Vectors.text2vec_cohere(name="main", base_url=base_url(urls["cohere"]),
                                                                     model="embed-english-v3.0"),
         "text2vec-weaviate": lambda: Configure.Vectors.text2vec_weaviate(name="main", base_url=urls["weaviate"]),
         "text2vec-ollama": lambda: Configure.Vectors.text2vec_ollama(name="main", api_endpoint=urls["ollama"],
@@ -116,10 +117,11 @@ def test_diff_between_two_live_clusters_shows_exactly_the_known_differences(
     base = {"properties": [{"name": "title", "dataType": ["text"]}],
             "vectorConfig": {"v": {"vectorizer": {"none": {}}, "vectorIndexType": "hnsw"}}}
     dev, prod = weaviate.url, second_server.url
-    for url, cls, extra in [(dev, same, {}), (prod, same, {}), (dev, only_dev, {}), (prod, only_prod, {}),
-                            (dev, changed, {"description": "dev"}),
-                            (prod, changed, {"description": "prod",
-                                             "invertedIndexConfig": {"bm25": {"b": 0.5, "k1": 1.2}}})]:
+    classes: list[tuple[str, str, dict[str, Any]]] = [
+        (dev, same, {}), (prod, same, {}), (dev, only_dev, {}), (prod, only_prod, {}),
+        (dev, changed, {"description": "dev"}),
+        (prod, changed, {"description": "prod", "invertedIndexConfig": {"bm25": {"b": 0.5, "k1": 1.2}}})]
+    for url, cls, extra in classes:
         httpx.post(f"{url}/v1/schema", json={"class": cls, **base, **extra}).raise_for_status()
     cfg = tmp_path / "envs.yaml"
     cfg.write_text(yaml.safe_dump({"version": 1, "environments": {"dev": {"url": dev}, "prod": {"url": prod}},

@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import WEAVIATE_ADMIN_KEY, skip_unless
+from tests.support.client_types import base_url
 from tests.support.plan_helpers import (
     HERMETIC_ENV,
     PlanResult,
@@ -364,7 +365,7 @@ def _multi_target_ref_yaml(name: str, ctx: Ctx) -> list[dict[str, Any]]:
             {"name": ctx.notes["a"]}, {"name": ctx.notes["b"]}]
 
 
-NESTED_REST = [
+NESTED_REST: list[dict[str, Any]] = [
     {"name": "source", "dataType": ["object"], "nestedProperties": [
         {"name": "publisher", "dataType": ["text"]},
         {"name": "url", "dataType": ["text"], "tokenization": "field"},
@@ -375,7 +376,7 @@ NESTED_REST = [
     {"name": "authors", "dataType": ["object[]"], "nestedProperties": [
         {"name": "name", "dataType": ["text"]}, {"name": "orcid", "dataType": ["text"], "tokenization": "field"}]},
 ]
-NESTED_YAML = [
+NESTED_YAML: list[dict[str, Any]] = [
     {"name": "source", "data_type": "object", "nested_properties": [
         {"name": "publisher", "data_type": "text"},
         {"name": "url", "data_type": "text", "tokenization": "field"},
@@ -386,6 +387,10 @@ NESTED_YAML = [
     {"name": "authors", "data_type": "object[]", "nested_properties": [
         {"name": "name", "data_type": "text"}, {"name": "orcid", "data_type": "text", "tokenization": "field"}]},
 ]
+
+
+def _nested_objects(server: Server, name: str, ctx: Ctx) -> None:
+    create_rest(server, {"class": name, "properties": NESTED_REST})
 
 
 def _generative(server: Server, name: str, ctx: Ctx) -> None:
@@ -586,8 +591,8 @@ def _client_base_url(module: str) -> Callable[[Server, str, Ctx], None]:
         from weaviate.classes.config import Configure
 
         if module == "openai":
-            return Configure.Vectors.text2vec_openai(name="main", base_url=FAKE_URL)
-        return Configure.Vectors.text2vec_mistral(name="main", base_url=FAKE_URL)
+            return Configure.Vectors.text2vec_openai(name="main", base_url=base_url(FAKE_URL))
+        return Configure.Vectors.text2vec_mistral(name="main", base_url=base_url(FAKE_URL))
 
     return _client_vector(vector)
 
@@ -696,8 +701,7 @@ SHAPES: list[Shape] = [
     Shape("multi-tenancy-auto-create", _multi_tenancy, _multi_tenancy_yaml),
     Shape("cross-references", _references, _references_yaml),
     Shape("cross-reference-multi-target", _multi_target_ref, _multi_target_ref_yaml),
-    Shape("nested-objects", lambda s, n, c: create_rest(s, {"class": n, "properties": NESTED_REST}),
-          _plain(NESTED_YAML)),
+    Shape("nested-objects", _nested_objects, _plain(NESTED_YAML)),
     Shape("generative", _generative, _generative_yaml),
     Shape("reranker", _reranker, _reranker_yaml),
     Shape("property-flags-and-types", _property_flags, _property_flags_yaml),

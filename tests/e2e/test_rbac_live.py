@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -38,7 +39,7 @@ def rbac_server() -> Iterator[WeaviateServer]:
 
 
 def plan(server: WeaviateServer, key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-         capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, object], str]:
+         capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any], str]:
     monkeypatch.setenv("WEAVIATE_API_KEY", key)
     cfg = tmp_path / "weavectl.yaml"
     cfg.write_text(yaml.safe_dump({"version": 1, "collections": [{"name": n} for n in ("Visible", "Hidden", "New")]}))
@@ -64,6 +65,6 @@ def test_the_root_key_sees_everything_and_plans_only_the_real_create(
         capsys: pytest.CaptureFixture[str]) -> None:
     code, data, text = plan(rbac_server, ROOT_KEY, tmp_path, monkeypatch, capsys)
     assert code == 0, text
-    assert [(c["collection"], c["action"]) for c in data["changes"]] == [("New", "create")]  # type: ignore[index]
-    assert sorted(data["unchanged"]) == ["Hidden", "Visible"]  # type: ignore[arg-type]
+    assert [(c["collection"], c["action"]) for c in data["changes"]] == [("New", "create")]
+    assert sorted(data["unchanged"]) == ["Hidden", "Visible"]
     assert ROOT_KEY not in text

@@ -26,6 +26,7 @@ import httpx
 import pytest
 import yaml
 
+from tests.support.client_types import base_url
 from tests.support.plan_helpers import HERMETIC_ENV, python_client
 from weavectl.cli import run_cli
 from weavectl.core.weaviate import catalog
@@ -318,7 +319,7 @@ def _structure_cases() -> list[Case]:
             Property(name="where", data_type=DataType.GEO_COORDINATES),
             Property(name="phone", data_type=DataType.PHONE_NUMBER),
             Property(name="id_", data_type=DataType.UUID)],
-            "vector_config": [V.text2vec_openai(name="v", base_url=FAKE)]}),
+            "vector_config": [V.text2vec_openai(name="v", base_url=base_url(FAKE))]}),
         Case("replication", lambda C: {"properties": base, "vector_config": [V.self_provided(name="v")],
                                        "replication_config": Configure.replication(
                                            factor=1, deletion_strategy=Deletion.DELETE_ON_CONFLICT)}),
@@ -340,8 +341,8 @@ def _structure_cases() -> list[Case]:
             "inverted_index_config": Configure.inverted_index(cleanup_interval_seconds=90)}),
         Case("description-and-two-vectors", lambda C: {
             "description": "two vectors", "properties": [*base, Property(name="body", data_type=DataType.TEXT)],
-            "vector_config": [V.text2vec_openai(name="a", source_properties=["title"], base_url=FAKE),
-                              V.text2vec_cohere(name="b", source_properties=["body"], base_url=FAKE,
+            "vector_config": [V.text2vec_openai(name="a", source_properties=["title"], base_url=base_url(FAKE)),
+                              V.text2vec_cohere(name="b", source_properties=["body"], base_url=base_url(FAKE),
                                                 vector_index_config=VI.flat())]}),
     ]
     return cases

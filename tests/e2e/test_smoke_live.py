@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 import os
 import signal
@@ -28,7 +29,7 @@ from weavectl.devserver import WeaviateServer
 pytestmark = pytest.mark.server
 
 DOCS = SAMPLE_DOCS[:4]
-SMOKE = {
+SMOKE: dict[str, Any] = {
     "objects": [{"text": d} for d in DOCS],
     "queries": [
         {"near_text": "lazy brown fox", "expect": {"top": [{"text": DOCS[0]}], "max_distance": 0.9}},
@@ -38,14 +39,15 @@ SMOKE = {
 
 
 def module_vector(module: str, urls: dict[str, str]) -> dict[str, Any]:
-    return {
+    settings: dict[str, dict[str, Any]] = {
         "text2vec-nvidia": {"base_url": urls["nvidia"], "model": "nvidia/nv-embedqa-e5-v5"},
         "text2vec-openai": {"base_url": urls["openai"], "model": "text-embedding-3-small", "dimensions": 64},
         "text2vec-weaviate": {"base_url": urls["weaviate"], "model": "Snowflake/snowflake-arctic-embed-l-v2.0"},
         "text2vec-cohere": {"base_url": urls["cohere"], "model": "embed-english-v3.0"},
         "text2vec-ollama": {"api_endpoint": urls["ollama"], "model": "nomic-embed-text"},
         "text2vec-transformers": {},
-    }[module]
+    }
+    return settings[module]
 
 
 def config(name: str, module: str, urls: dict[str, str], **extra: Any) -> dict[str, Any]:
@@ -429,8 +431,6 @@ def test_third_party_warnings_only_with_debug(weaviate: WeaviateServer, provider
         assert proc.returncode == 0, proc.stdout + proc.stderr
         outputs[bool(flags)] = proc.stdout + proc.stderr
     assert "Warning" not in outputs[False]
-    try:
-        import authlib  # noqa: F401  (the warning this guards against comes from it)
-    except ImportError:
+    if importlib.util.find_spec("authlib") is None:  # the warning this guards against comes from it
         return
     assert "debug: " in outputs[True] and "Warning" in outputs[True]

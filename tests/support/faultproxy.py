@@ -75,11 +75,11 @@ class FaultProxy:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
         fault = self.faults.get(path)
-        if fault is not None and fault.times is not None:
-            if fault.times <= 0:
+        if fault is not None and (left := fault.times) is not None:
+            if left <= 0:
                 fault = None
             else:
-                fault.times -= 1
+                fault.times = left - 1
         if fault is not None and fault.delay_s:
             time.sleep(fault.delay_s)
             fault = None

@@ -27,7 +27,8 @@ def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("argv", [["no-such-command"], ["validate", "--no-such-flag"], ["validate", "--format", "x"]])
 def test_usage_errors_exit_64(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_cli(argv) == ExitCode.USAGE == 64
+    code = run_cli(argv)
+    assert code == ExitCode.USAGE and code == 64
     assert "Traceback" not in capsys.readouterr().err
 
 
@@ -63,7 +64,8 @@ def test_unexpected_error_is_reported_as_a_bug(command: dict[str, BaseException]
 
 def test_interrupt_exits_130(command: dict[str, BaseException], capsys: pytest.CaptureFixture[str]) -> None:
     command["exc"] = KeyboardInterrupt()
-    assert run_cli(["_boom"]) == ExitCode.INTERRUPTED == 130
+    code = run_cli(["_boom"])
+    assert code == ExitCode.INTERRUPTED and code == 130
 
 
 def test_secrets_are_scrubbed_from_errors(command: dict[str, BaseException],

@@ -33,7 +33,7 @@ def recorded(version: str) -> dict[str, dict[str, Any]]:
 def live_class(**extra: Any) -> dict[str, Any]:
     """A real 1.39.3 definition (text2vec-openai named vector `main`, text property `title`) plus a generative
     module, as GET returns it."""
-    base = json.loads(json.dumps(recorded("1.39.3")["text2vec-openai"]).replace('"t"', '"title"'))
+    base: dict[str, Any] = json.loads(json.dumps(recorded("1.39.3")["text2vec-openai"]).replace('"t"', '"title"'))
     base["class"] = "Article"
     base["vectorConfig"] = {"main": base["vectorConfig"]["v"]}
     base["moduleConfig"] = {"generative-openai": {"model": "gpt-4o"}}
@@ -95,8 +95,8 @@ def test_policy_blocks_destruction_and_protect_wins() -> None:
 
 
 def test_fractional_generative_numbers_are_refused_on_1_39_before_any_write() -> None:
-    coll = {"name": "Doc", "vectors": {"v": {"vectorizer": "none"}},
-            "generative": {"module": "generative-openai", "temperature": 0.3}}
+    coll: dict[str, Any] = {"name": "Doc", "vectors": {"v": {"vectorizer": "none"}},
+                            "generative": {"module": "generative-openai", "temperature": 0.3}}
     plan = build_plan(PlanInput([coll], [], [], {"generative-openai": {}}, "u", "1.39.3"))
     assert any("temperature: 0.3" in e and "use 0 or 1" in e for e in map(str, plan.errors))
     assert not build_plan(PlanInput([coll], [], [], {"generative-openai": {}}, "u", "1.40.0")).errors
@@ -132,7 +132,7 @@ def test_a_plan_still_holds_when_only_its_measurements_moved() -> None:
                         cost={"vectors": {"emb": {"tokens": tokens}}},
                         warnings=["no cost estimate: reading a sample failed (timeout)"] if tokens else [])
         change.fields = []
-        out = Plan("http://127.0.0.1:8080", "1.39.3", changes=[change]).to_json()["changes"]
+        out: list[dict[str, Any]] = Plan("http://127.0.0.1:8080", "1.39.3", changes=[change]).to_json()["changes"]
         out[0]["fields"] = [{"path": "vectors.emb.model", "after": field_after}]
         return out
 
