@@ -10,14 +10,12 @@ apply (plan, create, copy, delta passes, verify, final pass, alias swap, catch-u
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,8 @@ from typing import Any
 import httpx
 import yaml
 
+from benchmarks.common import options
+from benchmarks.timing import Stopwatch
 from weavectl.devserver import WeaviateServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,10 +50,7 @@ def weavectl(server: WeaviateServer, *args: str) -> subprocess.CompletedProcess[
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--objects", type=int, default=20_000)
-    parser.add_argument("--dims", type=int, default=32)
-    args = parser.parse_args()
+    args = options(objects=20_000, dims=32)
     rng = random.Random(1)
     name = "BenchMig"
     with WeaviateServer() as server, tempfile.TemporaryDirectory() as tmp:
@@ -82,20 +79,19 @@ def main() -> None:
                 f"{name}Floor", properties=[Property(name="title", data_type=DataType.TEXT),
                                             Property(name="n", data_type=DataType.INT)],
                 vector_config=[Configure.Vectors.self_provided(name="a"), Configure.Vectors.self_provided(name="b")])
-            start = time.perf_counter()
-            with floor.batch.fixed_size(batch_size=500, concurrent_requests=2) as batch:
+            with Stopwatch() as importing, floor.batch.fixed_size(batch_size=500, concurrent_requests=2) as batch:
                 for o in objects:
                     batch.add_object(properties=o["properties"], uuid=o["id"], vector=o["vectors"])
-            floor_s = time.perf_counter() - start
+            floor_s = importing.seconds
             failed = len(floor.batch.failed_objects)
         finally:
             client.close()
 
         cfg.write_text(yaml.safe_dump(config(name, "dot"), sort_keys=False))
         report_path = Path(tmp) / "report.json"
-        start = time.perf_counter()
-        weavectl(server, "apply", "-f", str(cfg), "--auto-approve", "--report", str(report_path))
-        apply_s = time.perf_counter() - start
+        with Stopwatch() as applying:
+            weavectl(server, "apply", "-f", str(cfg), "--auto-approve", "--report", str(report_path))
+        apply_s = applying.seconds
         report = json.loads(report_path.read_text())["migrations"][0]
         copy_s = float(report["phase_seconds"]["copy"])
         n = args.objects

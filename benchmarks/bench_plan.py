@@ -10,24 +10,19 @@ number of HTTP requests plan sent (must not grow with the number of collections)
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import io
 import json
 import resource
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import httpx
 import yaml
 
+from benchmarks.common import InProcessPlan, create_collections, options, schema_floor
 from benchmarks.timing import median_time
-from tests.support.recording import RecordingTransport
-from weavectl.cli import run_cli
-from weavectl.core.weaviate.rest import to_rest
 from weavectl.devserver import WEAVIATE_VERSION, WeaviateServer
 from weavectl.devserver.binary import cache_root
 
@@ -54,57 +49,30 @@ def ensure_data(config: dict[str, Any], collections: int) -> Path:
         return data_dir
     print(f"creating {collections} collections once into {data_dir} (several minutes)...", file=sys.stderr)
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = WeaviateServer(data_dir=data_dir, ready_timeout=900).start()
-    try:
-        with httpx.Client(base_url=server.url, timeout=120) as client:
-            existing = {c["class"] for c in client.get("/v1/schema").json().get("classes") or []}
-            for i, coll in enumerate(config["collections"]):
-                if coll["name"] not in existing:
-                    client.post("/v1/schema", json=to_rest(coll)).raise_for_status()
-                if i % 100 == 99:
-                    print(f"  {i + 1}/{collections}", file=sys.stderr)
-    finally:
-        server.stop(keep_data=True)
+    # The data directory is the caller's, so stopping the node keeps it.
+    with WeaviateServer(data_dir=data_dir, ready_timeout=900) as server:
+        create_collections(server.url, config["collections"], 100, resume=True)
     marker.write_text("ok\n")
     return data_dir
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--collections", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    args = options(collections=1000, repeat=5)
     config = make_config(args.collections)
     data_dir = ensure_data(config, args.collections)
-    server = WeaviateServer(data_dir=data_dir, ready_timeout=900).start()
-    try:
+    with WeaviateServer(data_dir=data_dir, ready_timeout=900) as server:
         with tempfile.TemporaryDirectory() as tmp:
             cfg = Path(tmp) / "bench.yaml"
             cfg.write_text(yaml.safe_dump(config, sort_keys=False))
-
-            def floor() -> None:
-                classes = httpx.get(f"{server.url}/v1/schema", timeout=120).json()["classes"]
-                assert len(classes) >= args.collections
-
-            counts: list[int] = []
-            outcome: dict[str, Any] = {}
-
-            def plan() -> None:
-                recorder = RecordingTransport()
-                with contextlib.redirect_stdout(io.StringIO()):  # the JSON plan itself is not the result
-                    code = run_cli(["plan", "-f", str(cfg), "--url", server.url, "--format", "json",
-                                    "--detailed-exitcode"], obj={"transport": recorder})
-                counts.append(len(recorder.requests))
-                outcome["code"] = code
-
+            plan = InProcessPlan(str(cfg))
             text = cfg.read_text()
 
             def yaml_floor() -> None:
                 yaml.load(text, Loader=yaml.CSafeLoader)
 
-            floor_s = median_time(floor, args.repeat)
+            floor_s = median_time(partial(schema_floor, server.url, args.collections), args.repeat)
             yaml_floor_s = median_time(yaml_floor, args.repeat)
-            plan_s = median_time(plan, args.repeat)
+            plan_s = median_time(partial(plan, server.url), args.repeat)
             fresh_s = median_time(lambda: subprocess.run(
                 [sys.executable, "-m", "weavectl", "plan", "-f", str(cfg), "--url", server.url, "--format", "json"],
                 capture_output=True, check=True), max(1, args.repeat // 2))
@@ -120,13 +88,12 @@ def main() -> None:
             # Plan must also read the user's file; PyYAML's own load of it is a second floor, same run.
             "floor_yaml_load_of_config_s": round(yaml_floor_s, 3),
             "ratio_plan_to_both_floors": round(plan_s / (floor_s + yaml_floor_s), 2),
-            "requests_per_plan": sorted(set(counts)),
-            "plan_exit_code": outcome.get("code"),  # 0: no changes, as it must be for collections made from the file
+            "requests_per_plan": sorted(set(plan.request_counts)),
+            # 0: no changes, as it must be for collections made from the file
+            "plan_exit_code": plan.codes[-1] if plan.codes else None,
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }
         print(json.dumps(result, indent=2))
-    finally:
-        server.stop(keep_data=True)
 
 
 if __name__ == "__main__":

@@ -10,25 +10,17 @@ number of collections. Reports the plan time through each node, the floor, their
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import io
 import json
-import sys
 import tempfile
-import time
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-import httpx
 import yaml
 
 from benchmarks.bench_plan import make_config
-from benchmarks.timing import median_time
-from tests.support.recording import RecordingTransport
-from weavectl.cli import run_cli
-from weavectl.core.weaviate.rest import to_rest
+from benchmarks.common import InProcessPlan, create_collections, options, schema_floor
+from benchmarks.timing import Stopwatch, median_time
 from weavectl.devserver.cluster import WeaviateCluster
 
 
@@ -41,37 +33,15 @@ def cluster_config(collections: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--collections", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    args = options(collections=200, repeat=5)
     config = cluster_config(args.collections)
     with WeaviateCluster(3) as cluster, tempfile.TemporaryDirectory() as tmp:
-        started = time.monotonic()
-        with httpx.Client(base_url=cluster.url, timeout=120) as client:
-            for i, coll in enumerate(config["collections"]):
-                client.post("/v1/schema", json=to_rest(coll)).raise_for_status()
-                if i % 50 == 49:
-                    print(f"  created {i + 1}/{args.collections}", file=sys.stderr)
-        create_s = time.monotonic() - started
+        with Stopwatch() as creating:
+            create_collections(cluster.url, config["collections"], 50)
         cfg = Path(tmp) / "bench.yaml"
         cfg.write_text(yaml.safe_dump(config, sort_keys=False))
-
-        def floor() -> None:
-            classes = httpx.get(f"{cluster.url}/v1/schema", timeout=120).json()["classes"]
-            assert len(classes) >= args.collections
-
-        counts: list[int] = []
-        codes: list[int] = []
-
-        def plan(url: str) -> None:
-            recorder = RecordingTransport()
-            with contextlib.redirect_stdout(io.StringIO()):  # the JSON plan itself is not the result
-                codes.append(run_cli(["plan", "-f", str(cfg), "--url", url, "--format", "json",
-                                      "--detailed-exitcode"], obj={"transport": recorder}))
-            counts.append(len(recorder.requests))
-
-        floor_s = median_time(floor, args.repeat)
+        plan = InProcessPlan(str(cfg))
+        floor_s = median_time(partial(schema_floor, cluster.url, args.collections), args.repeat)
         per_node = {node.name: median_time(partial(plan, node.url), args.repeat) for node in cluster.nodes}
         plan_s = per_node["node1"]
         result = {
@@ -81,12 +51,12 @@ def main() -> None:
             "collections": args.collections,
             "properties_per_collection": 20,
             "replication_factor": 3,
-            "create_collections_s": round(create_s, 1),
+            "create_collections_s": round(creating.seconds, 1),
             "floor_get_schema_and_parse_s": round(floor_s, 3),
             "plan_in_process_s_per_node": {k: round(v, 3) for k, v in per_node.items()},
             "ratio_plan_to_floor": round(plan_s / floor_s, 2),
-            "requests_per_plan": sorted(set(counts)),
-            "plan_exit_codes": sorted(set(codes)),  # [0]: no changes, from every node
+            "requests_per_plan": sorted(set(plan.request_counts)),
+            "plan_exit_codes": sorted(set(plan.codes)),  # [0]: no changes, from every node
         }
         print(json.dumps(result, indent=2))
 

@@ -8,7 +8,6 @@ The first validate run fills the compiled-schema cache; it is not counted.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -17,13 +16,11 @@ from pathlib import Path
 import yaml
 
 from benchmarks.bench_validate import make_config, timed
+from benchmarks.common import options
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--collections", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=7)
-    args = parser.parse_args()
+    args = options(collections=200, repeat=7)
     version = timed([sys.executable, "-m", "weavectl", "--version"], args.repeat)
     click_floor = timed([sys.executable, "-c", "import click"], args.repeat)
     with tempfile.TemporaryDirectory() as tmp:

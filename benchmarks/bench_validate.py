@@ -8,7 +8,6 @@ checks that weaviate-client is never imported.
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from benchmarks.common import options
 from benchmarks.timing import median_time
 
 
@@ -50,10 +50,7 @@ def timed(cmd: list[str], repeat: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--collections", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    args = options(collections=500, repeat=5)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "big.yaml"
         path.write_text(yaml.safe_dump(make_config(args.collections), sort_keys=False))

@@ -1,0 +1,62 @@
+"""What the benchmarks share: their integer options, the collections the plan benchmarks create from a file,
+the floor those measure against (GET /v1/schema and its JSON parse) and the in-process plan timed against it."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+
+from tests.support.recording import RecordingTransport
+from weavectl.cli import run_cli
+from weavectl.core.weaviate.rest import to_rest
+
+
+def options(**defaults: int) -> argparse.Namespace:
+    """The command line's `--NAME N` options, one per keyword and in its order, each defaulting to its value."""
+    parser = argparse.ArgumentParser()
+    for name, default in defaults.items():
+        parser.add_argument(f"--{name}", type=int, default=default)
+    return parser.parse_args()
+
+
+def create_collections(url: str, collections: Sequence[dict[str, Any]], every: int, *,
+                       resume: bool = False) -> None:
+    """Create each collection as apply would (POST the REST form of its file entry), with a progress line every
+    `every` collections; `resume` first skips those the node already holds (an earlier run stopped part way)."""
+    with httpx.Client(base_url=url, timeout=120) as client:
+        existing = {c["class"] for c in client.get("/v1/schema").json().get("classes") or []} if resume else set()
+        for i, coll in enumerate(collections):
+            if coll["name"] not in existing:
+                client.post("/v1/schema", json=to_rest(coll)).raise_for_status()
+            if i % every == every - 1:
+                print(f"  created {i + 1}/{len(collections)}", file=sys.stderr)
+
+
+def schema_floor(url: str, collections: int) -> None:
+    """The floor a plan is measured against: fetch and parse the whole schema (which holds `collections`)."""
+    classes = httpx.get(f"{url}/v1/schema", timeout=120).json()["classes"]
+    assert len(classes) >= collections
+
+
+class InProcessPlan:
+    """`weavectl plan --format json --detailed-exitcode` of one file, in this process: each run records the
+    requests it sent (which must not grow with the number of collections) and its exit code."""
+
+    def __init__(self, config_path: str) -> None:
+        self.config_path = config_path
+        self.request_counts: list[int] = []
+        self.codes: list[int] = []
+
+    def __call__(self, url: str) -> None:
+        recorder = RecordingTransport()
+        with contextlib.redirect_stdout(io.StringIO()):  # the JSON plan itself is not the result
+            code = run_cli(["plan", "-f", self.config_path, "--url", url, "--format", "json",
+                            "--detailed-exitcode"], obj={"transport": recorder})
+        self.request_counts.append(len(recorder.requests))
+        self.codes.append(code)
