@@ -8,13 +8,13 @@ the connection, or answers slowly. Everything not faulted is the real server's a
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import BaseHTTPRequestHandler
 
 import httpx
+
+from tests.support.localhttp import LocalHTTPServer, QuietHandler
 
 
 @dataclass
@@ -33,36 +33,29 @@ class FaultProxy:
         self.upstream = upstream.rstrip("/")
         self.faults: dict[str, Fault] = {}
         self.seen: list[str] = []
-        self._server: ThreadingHTTPServer | None = None
+        self._server: LocalHTTPServer | None = None
         self._http = httpx.Client(timeout=60)  # kept-alive connections to the server (thread-safe)
 
     @property
     def url(self) -> str:
         assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.url
 
     def start(self) -> FaultProxy:
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def _handle(self) -> None:
                 proxy._serve(self)
 
             do_GET = do_POST = do_PUT = do_DELETE = _handle
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = LocalHTTPServer(Handler)
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
         self._http.close()
 
     def clear(self) -> None:

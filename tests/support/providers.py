@@ -17,12 +17,12 @@ import hashlib
 import json
 import math
 import re
-import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.support.localhttp import LocalHTTPServer, QuietHandler
 
 DEFAULT_DIMENSIONS = 32
 _WORD = re.compile(r"[a-z0-9]+")
@@ -59,8 +59,7 @@ class Provider:
     name: str
     api_key: str | None
     requests: list[Recorded] = field(default_factory=list)
-    server: ThreadingHTTPServer | None = None
-    thread: threading.Thread | None = None
+    server: LocalHTTPServer | None = None
     fail_with: int | None = None  # force an error status (unreachable/erroring provider tests)
     delay_s: float = 0.0  # answer slowly (interrupt tests)
     echo_key: bool = False  # refuse every key and quote it back encoded, as some providers do (secret tests)
@@ -68,8 +67,7 @@ class Provider:
     @property
     def url(self) -> str:
         assert self.server is not None
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self.server.url
 
     def clear(self) -> None:
         self.requests.clear()
@@ -78,11 +76,8 @@ class Provider:
         self.echo_key = False
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     provider: Provider  # set on the per-provider subclass
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read `requests` instead
-        pass
 
     def _send(self, status: int, payload: Any) -> None:
         body = json.dumps(payload).encode()
@@ -324,18 +319,13 @@ class LocalProviders:
 
     def start(self) -> LocalProviders:
         for provider in self.providers.values():
-            handler = type(f"{provider.name}Handler", (_Handler,), {"provider": provider})
-            provider.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-            provider.server.daemon_threads = True
-            provider.thread = threading.Thread(target=provider.server.serve_forever, daemon=True)
-            provider.thread.start()
+            provider.server = LocalHTTPServer(type(f"{provider.name}Handler", (_Handler,), {"provider": provider}))
         return self
 
     def stop(self) -> None:
         for provider in self.providers.values():
             if provider.server is not None:
-                provider.server.shutdown()
-                provider.server.server_close()
+                provider.server.stop()
 
     def inference_env(self) -> dict[str, str]:
         """The server variables pointing every local-inference module at its local service."""
