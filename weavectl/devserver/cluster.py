@@ -18,10 +18,11 @@ from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
+from typing import Self
 
 import httpx
 
+from weavectl.devserver.lifecycle import Started
 from weavectl.devserver.process import DEFAULT_MODULES, READY_TIMEOUT_S, WeaviateServer
 from weavectl.errors import DevServerError
 
@@ -122,7 +123,7 @@ def _problems(node: ClusterNode, lines: int = 8) -> str:
     return "\n".join(found[-lines:]) or "(nothing above info level)"
 
 
-class WeaviateCluster:
+class WeaviateCluster(Started):
     """`nodes` real members on loopback; a context manager, or `start()` / `stop()`.
 
     replica_movement: sets `REPLICA_MOVEMENT_ENABLED=true` on every node (1.35+: /v1/replication/scale).
@@ -205,7 +206,7 @@ class WeaviateCluster:
             env["REPLICA_MOVEMENT_ENABLED"] = "true"
         return env
 
-    def start(self) -> WeaviateCluster:
+    def start(self) -> Self:
         self.root = Path(tempfile.mkdtemp(prefix="weavectl-cluster-"))
         ports = allocate_ports(self.size)
         for i, p in enumerate(ports):
@@ -309,11 +310,3 @@ class WeaviateCluster:
         if self.root is not None:
             shutil.rmtree(self.root, ignore_errors=True)
             self.root = None
-
-    def __enter__(self) -> WeaviateCluster:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()

@@ -11,12 +11,13 @@ import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
+from typing import Self
 
 import httpx
 
 from weavectl.core.weaviate.version import parse_version
 from weavectl.devserver.binary import ensure_binary, resolve_version
+from weavectl.devserver.lifecycle import Started
 from weavectl.devserver.tiktoken import ensure_tiktoken_cache
 from weavectl.errors import DevServerError
 
@@ -32,7 +33,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class WeaviateServer:
+class WeaviateServer(Started):
     """A running node. Use as a context manager, or call `start()` and `stop()`.
 
     api_keys: when given, the server runs in API-key mode (needed by Weaviate Embeddings, which forwards the
@@ -121,7 +122,7 @@ class WeaviateServer:
         self.grpc_port = int(env["GRPC_PORT"])  # a cluster node pins its own ports through `env`
         return env
 
-    def start(self) -> WeaviateServer:
+    def start(self) -> Self:
         binary = self.binary or ensure_binary(self.requested_version)
         if self.data_dir is None:
             self.data_dir = Path(tempfile.mkdtemp(prefix="weavectl-weaviate-"))
@@ -187,14 +188,6 @@ class WeaviateServer:
         if self.proc is not None and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
-
-    def __enter__(self) -> WeaviateServer:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
 
 def _version_env(version: str | None) -> dict[str, str]:
