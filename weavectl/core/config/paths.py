@@ -54,25 +54,28 @@ def _join(*parts: str) -> str:
     return ".".join(p for p in parts if p)
 
 
-def _param_name(module: str, rest_key: str) -> str:
-    """The config key of one module setting: a catalogue parameter, a vector key, or module_config.<key>."""
-    if rest_key in _VECTOR_KEY_BY_REST:
-        return _VECTOR_KEY_BY_REST[rest_key]
+def _param_key(module: str, key: str, *, to_rest: bool) -> str | None:
+    """One module setting's key in the other vocabulary (config name <-> REST key): a vector key or one of the
+    module's catalogue parameters; None when neither has it."""
+    vector_keys = _VECTOR_KEY_BY_CONFIG if to_rest else _VECTOR_KEY_BY_REST
+    if key in vector_keys:
+        return vector_keys[key]
     spec = catalog.lookup(module)
     for param in spec.params if spec else ():
-        if param.rest_key == rest_key:
-            return param.name
-    return f"module_config.{rest_key}"
+        source, target = (param.name, param.rest_key) if to_rest else (param.rest_key, param.name)
+        if source == key:
+            return target
+    return None
+
+
+def _param_name(module: str, rest_key: str) -> str:
+    """The config key of one module setting: a catalogue parameter, a vector key, or module_config.<key>."""
+    name = _param_key(module, rest_key, to_rest=False)
+    return f"module_config.{rest_key}" if name is None else name
 
 
 def _param_rest_key(module: str, name: str) -> str | None:
-    if name in _VECTOR_KEY_BY_CONFIG:
-        return _VECTOR_KEY_BY_CONFIG[name]
-    spec = catalog.lookup(module)
-    for param in spec.params if spec else ():
-        if param.name == name:
-            return param.rest_key
-    return None
+    return _param_key(module, name, to_rest=True)
 
 
 def _index_tail(parts: list[str]) -> str:
