@@ -39,7 +39,7 @@ OBJECTS = [
 
 
 def _config(name: str, module: str, providers: LocalProviders) -> dict[str, Any]:
-    urls = {n: p.url for n, p in providers.providers.items()}
+    urls = providers.urls()
     settings = {**module_vector(module, urls), "index": {"type": "hnsw"}}  # 1.32/1.35 need the index type
     provider = module.split("-", 1)[1]
     doc: dict[str, Any] = {"version": 1, "collections": [{
@@ -135,7 +135,7 @@ def test_explain_source_properties_with_non_text_types(
 ) -> None:
     """From 1.33 a source-properties list pulls numbers, booleans, dates and objects into the text (Go formats)."""
     name = f"ExplainTypes{uuid.uuid4().hex[:6]}"
-    urls = {n: p.url for n, p in providers.providers.items()}
+    urls = providers.urls()
     props = [{"name": "title", "data_type": "text"}, {"name": "count", "data_type": "int"},
              {"name": "price", "data_type": "number"}, {"name": "inStock", "data_type": "boolean",
                                                         "vectorize_property_name": True},

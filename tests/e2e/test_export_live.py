@@ -79,7 +79,7 @@ def test_export_validates_plans_clean_and_recreates_identically(
     for key, value in KEY_ENVS.items():
         monkeypatch.setenv(key, value)
     name = f"E{uuid.uuid4().hex[:8]}"
-    create_with_client(weaviate, name, module, {n: p.url for n, p in providers.providers.items()})
+    create_with_client(weaviate, name, module, providers.urls())
     try:
         before = httpx.get(f"{weaviate.url}/v1/schema/{name}").json()
         out_file = tmp_path / "exported.yaml"

@@ -65,10 +65,28 @@ def config(name: str, module: str, urls: dict[str, str], **extra: Any) -> dict[s
     return doc
 
 
+def fresh_name() -> str:
+    return f"S{uuid.uuid4().hex[:8]}"
+
+
+def write_smoke(tmp_path: Path, doc: dict[str, Any]) -> Path:
+    cfg = tmp_path / "smoke.yaml"
+    cfg.write_text(yaml.safe_dump(doc))
+    return cfg
+
+
 def run(capsys: pytest.CaptureFixture[str], cfg: Path, server: WeaviateServer, *extra: str) -> tuple[int, str, str]:
     code = run_cli(["smoke", "-f", str(cfg), "--url", server.url, "--grpc-address", server.grpc_address, *extra])
     out = capsys.readouterr()
     return code, out.out, out.err
+
+
+def fails(capsys: pytest.CaptureFixture[str], cfg: Path, server: WeaviateServer, *extra: str) -> tuple[str, str]:
+    """Smoke exits 1 and leaves no temporary collection behind; its output and its errors."""
+    code, out, err = run(capsys, cfg, server, *extra)
+    assert code == 1, out + err
+    assert leftovers(server) == []
+    return out, err
 
 
 def count(server: WeaviateServer, name: str) -> int:
@@ -108,9 +126,7 @@ def test_smoke_passes_and_the_provider_saw_model_and_key(
         monkeypatch.setenv("WEAVIATE_API_KEY", WEAVIATE_ADMIN_KEY)
     provider = providers[module.split("-", 1)[1]]
     provider.clear()
-    cfg = tmp_path / "smoke.yaml"
-    cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", module,
-                                         {n: p.url for n, p in providers.providers.items()})))
+    cfg = write_smoke(tmp_path, config(fresh_name(), module, providers.urls()))
     code, out, err = run(capsys, cfg, server, "--format", "json")
     assert code == 0, out + err
     assert '"ok": true' in out and "vectors main" in out
@@ -130,75 +146,57 @@ def test_wrong_key_fails_naming_the_source_never_the_value(
         weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("T_OPENAI_KEY", "sk-this-is-the-wrong-key-123")
-    cfg = tmp_path / "smoke.yaml"
-    cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", "text2vec-openai",
-                                         {n: p.url for n, p in providers.providers.items()})))
-    code, out, err = run(capsys, cfg, weaviate)
-    assert code == 1
+    cfg = write_smoke(tmp_path, config(fresh_name(), "text2vec-openai", providers.urls()))
+    out, err = fails(capsys, cfg, weaviate)
     assert "provider rejected the openai key (environment variable T_OPENAI_KEY)" in out
     assert "sk-this-is-the-wrong-key-123" not in out + err
-    assert leftovers(weaviate) == []
 
 
 def test_missing_key_fails_before_anything_is_created(
         weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.delenv("T_NVIDIA_KEY", raising=False)
-    cfg = tmp_path / "smoke.yaml"
-    cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", "text2vec-nvidia",
-                                         {n: p.url for n, p in providers.providers.items()})))
-    code, out, err = run(capsys, cfg, weaviate)
-    assert code == 1
+    cfg = write_smoke(tmp_path, config(fresh_name(), "text2vec-nvidia", providers.urls()))
+    out, err = fails(capsys, cfg, weaviate)
     assert "api key 'nvidia': environment variable T_NVIDIA_KEY is not set" in err
-    assert leftovers(weaviate) == []
 
 
 def test_disabled_module_fails_clearly(weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
-    doc = config(f"S{uuid.uuid4().hex[:8]}", "text2vec-ollama", {n: p.url for n, p in providers.providers.items()})
+    doc = config(fresh_name(), "text2vec-ollama", providers.urls())
     # the one catalogue module the session nodes do not run (tests/conftest.py)
     doc["collections"][0]["vectors"]["main"] = {"vectorizer": "text2vec-contextionary"}
-    cfg = tmp_path / "smoke.yaml"
-    cfg.write_text(yaml.safe_dump(doc))
-    code, out, err = run(capsys, cfg, weaviate)
-    assert code == 1
+    cfg = write_smoke(tmp_path, doc)
+    out, err = fails(capsys, cfg, weaviate)
     assert "not enabled on the server: text2vec-contextionary" in out
-    assert leftovers(weaviate) == []
 
 
 def test_unreachable_provider_fails_clearly(keys: None, weaviate: WeaviateServer, providers: LocalProviders,
                                             tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    urls = {n: p.url for n, p in providers.providers.items()}
+    urls = providers.urls()
     urls["nvidia"] = "http://127.0.0.1:9"  # discard port: nothing listens, connections are refused
-    cfg = tmp_path / "smoke.yaml"
-    cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", "text2vec-nvidia", urls)))
-    code, out, err = run(capsys, cfg, weaviate)
-    assert code == 1
+    cfg = write_smoke(tmp_path, config(fresh_name(), "text2vec-nvidia", urls))
+    out, err = fails(capsys, cfg, weaviate)
     assert "could not be reached" in out
-    assert leftovers(weaviate) == []
 
 
 def test_failed_expectation_exits_1(keys: None, weaviate: WeaviateServer, providers: LocalProviders,
                                    tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    doc = config(f"S{uuid.uuid4().hex[:8]}", "text2vec-ollama", {n: p.url for n, p in providers.providers.items()})
+    doc = config(fresh_name(), "text2vec-ollama", providers.urls())
     doc["collections"][0]["smoke"] = {"objects": SMOKE["objects"], "queries": [
         {"near_text": "penguins in the cold", "expect": {"top": [{"text": DOCS[2]}]}}]}
-    cfg = tmp_path / "smoke.yaml"
-    cfg.write_text(yaml.safe_dump(doc))
-    code, out, err = run(capsys, cfg, weaviate)
-    assert code == 1
+    cfg = write_smoke(tmp_path, doc)
+    out, err = fails(capsys, cfg, weaviate)
     assert f"expected text={DOCS[2]!r} at #1, got text={DOCS[3]!r}" in out
-    assert leftovers(weaviate) == []
 
 
 def test_multi_tenant_collection_uses_a_temporary_tenant(
         weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    name = f"S{uuid.uuid4().hex[:8]}"
-    doc = config(name, "text2vec-ollama", {n: p.url for n, p in providers.providers.items()},
+    name = fresh_name()
+    doc = config(name, "text2vec-ollama", providers.urls(),
                  multi_tenancy={"enabled": True})
-    cfg = tmp_path / "smoke.yaml"
-    cfg.write_text(yaml.safe_dump(doc))
+    cfg = write_smoke(tmp_path, doc)
     try:
         assert run_cli(["apply", "-f", str(cfg), "--url", weaviate.url, "--auto-approve"]) == 0
         capsys.readouterr()
@@ -215,9 +213,7 @@ def test_interrupt_removes_the_temporary_collection(weaviate: WeaviateServer, pr
     provider = providers["ollama"]
     provider.clear()
     provider.delay_s = 3.0
-    cfg = tmp_path / "smoke.yaml"
-    cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", "text2vec-ollama",
-                                         {n: p.url for n, p in providers.providers.items()})))
+    cfg = write_smoke(tmp_path, config(fresh_name(), "text2vec-ollama", providers.urls()))
     proc = subprocess.Popen(
         [sys.executable, "-m", "weavectl", "smoke", "-f", str(cfg), "--url", weaviate.url, "--grpc-address",
          weaviate.grpc_address], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
@@ -240,12 +236,11 @@ def test_interrupt_removes_the_temporary_collection(weaviate: WeaviateServer, pr
 def test_in_place_smoke_reads_an_objects_file(weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     """--in-place runs on the real collection; the sample objects come from a JSONL file next to the config."""
-    name = f"S{uuid.uuid4().hex[:8]}"
+    name = fresh_name()
     (tmp_path / "docs.jsonl").write_text("".join(f'{{"text": "{d}"}}\n' for d in DOCS))
-    doc = config(name, "text2vec-ollama", {n: p.url for n, p in providers.providers.items()})
+    doc = config(name, "text2vec-ollama", providers.urls())
     doc["collections"][0]["smoke"] = {"objects_file": "docs.jsonl", "queries": SMOKE["queries"]}
-    cfg = tmp_path / "smoke.yaml"
-    cfg.write_text(yaml.safe_dump(doc))
+    cfg = write_smoke(tmp_path, doc)
     try:
         assert run_cli(["apply", "-f", str(cfg), "--url", weaviate.url, "--auto-approve"]) == 0
         capsys.readouterr()
@@ -269,10 +264,9 @@ def test_smoke_waits_for_async_indexing_and_embeds_the_real_name(
     provider = providers[module.split("-", 1)[1]]
     provider.clear()
     name = f"HoldTr{uuid.uuid4().hex[:6]}"
-    doc = config(name, module, {n: p.url for n, p in providers.providers.items()})
+    doc = config(name, module, providers.urls())
     doc["collections"][0]["vectors"]["main"]["vectorize_collection_name"] = True
-    cfg = tmp_path / "smoke.yaml"
-    cfg.write_text(yaml.safe_dump(doc))
+    cfg = write_smoke(tmp_path, doc)
     code, out, err = run(capsys, cfg, weaviate_async, "--format", "json")
     assert code == 0, out + err
     report = json.loads(out)
@@ -292,24 +286,19 @@ def test_smoke_waits_for_async_indexing_and_embeds_the_real_name(
 def test_indexing_that_does_not_finish_in_time_fails_clearly(
         providers: LocalProviders, weaviate_async: WeaviateServer, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
-    doc = config(f"S{uuid.uuid4().hex[:8]}", "text2vec-ollama", {n: p.url for n, p in providers.providers.items()})
+    doc = config(fresh_name(), "text2vec-ollama", providers.urls())
     doc["collections"][0]["smoke"]["objects"] = [{"text": f"{d} number {i}"} for i in range(20) for d in DOCS]
-    cfg = tmp_path / "smoke.yaml"
-    cfg.write_text(yaml.safe_dump(doc))
-    code, out, err = run(capsys, cfg, weaviate_async, "--index-timeout", "0.1")
-    assert code == 1, out + err
+    cfg = write_smoke(tmp_path, doc)
+    out, err = fails(capsys, cfg, weaviate_async, "--index-timeout", "0.1")
     assert "not indexed after 0.1 s (--index-timeout): node node1 shard " in out
     assert "vector(s) queued" in out and "queries were not run" in out
     assert "near_text" not in out  # no silently empty result
-    assert leftovers(weaviate_async) == []
 
 
 def test_unreachable_grpc_blames_weaviate_and_names_the_address(
         weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    cfg = tmp_path / "smoke.yaml"
-    cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", "text2vec-ollama",
-                                         {n: p.url for n, p in providers.providers.items()})))
+    cfg = write_smoke(tmp_path, config(fresh_name(), "text2vec-ollama", providers.urls()))
     start = time.monotonic()
     code = run_cli(["smoke", "-f", str(cfg), "--url", weaviate.url])  # no gRPC address: the default is derived
     out = capsys.readouterr()
@@ -326,9 +315,7 @@ def test_provider_failure_names_module_answer_and_key_source(
     providers["openai"].clear()
     providers["openai"].fail_with = 500
     try:
-        cfg = tmp_path / "smoke.yaml"
-        cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", "text2vec-openai",
-                                             {n: p.url for n, p in providers.providers.items()})))
+        cfg = write_smoke(tmp_path, config(fresh_name(), "text2vec-openai", providers.urls()))
         code, out, err = run(capsys, cfg, weaviate)
     finally:
         providers["openai"].clear()
@@ -349,9 +336,8 @@ def _live_collection(server: WeaviateServer, cfg: Path, name: str, capsys: pytes
 
 def test_query_only_writes_nothing(weaviate: WeaviateServer, providers: LocalProviders, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
-    name = f"S{uuid.uuid4().hex[:8]}"
-    cfg = tmp_path / "smoke.yaml"
-    cfg.write_text(yaml.safe_dump(config(name, "text2vec-ollama", {n: p.url for n, p in providers.providers.items()})))
+    name = fresh_name()
+    cfg = write_smoke(tmp_path, config(name, "text2vec-ollama", providers.urls()))
     try:
         _live_collection(weaviate, cfg, name, capsys, [{"properties": {"text": d}} for d in DOCS])
         before, count_before = objects_of(weaviate, name), count(weaviate, name)
@@ -370,12 +356,11 @@ def test_query_only_writes_nothing(weaviate: WeaviateServer, providers: LocalPro
 
 def test_in_place_never_overwrites_an_existing_object(weaviate: WeaviateServer, providers: LocalProviders,
                                                      tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    name = f"S{uuid.uuid4().hex[:8]}"
+    name = fresh_name()
     taken = str(uuid.uuid4())
-    doc = config(name, "text2vec-ollama", {n: p.url for n, p in providers.providers.items()})
+    doc = config(name, "text2vec-ollama", providers.urls())
     doc["collections"][0]["smoke"]["objects"] = [{"id": taken, "text": DOCS[0]}, *SMOKE["objects"][1:]]
-    cfg = tmp_path / "smoke.yaml"
-    cfg.write_text(yaml.safe_dump(doc))
+    cfg = write_smoke(tmp_path, doc)
     try:
         _live_collection(weaviate, cfg, name, capsys, [{"id": taken, "properties": {"text": "the live object"}}])
         before = objects_of(weaviate, name)
@@ -389,9 +374,8 @@ def test_in_place_never_overwrites_an_existing_object(weaviate: WeaviateServer, 
 
 def test_interrupted_in_place_smoke_removes_its_samples(weaviate: WeaviateServer, providers: LocalProviders,
                                                         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    name = f"S{uuid.uuid4().hex[:8]}"
-    cfg = tmp_path / "smoke.yaml"
-    cfg.write_text(yaml.safe_dump(config(name, "text2vec-ollama", {n: p.url for n, p in providers.providers.items()})))
+    name = fresh_name()
+    cfg = write_smoke(tmp_path, config(name, "text2vec-ollama", providers.urls()))
     provider = providers["ollama"]
     proc = None
     try:
@@ -420,9 +404,7 @@ def test_interrupted_in_place_smoke_removes_its_samples(weaviate: WeaviateServer
 
 def test_third_party_warnings_only_with_debug(weaviate: WeaviateServer, providers: LocalProviders,
                                               tmp_path: Path) -> None:
-    cfg = tmp_path / "smoke.yaml"
-    cfg.write_text(yaml.safe_dump(config(f"S{uuid.uuid4().hex[:8]}", "text2vec-ollama",
-                                         {n: p.url for n, p in providers.providers.items()})))
+    cfg = write_smoke(tmp_path, config(fresh_name(), "text2vec-ollama", providers.urls()))
     outputs = {}
     for flags in ([], ["--debug"]):  # a fresh process each: a library warns once per process, at import
         proc = subprocess.run([sys.executable, "-m", "weavectl", *flags, "smoke", "-f", str(cfg), "--url",

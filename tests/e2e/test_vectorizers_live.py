@@ -66,7 +66,7 @@ def test_module_embeds_and_searches(
     providers: LocalProviders,
     collection_name: str,
 ) -> None:
-    case = _cases({name: p.url for name, p in providers.providers.items()})[index]
+    case = _cases(providers.urls())[index]
     server: WeaviateServer = request.getfixturevalue("weaviate_auth" if case.auth_server else "weaviate")
     headers = dict(server.headers())
     if case.key_header:

@@ -327,6 +327,10 @@ class LocalProviders:
             if provider.server is not None:
                 provider.server.stop()
 
+    def urls(self) -> dict[str, str]:
+        """Each provider's URL, by provider name."""
+        return {name: provider.url for name, provider in self.providers.items()}
+
     def inference_env(self) -> dict[str, str]:
         """The server variables pointing every local-inference module at its local service."""
         return {var: self.providers[name].url for var, name in INFERENCE_ENV.values()}
