@@ -28,6 +28,7 @@ pytestmark = pytest.mark.server
 
 TEXTS = ["red apples grow in orchards", "tomato soup with basil", "a lazy brown fox sleeps", "trains run on rails",
          "the sea is deep and blue", "bread rises in the oven"]
+EVERY_NODE_HOLDS_ALL = {f"node{i}": len(TEXTS) for i in (1, 2, 3)}  # object counts, as each node answers them
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str, transport: httpx.BaseTransport | None = None
@@ -73,6 +74,12 @@ def live_class(cluster: WeaviateCluster, name: str) -> dict[str, Any] | None:
     return resp.json() if resp.status_code == 200 else None
 
 
+def live_factor(cluster: WeaviateCluster, name: str) -> int:
+    live = live_class(cluster, name)
+    assert live is not None, f"{name} is not on the cluster"
+    return int(live["replicationConfig"]["factor"])
+
+
 def insert(cluster: WeaviateCluster, name: str, texts: list[str]) -> None:
     objects = [{"class": name, "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{name}/{t}")), "properties": {"text": t}}
                for t in texts]
@@ -80,6 +87,14 @@ def insert(cluster: WeaviateCluster, name: str, texts: list[str]) -> None:
                       params={"consistency_level": "ALL"}, timeout=60)
     assert resp.status_code == 200, resp.text
     assert not [r for r in resp.json() if (r.get("result") or {}).get("errors")], resp.text
+
+
+def apply_with_texts(capsys: pytest.CaptureFixture[str], cluster: WeaviateCluster, tmp_path: Path,
+                     coll: dict[str, Any]) -> None:
+    """Apply `coll` to the cluster, then write TEXTS into it on every replica."""
+    cfg = write(tmp_path, [coll])
+    assert cli(capsys, "apply", "-f", str(cfg), "--url", cluster.url, "--auto-approve")[0] == 0
+    insert(cluster, coll["name"], TEXTS)
 
 
 def counts(cluster: WeaviateCluster, name: str) -> dict[str, int]:
@@ -155,37 +170,33 @@ def test_apply_factor_3_sharded_then_plan_and_smoke_through_every_node(
 def test_raising_the_factor_copies_replicas_then_sets_it(
         cluster: WeaviateCluster, providers: LocalProviders, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         name: str) -> None:
-    cfg = write(tmp_path, [collection(name, 1, providers["ollama"].url)])
-    assert cli(capsys, "apply", "-f", str(cfg), "--url", cluster.url, "--auto-approve")[0] == 0
-    insert(cluster, name, TEXTS)
+    apply_with_texts(capsys, cluster, tmp_path, collection(name, 1, providers["ollama"].url))
     assert all(len(nodes) == 1 for nodes in sharding_state(cluster, name).values())
-    assert counts(cluster, name) == {"node1": 6, "node2": 6, "node3": 6}
+    assert counts(cluster, name) == EVERY_NODE_HOLDS_ALL
 
     cfg = write(tmp_path, [collection(name, 3, providers["ollama"].url)])
     code, out, err = cli(capsys, "plan", "-f", str(cfg), "--url", cluster.url, "--format", "json")
     if not scales(cluster):
         assert code == 1 and "needs Weaviate >= 1.35" in out, out + err
         assert cli(capsys, "apply", "-f", str(cfg), "--url", cluster.url, "--auto-approve")[0] == 1
-        assert (live_class(cluster, name) or {})["replicationConfig"]["factor"] == 1
+        assert live_factor(cluster, name) == 1
         return
     assert code == 0, out + err
     assert '"kind": "replicas"' in out and "/v1/replication/scale" in out
     code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", cluster.url, "--auto-approve")
     assert code == 0, out + err
     assert "copies ready" in err and "Verified: a fresh plan shows no changes." in out
-    assert (live_class(cluster, name) or {})["replicationConfig"]["factor"] == 3
+    assert live_factor(cluster, name) == 3
     shards = sharding_state(cluster, name)
     assert all(nodes == ["node1", "node2", "node3"] for nodes in shards.values()), shards
-    assert wait_counts(cluster, name, len(TEXTS)) == {"node1": 6, "node2": 6, "node3": 6}
+    assert wait_counts(cluster, name, len(TEXTS)) == EVERY_NODE_HOLDS_ALL
     plan_empty_everywhere(capsys, cluster, cfg)
 
 
 def test_lowering_the_factor_needs_allow_destroy(
         cluster: WeaviateCluster, providers: LocalProviders, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         name: str) -> None:
-    cfg = write(tmp_path, [collection(name, 3, providers["ollama"].url)])
-    assert cli(capsys, "apply", "-f", str(cfg), "--url", cluster.url, "--auto-approve")[0] == 0
-    insert(cluster, name, TEXTS)
+    apply_with_texts(capsys, cluster, tmp_path, collection(name, 3, providers["ollama"].url))
     before = live_class(cluster, name)
 
     cfg = write(tmp_path, [collection(name, 2, providers["ollama"].url)])
@@ -203,7 +214,7 @@ def test_lowering_the_factor_needs_allow_destroy(
 
     code, out, err = cli(capsys, "apply", "-f", str(cfg), "--url", cluster.url, "--auto-approve", "--allow-destroy")
     assert code == 0, out + err
-    assert (live_class(cluster, name) or {})["replicationConfig"]["factor"] == 2
+    assert live_factor(cluster, name) == 2
     assert all(len(nodes) == 2 for nodes in sharding_state(cluster, name).values()), sharding_state(cluster, name)
     plan_empty_everywhere(capsys, cluster, cfg)
 
@@ -214,9 +225,7 @@ def test_a_node_stopped_plan_apply_smoke_then_it_rejoins(
     smoke = {"objects": [{"text": t} for t in TEXTS[:3]],
              "queries": [{"hybrid": "red apples", "alpha": 0.5, "expect": {"top": [{"text": TEXTS[0]}]}}]}
     base = collection(name, 3, providers["ollama"].url, smoke=smoke)
-    cfg = write(tmp_path, [base])
-    assert cli(capsys, "apply", "-f", str(cfg), "--url", cluster.url, "--auto-approve")[0] == 0
-    insert(cluster, name, TEXTS)
+    apply_with_texts(capsys, cluster, tmp_path, base)
     cluster.stop_node("node3")
     cluster.wait_healthy(2)
 
@@ -234,17 +243,15 @@ def test_a_node_stopped_plan_apply_smoke_then_it_rejoins(
 
     cluster.restart_node("node3")
     plan_empty_everywhere(capsys, cluster, cfg)
-    assert wait_counts(cluster, name, len(TEXTS)) == {"node1": 6, "node2": 6, "node3": 6}
+    assert wait_counts(cluster, name, len(TEXTS)) == EVERY_NODE_HOLDS_ALL
 
 
 def test_leader_killed_mid_apply_then_rerun_converges(
         cluster: WeaviateCluster, providers: LocalProviders, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         name: str) -> None:
     data = collection(name, 3, providers["ollama"].url)
-    cfg = write(tmp_path, [data])
-    assert cli(capsys, "apply", "-f", str(cfg), "--url", cluster.url, "--auto-approve")[0] == 0
-    insert(cluster, name, TEXTS)
-    assert wait_counts(cluster, name, len(TEXTS)) == {"node1": 6, "node2": 6, "node3": 6}
+    apply_with_texts(capsys, cluster, tmp_path, data)
+    assert wait_counts(cluster, name, len(TEXTS)) == EVERY_NODE_HOLDS_ALL
 
     leader = cluster.leader()
     assert leader is not None
@@ -267,7 +274,7 @@ def test_leader_killed_mid_apply_then_rerun_converges(
     assert code == 0, out + err
     cluster.restart_node(leader)
     plan_empty_everywhere(capsys, cluster, cfg)
-    assert wait_counts(cluster, name, len(TEXTS)) == {"node1": 6, "node2": 6, "node3": 6}
+    assert wait_counts(cluster, name, len(TEXTS)) == EVERY_NODE_HOLDS_ALL
 
 
 def test_no_quorum_plan_and_apply_fail_fast_naming_the_nodes(

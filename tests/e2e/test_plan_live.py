@@ -1071,17 +1071,25 @@ def _plan_edit(edit: Edit, server: Server, name: str, tmp_path: Path,
     return result
 
 
+def _planned_change(edit: Edit, server: WeaviateServer, name: str, tmp_path: Path,
+                    capsys: pytest.CaptureFixture[str], action: str) -> tuple[PlanResult, dict[str, Any]]:
+    """Plan `edit` (skipped where the server's version lacks its feature): the plan, and its change, which must
+    be `action`."""
+    if edit.feature is not None:
+        skip_unless(server, edit.feature)
+    result = _plan_edit(edit, server, name, tmp_path, capsys)
+    change = result.change(name)
+    assert result.code == 2 and change is not None and change["action"] == action, result.evidence()
+    return result, change
+
+
 @pytest.mark.parametrize("edit", _edit_params(MUTABLE))
 def test_mutable_field_change_plans_an_update(
     edit: Edit, weaviate_versioned: WeaviateServer, collection_name: str, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    if edit.feature is not None:
-        skip_unless(weaviate_versioned, edit.feature)
-    result = _plan_edit(edit, weaviate_versioned, collection_name, tmp_path, capsys)
+    result, change = _planned_change(edit, weaviate_versioned, collection_name, tmp_path, capsys, "update")
     path = edit.path.format(name=collection_name)
-    change = result.change(collection_name)
-    assert result.code == 2 and change is not None and change["action"] == "update", result.evidence()
     assert not result.data["errors"], result.evidence()
     others = [f for f in change["fields"] if f["rest_path"] != path]
     assert all(f["rest_path"].startswith(edit.also) and f["kind"] != "immutable" for f in others) if edit.also \
@@ -1098,11 +1106,7 @@ def test_immutable_field_change_plans_a_replace(
     edit: Edit, weaviate_versioned: WeaviateServer, collection_name: str, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    if edit.feature is not None:
-        skip_unless(weaviate_versioned, edit.feature)
-    result = _plan_edit(edit, weaviate_versioned, collection_name, tmp_path, capsys)
-    change = result.change(collection_name)
-    assert result.code == 2 and change is not None and change["action"] == "replace", result.evidence()
+    result, change = _planned_change(edit, weaviate_versioned, collection_name, tmp_path, capsys, "replace")
     assert result.field(collection_name, edit.path)["kind"] == "immutable", result.evidence()
     forced = {f["rest_path"] for f in change["fields"] if f["path"] in change["forced_by"]}
     assert edit.path in forced, result.evidence()
