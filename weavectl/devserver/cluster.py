@@ -22,7 +22,7 @@ from typing import Self
 
 import httpx
 
-from weavectl.devserver.lifecycle import Started
+from weavectl.devserver.lifecycle import StartStop
 from weavectl.devserver.process import DEFAULT_MODULES, READY_TIMEOUT_S, WeaviateServer
 from weavectl.errors import DevServerError
 
@@ -123,7 +123,7 @@ def _problems(node: ClusterNode, lines: int = 8) -> str:
     return "\n".join(found[-lines:]) or "(nothing above info level)"
 
 
-class WeaviateCluster(Started):
+class WeaviateCluster(StartStop):
     """`nodes` real members on loopback; a context manager, or `start()` / `stop()`.
 
     replica_movement: sets `REPLICA_MOVEMENT_ENABLED=true` on every node (1.35+: /v1/replication/scale).

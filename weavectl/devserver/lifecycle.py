@@ -7,7 +7,7 @@ from types import TracebackType
 from typing import Self
 
 
-class Started(ABC):
+class StartStop(ABC):
     """Use as a context manager, or call `start()` and `stop()`."""
 
     @abstractmethod

@@ -17,7 +17,7 @@ import httpx
 
 from weavectl.core.weaviate.version import parse_version
 from weavectl.devserver.binary import ensure_binary, resolve_version
-from weavectl.devserver.lifecycle import Started
+from weavectl.devserver.lifecycle import StartStop
 from weavectl.devserver.tiktoken import ensure_tiktoken_cache
 from weavectl.errors import DevServerError
 
@@ -33,7 +33,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class WeaviateServer(Started):
+class WeaviateServer(StartStop):
     """A running node. Use as a context manager, or call `start()` and `stop()`.
 
     api_keys: when given, the server runs in API-key mode (needed by Weaviate Embeddings, which forwards the
