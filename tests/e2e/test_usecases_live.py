@@ -84,10 +84,12 @@ def test_plan_result_carries_the_plan_and_the_payload_its_digest_is_of(weaviate:
     env = environment()
     result = plan_usecase.plan(plan_usecase.PlanRequest((str(cfg),), url=weaviate.url, targets=(created,)), env)
     assert [(c.collection, c.action) for c in result.plan.changes] == [(created, Action.CREATE)]
-    assert result.digest == result.payload["digest"] == planfile.digest_of(result.payload)
-    assert result.payload["cluster"]["nodes"], "a shown digest covers the node names"
+    payload = result.payload
+    assert payload is not None, "a shown digest has the payload it is of"
+    assert result.digest == payload["digest"] == planfile.digest_of(payload)
+    assert payload["cluster"]["nodes"], "a shown digest covers the node names"
     saved_path = tmp_path / "plan.json"
-    planfile.write(str(saved_path), result.payload)
+    planfile.write(str(saved_path), payload)
     assert planfile.load(str(saved_path))["digest"] == result.digest
     assert out(env) == ""
     # A JSON plan shows no digest: no payload is built (nor the node names read for it).
