@@ -23,8 +23,10 @@ import yaml
 
 from benchmarks.common import InProcessPlan, create_collections, options, schema_floor
 from benchmarks.timing import median_time
+from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.devserver import WEAVIATE_VERSION, WeaviateServer
 from weavectl.devserver.binary import cache_root
+from weavectl.run import load_config
 
 
 def make_config(collections: int, properties: int = 20) -> dict[str, Any]:
@@ -56,6 +58,15 @@ def ensure_data(config: dict[str, Any], collections: int) -> Path:
     return data_dir
 
 
+def live_reads(url: str) -> None:
+    """The reads a plan makes (meta, schema, aliases), parsed, through weavectl's own client."""
+    client = WeaviateClient(url)
+    try:
+        client.read_state()
+    finally:
+        client.close()
+
+
 def main() -> None:
     args = options(collections=1000, repeat=5)
     config = make_config(args.collections)
@@ -73,6 +84,11 @@ def main() -> None:
             floor_s = median_time(partial(schema_floor, server.url, args.collections), args.repeat)
             yaml_floor_s = median_time(yaml_floor, args.repeat)
             plan_s = median_time(partial(plan, server.url), args.repeat)
+            # Where a plan's time goes, each phase timed alone in the same run: reading and validating the
+            # config (beside the YAML floor), the live reads (beside the schema floor), and the rest (diff,
+            # checks, the JSON view) as what remains.
+            load_s = median_time(partial(load_config, (str(cfg),), None, {}), args.repeat)
+            reads_s = median_time(partial(live_reads, server.url), args.repeat)
             fresh_s = median_time(lambda: subprocess.run(
                 [sys.executable, "-m", "weavectl", "plan", "-f", str(cfg), "--url", server.url, "--format", "json"],
                 capture_output=True, check=True), max(1, args.repeat // 2))
@@ -88,6 +104,11 @@ def main() -> None:
             # Plan must also read the user's file; PyYAML's own load of it is a second floor, same run.
             "floor_yaml_load_of_config_s": round(yaml_floor_s, 3),
             "ratio_plan_to_both_floors": round(plan_s / (floor_s + yaml_floor_s), 2),
+            "phase_config_read_and_validate_s": round(load_s, 3),
+            "ratio_config_read_to_yaml_floor": round(load_s / yaml_floor_s, 2),
+            "phase_live_reads_s": round(reads_s, 3),
+            "ratio_live_reads_to_floor": round(reads_s / floor_s, 2),
+            "phase_diff_checks_and_view_s": round(max(plan_s - load_s - reads_s, 0.0), 3),
             "requests_per_plan": sorted(set(plan.request_counts)),
             # 0: no changes, as it must be for collections made from the file
             "plan_exit_code": plan.codes[-1] if plan.codes else None,
