@@ -1,5 +1,6 @@
-"""Thin click wiring. Commands parse flags, call a use case (`weavectl.usecases`) with the `Environment` built
-here, render the result it returns, and let errors reach `main`'s boundary."""
+"""Thin click wiring. Commands parse flags, call a use case (`weavectl.usecases`; explain, unlock, rollback and
+prune-generations their engine) with the `Environment` built here, render the result, and let errors reach
+`main`'s boundary."""
 
 from __future__ import annotations
 

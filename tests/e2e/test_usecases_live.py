@@ -82,7 +82,7 @@ def test_plan_result_carries_the_plan_and_the_payload_its_digest_is_of(weaviate:
                                                                        created: str) -> None:
     cfg = write(tmp_path, collection(created))
     env = environment()
-    result = plan_usecase.plan(plan_usecase.PlanRequest((str(cfg),), url=weaviate.url, targets=(created,)), env)
+    result = plan_usecase.plan(plan_usecase.PlanRequest(files=(str(cfg),), url=weaviate.url, targets=(created,)), env)
     assert [(c.collection, c.action) for c in result.plan.changes] == [(created, Action.CREATE)]
     payload = result.payload
     assert payload is not None, "a shown digest has the payload it is of"
@@ -93,7 +93,7 @@ def test_plan_result_carries_the_plan_and_the_payload_its_digest_is_of(weaviate:
     assert planfile.load(str(saved_path))["digest"] == result.digest
     assert out(env) == ""
     # A JSON plan shows no digest: no payload is built (nor the node names read for it).
-    quiet = plan_usecase.plan(plan_usecase.PlanRequest((str(cfg),), url=weaviate.url, targets=(created,),
+    quiet = plan_usecase.plan(plan_usecase.PlanRequest(files=(str(cfg),), url=weaviate.url, targets=(created,),
                                                        digest_shown=False), environment())
     assert quiet.payload is None and quiet.plan.changes == result.plan.changes
     with pytest.raises(ValueError, match="no digest"):
@@ -110,7 +110,7 @@ def test_plan_result_carries_the_plan_and_the_payload_its_digest_is_of(weaviate:
 def test_apply_converges_then_a_matching_file_executes_nothing(weaviate: WeaviateServer, tmp_path: Path,
                                                                created: str) -> None:
     cfg = write(tmp_path, collection(created))
-    request = apply_usecase.ApplyRequest((str(cfg),), url=weaviate.url, auto_approve=True, targets=(created,))
+    request = apply_usecase.ApplyRequest(files=(str(cfg),), url=weaviate.url, auto_approve=True, targets=(created,))
     env = environment()
     first = apply(request, env)
     assert first.outcome is apply_usecase.Outcome.APPLIED and first.verified and first.exit_code == 0
@@ -128,14 +128,14 @@ def test_apply_converges_then_a_matching_file_executes_nothing(weaviate: Weaviat
 def test_apply_refused_by_the_policy_raises_before_any_write(weaviate: WeaviateServer, tmp_path: Path,
                                                              created: str) -> None:
     cfg = write(tmp_path, collection(created))
-    apply(apply_usecase.ApplyRequest((str(cfg),), url=weaviate.url, auto_approve=True, targets=(created,)),
+    apply(apply_usecase.ApplyRequest(files=(str(cfg),), url=weaviate.url, auto_approve=True, targets=(created,)),
           environment())
     before = live(weaviate, created)
     changed = collection(created)
     changed["properties"][0]["tokenization"] = "field"  # immutable: a replace, which destroys data
     cfg = write(tmp_path, changed)
     env = environment()
-    with apply_usecase.prepare(apply_usecase.ApplyRequest((str(cfg),), url=weaviate.url, auto_approve=True,
+    with apply_usecase.prepare(apply_usecase.ApplyRequest(files=(str(cfg),), url=weaviate.url, auto_approve=True,
                                                           targets=(created,)), env) as prepared:
         assert [c.action for c in prepared.plan.changes] == [Action.REPLACE]
         with pytest.raises(WeavectlError, match="refusing to apply; nothing was written"):
@@ -147,7 +147,7 @@ def test_apply_refused_by_the_policy_raises_before_any_write(weaviate: WeaviateS
 def test_apply_the_confirmation_declines_writes_nothing(weaviate: WeaviateServer, tmp_path: Path,
                                                         created: str) -> None:
     cfg = write(tmp_path, collection(created))
-    request = apply_usecase.ApplyRequest((str(cfg),), url=weaviate.url, targets=(created,))
+    request = apply_usecase.ApplyRequest(files=(str(cfg),), url=weaviate.url, targets=(created,))
     asked: list[Plan] = []
 
     def decline(plan: Plan) -> bool:
@@ -170,7 +170,7 @@ def test_apply_the_confirmation_declines_writes_nothing(weaviate: WeaviateServer
 def test_export_result_holds_the_document_and_its_text(weaviate: WeaviateServer, tmp_path: Path,
                                                        created: str) -> None:
     cfg = write(tmp_path, collection(created, description="exported"))
-    apply(apply_usecase.ApplyRequest((str(cfg),), url=weaviate.url, auto_approve=True, targets=(created,)),
+    apply(apply_usecase.ApplyRequest(files=(str(cfg),), url=weaviate.url, auto_approve=True, targets=(created,)),
           environment())
     env = environment()
     result = export_usecase.export(export_usecase.ExportRequest(url=weaviate.url, only=(created.lower(),)), env)
@@ -199,13 +199,13 @@ def test_diff_results_file_against_a_cluster_and_two_clusters(weaviate: Weaviate
         cfg = write(tmp_path, collection(both, description="file"), environments=environments)
         env = environment(environ={"PROD_KEY": WEAVIATE_ADMIN_KEY})
 
-        result = diff_usecase.diff(diff_usecase.DiffRequest("file", "prod", (str(cfg),)), env)
+        result = diff_usecase.diff(diff_usecase.DiffRequest(side_a="file", side_b="prod", files=(str(cfg),)), env)
         assert isinstance(result, diff_usecase.FileDiff)
         assert result.env_name == "prod" and result.file_first and result.drifted
         mine = [c for c in result.plan.changes if c.collection == both]
         assert [c.action for c in mine] == [Action.UPDATE]
 
-        result = diff_usecase.diff(diff_usecase.DiffRequest("dev", "prod", (str(cfg),)), env)
+        result = diff_usecase.diff(diff_usecase.DiffRequest(side_a="dev", side_b="prod", files=(str(cfg),)), env)
         assert isinstance(result, diff_usecase.ClusterDiff)
         assert result.sides["a"]["name"] == "dev" and result.sides["b"]["url"] == weaviate_auth.url
         ours = {(d.collection, d.path): (d.a, d.b, d.expected) for d in result.differences
@@ -215,7 +215,7 @@ def test_diff_results_file_against_a_cluster_and_two_clusters(weaviate: Weaviate
         assert result.drifted and out(env) == ""
 
         with pytest.raises(UsageError, match="name the same side"):
-            diff_usecase.diff(diff_usecase.DiffRequest("dev", "dev", (str(cfg),)), env)
+            diff_usecase.diff(diff_usecase.DiffRequest(side_a="dev", side_b="dev", files=(str(cfg),)), env)
     finally:
         delete_everywhere(both)
 
@@ -229,7 +229,7 @@ def test_smoke_times_with_the_environments_clock(weaviate: WeaviateServer, tmp_p
     cfg = write(tmp_path, coll)
     jumps = itertools.count(start=0.0, step=1000.0)
     env = environment(clock=lambda: next(jumps))
-    result = smoke_usecase.smoke(smoke_usecase.SmokeRequest((str(cfg),), url=weaviate.url,
+    result = smoke_usecase.smoke(smoke_usecase.SmokeRequest(files=(str(cfg),), url=weaviate.url,
                                                             grpc_address=weaviate.grpc_address), env)
     checks = {c.name: c for c in result.report.checks}
     assert checks["import 2 objects"].ok and checks["import 2 objects"].latency_ms == 1_000_000

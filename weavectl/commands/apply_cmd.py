@@ -49,9 +49,10 @@ def apply(planfile: str | None, files: tuple[str, ...], env_name: str | None, ur
             raise UsageError("give either a plan file or -f/--env, not both")
         saved = read_plan_file(planfile, expect_digest)
         env.echo(f"Plan file digest: {saved.digest}")
-    request = apply_usecase.ApplyRequest(files, env_name, url, saved, auto_approve, allow_destroy, prune, targets,
-                                         replace, grpc_address, lock_timeout,
-                                         command=" ".join(["weavectl", *sys.argv[1:]]))
+    request = apply_usecase.ApplyRequest(
+        files=files, env_name=env_name, url=url, saved=saved, auto_approve=auto_approve, allow_destroy=allow_destroy,
+        prune=prune, targets=targets, replace=replace, grpc_address=grpc_address, lock_timeout=lock_timeout,
+        command=" ".join(["weavectl", *sys.argv[1:]]))
     with apply_usecase.prepare(request, env) as prepared:
         env.echo(render_text(prepared.plan, colour=env.colour))
         result = prepared.converge(confirm=_ask, on_executed=functools.partial(_show_execution, prepared.plan,

@@ -27,7 +27,8 @@ def export(files: tuple[str, ...], env_name: str | None, url: str | None, output
            only: tuple[str, ...]) -> None:
     """Write a config file describing the live cluster (minimal: server defaults left out)."""
     env = current_environment()
-    result = export_usecase.export(export_usecase.ExportRequest(files, env_name, url, only), env)
+    request = export_usecase.ExportRequest(files=files, env_name=env_name, url=url, only=only)
+    result = export_usecase.export(request, env)
     if output:
         Path(output).write_text(REDACTOR.scrub(result.text))
         env.echo(f"Wrote {result.count} collection(s) to {output}", err=True)
@@ -49,7 +50,7 @@ def diff(files: tuple[str, ...], side_a: str, side_b: str, fmt: str, detailed_ex
     file's per-environment overrides explain are marked as intended.
     """
     env = current_environment()
-    result = diff_usecase.diff(diff_usecase.DiffRequest(side_a, side_b, files), env)
+    result = diff_usecase.diff(diff_usecase.DiffRequest(side_a=side_a, side_b=side_b, files=files), env)
     if isinstance(result, diff_usecase.FileDiff):
         name, plan = result.env_name, result.plan
         lead = (f"Applying the file's definitions (with {name}'s overrides) to {name}'s cluster would:"

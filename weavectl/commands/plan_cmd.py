@@ -41,8 +41,9 @@ def plan(files: tuple[str, ...], env_name: str | None, url: str | None, out: str
          strict: bool) -> int:
     """Show what apply would change on the live cluster."""
     env = current_environment()
-    result = plan_usecase.plan(plan_usecase.PlanRequest(files, env_name, url, targets, prune, replace,
-                                                        digest_shown=bool(out) or fmt != "json"), env)
+    request = plan_usecase.PlanRequest(files=files, env_name=env_name, url=url, targets=targets, prune=prune,
+                                       replace=replace, digest_shown=bool(out) or fmt != "json")
+    result = plan_usecase.plan(request, env)
     the_plan = result.plan
     digest = result.digest if result.payload is not None else ""  # a JSON plan without --out has none
     if fmt == "json":

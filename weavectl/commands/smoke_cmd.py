@@ -56,6 +56,7 @@ def smoke(files: tuple[str, ...], env_name: str | None, url: str | None, grpc_ad
           query_only: bool, index_timeout: float, fmt: str, targets: tuple[str, ...]) -> int:
     """Embed the file's sample objects and run its queries against the live cluster."""
     env = current_environment()
-    request = smoke_usecase.SmokeRequest(files, env_name, url, grpc_address, in_place, query_only, index_timeout,
-                                         targets)
+    request = smoke_usecase.SmokeRequest(files=files, env_name=env_name, url=url, grpc_address=grpc_address,
+                                         in_place=in_place, query_only=query_only, index_timeout=index_timeout,
+                                         targets=targets)
     return show(smoke_usecase.smoke(request, env), fmt, env)

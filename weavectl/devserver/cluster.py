@@ -208,31 +208,34 @@ class WeaviateCluster(StartStop):
 
     def start(self) -> Self:
         self.root = Path(tempfile.mkdtemp(prefix="weavectl-cluster-"))
-        ports = allocate_ports(self.size)
-        for i, p in enumerate(ports):
-            node = ClusterNode(f"node{i + 1}", defer_ready=True, api_keys=self._api_keys, modules=self._modules,
-                               env=self._node_env(i, ports), data_dir=self.root / f"node{i + 1}",
-                               binary=self._binary, version=self._version)
-            node.http_port = p.http
-            self.nodes.append(node)
         try:
-            for i, node in enumerate(self.nodes):
-                node.start()
-                if i == 0 and self.size > 1:
-                    # Before 1.39 a member whose first gossip join is refused gives up for good, so the others
-                    # start once node 1 listens.
-                    _wait_listening(node, ports[0].gossip)
-            for node in self.nodes:
-                node.wait_ready()
-            self.wait_healthy()
+            self._start_nodes(self.root)
         except DevServerError as exc:
             logs = "\n".join(f"--- {n.name} (last warnings and errors)\n{_problems(n)}" for n in self.nodes)
             self.stop()
             raise DevServerError(f"the cluster did not start: {exc.message.splitlines()[0]}\n{logs}") from None
-        except BaseException:
+        except BaseException:  # the root directory and any node already started go too
             self.stop()
             raise
         return self
+
+    def _start_nodes(self, root: Path) -> None:
+        ports = allocate_ports(self.size)
+        for i, p in enumerate(ports):
+            node = ClusterNode(f"node{i + 1}", defer_ready=True, api_keys=self._api_keys, modules=self._modules,
+                               env=self._node_env(i, ports), data_dir=root / f"node{i + 1}",
+                               binary=self._binary, version=self._version)
+            node.http_port = p.http
+            self.nodes.append(node)
+        for i, node in enumerate(self.nodes):
+            node.start()
+            if i == 0 and self.size > 1:
+                # Before 1.39 a member whose first gossip join is refused gives up for good, so the others
+                # start once node 1 listens.
+                _wait_listening(node, ports[0].gossip)
+        for node in self.nodes:
+            node.wait_ready()
+        self.wait_healthy()
 
     def wait_healthy(self, expected: int | None = None, timeout: float = READY_TIMEOUT_S) -> None:
         """Until every running node's /v1/nodes lists `expected` (default: all running) members as HEALTHY."""

@@ -1,4 +1,5 @@
-"""What a node and a cluster share as context managers: entering starts, leaving stops, whatever happened."""
+"""What a node and a cluster share as context managers: entering starts, and once started, leaving the block
+stops, however it is left (a `start()` that fails cleans up after itself)."""
 
 from __future__ import annotations
 

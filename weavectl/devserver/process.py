@@ -130,12 +130,12 @@ class WeaviateServer(StartStop):
         self.http_port = self.http_port or free_port()  # a restart keeps the node's URL
         env = self._environment()
         self.log_path = self.data_dir.parent / f"{self.data_dir.name}.log"
-        with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(
-                [str(binary), "--host", "127.0.0.1", "--port", str(self.http_port), "--scheme", "http"],
-                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-        try:
+        try:  # a failed start removes the data directory it made (stop() does), whatever failed
+            with open(self.log_path, "wb") as log:
+                self.proc = subprocess.Popen(
+                    [str(binary), "--host", "127.0.0.1", "--port", str(self.http_port), "--scheme", "http"],
+                    env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                )
             self._wait_ready()
         except BaseException:
             self.stop()

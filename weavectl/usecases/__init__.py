@@ -2,6 +2,7 @@
 
 Each takes a typed request (what the command's flags mean) and the `Environment` it runs in, explicitly (never
 `current_environment()`), and returns a typed result; it warns through `env.warn` and times with `env.clock`.
-Commands parse flags, call one, render its result and choose the exit code; the engines below (`run`,
+A result carries its exit code; commands parse flags, call one use case, render its result and return
+that code. The engines below (`run`,
 `execute`, `migrate`, `smoke`, `cost`, `explain`) do the work.
 """

@@ -36,7 +36,7 @@ NOT_VERIFIED = ("apply finished, but a fresh plan still shows the changes above:
                 "plan again")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)  # by name: neighbouring flags cannot swap
 class ApplyRequest:
     files: tuple[str, ...] = ()
     env_name: str | None = None

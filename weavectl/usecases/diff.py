@@ -15,7 +15,7 @@ from weavectl.run import check_server_version, connect, load_config, make_plan
 from weavectl.usecases.export import client_for
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)  # by name: neighbouring flags cannot swap
 class DiffRequest:
     side_a: str  # --from: an environment of the file, or `file`
     side_b: str  # --to

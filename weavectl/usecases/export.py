@@ -16,7 +16,7 @@ from weavectl.render.exported import render_export
 from weavectl.run import Loaded, check_server_version, connect, load_config
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)  # by name: neighbouring flags cannot swap
 class ExportRequest:
     files: tuple[str, ...] = ()
     env_name: str | None = None

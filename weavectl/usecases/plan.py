@@ -13,7 +13,7 @@ from weavectl.render.jsonplan import plan_json
 from weavectl.run import Planned, connect, load_config, make_plan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)  # by name: neighbouring flags cannot swap
 class PlanRequest:
     files: tuple[str, ...] = ()
     env_name: str | None = None
@@ -47,21 +47,21 @@ def plan(request: PlanRequest, env: Environment) -> PlanResult:
         # A JSON plan without --out shows no digest: the payload (live definitions, canonical JSON, sha256) is
         # not built at all.
         payload = plan_payload(planned, request.files, targets=request.targets, prune=request.prune,
-                               replace=request.replace, saving=True) if request.digest_shown else None
+                               replace=request.replace) if request.digest_shown else None
     finally:
         client.close()
     return PlanResult(planned.plan, payload)
 
 
 def plan_payload(planned: Planned, files: tuple[str, ...], *, targets: tuple[str, ...] = (), prune: bool = False,
-                 replace: tuple[str, ...] = (), saving: bool = False) -> dict[str, Any]:
+                 replace: tuple[str, ...] = ()) -> dict[str, Any]:
     """The saved-plan content (adapters/planfile.py); its digest is what the views print. The node names of the
-    cluster identity come from the plan's member read when it made one, else are read only when `saving` (a
-    digest is shown or written), so a JSON plan makes its three reads."""
+    cluster identity come from the plan's member read when it made one, else they are read now (the digest
+    covers them, so a shown plan and its saved file agree)."""
     live = {name: planned.live_classes.get(name) for name in planned.plan.fingerprints}
     cluster = planned.plan.cluster or {}
     listed = [n for n, status in (cluster.get("nodes") or {}).items() if status != NOT_LISTED]  # as /v1/nodes
-    nodes = listed if cluster.get("members_read") else None if saving else []
-    identity = planfile.cluster_identity(planned.client, hostname=planned.hostname, nodes=nodes)
+    identity = planfile.cluster_identity(planned.client, hostname=planned.hostname,
+                                         nodes=listed if cluster.get("members_read") else None)
     return planfile.build(plan_json(planned.plan), live, files, planned.loaded.env_name, identity, targets=targets,
                           prune=prune, replace=replace)

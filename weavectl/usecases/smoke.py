@@ -13,7 +13,7 @@ from weavectl.run import Loaded, connect, load_config, resolve_keys
 from weavectl.smoke import run_smoke
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)  # by name: neighbouring flags cannot swap
 class SmokeRequest:
     files: tuple[str, ...] = ()
     env_name: str | None = None

@@ -17,7 +17,7 @@ from weavectl.core.plan.generations import generation_groups
 from weavectl.core.plan.ownership import STATE_COLLECTION
 from weavectl.core.weaviate import catalog, defaults
 from weavectl.core.weaviate.rest import SNAKE_EXCEPTIONS
-from weavectl.core.weaviate.usage import rest_vectorizers
+from weavectl.core.weaviate.usage import rest_vectorizers, used_modules
 from weavectl.core.weaviate.version import Version
 
 # The defaults live in one place (core/weaviate/defaults.py); these names stay for existing callers.
@@ -338,11 +338,8 @@ def export_document(classes: list[dict[str, Any]], aliases: list[dict[str, str]]
         collections.append(entry)
     api_keys: dict[str, Any] = {}
     for coll in collections:
-        modules = [v.get("vectorizer") for v in (coll.get("vectors") or {}).values()]
-        modules += [coll["vector"]["vectorizer"]] if coll.get("vector") else []
-        modules += [coll[k]["module"] for k in ("generative", "reranker") if coll.get(k)]
-        for module in modules:
-            spec = catalog.lookup(str(module))
+        for module in used_modules(coll):
+            spec = catalog.lookup(module)
             for cred in spec.credentials if spec else ():
                 if cred in catalog.CREDENTIALS and cred != "weaviate":
                     env = catalog.CREDENTIALS[cred].server_env or f"{cred.upper()}_APIKEY"

@@ -1,6 +1,7 @@
 """Which modules a collection uses: read from the file's shape (`vectors`, `vector`, `generative`, `reranker`)
-or from the server's (`vectorConfig`, legacy `vectorizer`). The one place that walks either shape for module
-names; what a module *is* (kind, credentials, per-property settings) stays in `catalog`."""
+or from the server's (`vectorConfig`, legacy `vectorizer`). Every reader that needs a collection's module names
+asks here (code that works per vector walks the vectors itself); what a module *is* (kind, credentials,
+per-property settings) stays in `catalog`."""
 
 from __future__ import annotations
 
@@ -35,8 +36,8 @@ def used_modules(coll: dict[str, Any]) -> list[str]:
 
 
 def rest_vectorizers(cls: dict[str, Any]) -> list[str]:
-    """The vectorizer module of each vector a REST class body has: named vectors first, then the legacy one;
-    `none` left out."""
+    """The vectorizer module of each vector a REST class body has, one entry per vector (a module two vectors use
+    is listed twice): named vectors first, then the legacy one; `none` left out."""
     names = [module for vector in (cls.get("vectorConfig") or {}).values() for module in vector.get("vectorizer") or {}]
     if cls.get("vectorizer"):
         names.append(str(cls["vectorizer"]))
