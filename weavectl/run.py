@@ -93,6 +93,16 @@ def connect(loaded: Loaded, url: str | None, env: Environment) -> WeaviateClient
     return new_client(str(target), weaviate_key(loaded, env), env, source=source)
 
 
+def client_for(files: tuple[str, ...], env_name: str | None, url: str | None,
+               env: Environment) -> tuple[WeaviateClient, Loaded]:
+    """A client for an environment of the file, or for a URL alone (no file needed)."""
+    if env_name is not None:
+        loaded = load_config(files, env_name, env.environ)
+    else:
+        loaded = Loaded(Document({"version": 1, "collections": []}, "<none>"), None, Path("."), [])
+    return connect(loaded, url, env), loaded
+
+
 def weaviate_key(loaded: Loaded, env: Environment, auth: Any = None) -> str | None:
     """The Weaviate API key: the environment's `auth` key source (or `auth` given), else WEAVIATE_API_KEY."""
     auth = auth if auth is not None else loaded.environment().get("auth")

@@ -11,8 +11,7 @@ from weavectl.core.plan.export import export_document
 from weavectl.core.plan.model import Plan
 from weavectl.core.weaviate.version import parse_version
 from weavectl.errors import UsageError
-from weavectl.run import check_server_version, connect, load_config, make_plan
-from weavectl.usecases.export import client_for
+from weavectl.run import check_server_version, client_for, connect, load_config, make_plan
 
 
 @dataclass(frozen=True, kw_only=True)  # by name: neighbouring flags cannot swap

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from weavectl.adapters.environment import Environment
-from weavectl.adapters.weaviate import WeaviateClient
-from weavectl.core.config.yamldoc import Document
 from weavectl.core.plan.export import export_document
 from weavectl.core.weaviate.version import parse_version
 from weavectl.errors import UsageError
 from weavectl.render.exported import render_export
-from weavectl.run import Loaded, check_server_version, connect, load_config
+from weavectl.run import check_server_version, client_for
 
 
 @dataclass(frozen=True, kw_only=True)  # by name: neighbouring flags cannot swap
@@ -35,16 +32,6 @@ class ExportResult:
     @property
     def count(self) -> int:
         return len(self.document["collections"])
-
-
-def client_for(files: tuple[str, ...], env_name: str | None, url: str | None,
-               env: Environment) -> tuple[WeaviateClient, Loaded]:
-    """A client for an environment of the file, or for a URL alone (no file needed)."""
-    if env_name is not None:
-        loaded = load_config(files, env_name, env.environ)
-    else:
-        loaded = Loaded(Document({"version": 1, "collections": []}, "<none>"), None, Path("."), [])
-    return connect(loaded, url, env), loaded
 
 
 def export(request: ExportRequest, env: Environment) -> ExportResult:
