@@ -17,6 +17,8 @@ from typing import Any
 from weavectl.core.config.validate import SchemaValidator, make_validator
 
 CONFIG_SCHEMA = "weavectl.schema.json"
+# Changes when the way the fast check's code is generated changes, so an older cached compile is not reused.
+_GENERATED_VARIANT = "names-unformatted"
 
 
 def schema_path(name: str) -> Path:
@@ -59,7 +61,7 @@ def fast_config_check() -> Callable[[Any], bool] | None:
         return None
     schema = load_schema()
     digest = hashlib.sha256(
-        (json.dumps(schema, sort_keys=True) + fastjsonschema.VERSION).encode()
+        (json.dumps(schema, sort_keys=True) + fastjsonschema.VERSION + _GENERATED_VARIANT).encode()
     ).hexdigest()[:20]
     check: Callable[[Any], Any]
     try:
@@ -88,7 +90,10 @@ def _cached_check(schema: dict[str, Any], digest: str) -> Callable[[Any], Any]:
     if path.is_file():
         code = marshal.loads(path.read_bytes())
     else:
-        source = fastjsonschema.compile_to_code(schema)
+        # The check only answers yes or no, so the generated code need not build the failing value's name: that
+        # name is formatted from locals() before every call into a referenced definition, the fast check's main
+        # cost on a file with thousands of properties.
+        source = fastjsonschema.compile_to_code(schema).replace(".format(**locals())", "")
         # The generated entry point is named after the schema's $id; give it a fixed name.
         entry = re.search(r"^def (validate\w*)\(", source, flags=re.M)
         if entry is None:

@@ -6,7 +6,6 @@ merging still points at the file, line and column that caused it.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -14,7 +13,7 @@ from urllib.parse import urlsplit
 
 from weavectl.core.config.diagnostics import Diagnostics, Path, Position
 from weavectl.core.config.suggest import did_you_mean
-from weavectl.core.config.yamldoc import Document
+from weavectl.core.config.yamldoc import Document, plain_copy
 
 _MAP_SECTIONS = ("api_keys", "environments")
 _VAR = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -58,7 +57,8 @@ def merge_documents(docs: list[Document], diags: Diagnostics) -> Document:
             else:
                 merged[key] = value
                 _copy_positions(doc, (key,), positions)
-    return Document(merged, docs[0].file, positions, set().union(*(d.invalid for d in docs)))
+    return Document(merged, docs[0].file, positions, set().union(*(d.invalid for d in docs)),
+                    templated=any(d.templated for d in docs))
 
 
 def _copy_positions(doc: Document, prefix: Path, into: dict[Path, Position]) -> None:
@@ -80,7 +80,7 @@ def apply_environment(doc: Document, env_name: str, diags: Diagnostics) -> Docum
                                                            else "the file declares no environments"))
         return None
     env = envs[env_name] if isinstance(envs[env_name], dict) else {}
-    out = copy.deepcopy(data)
+    out = plain_copy(data)
     if not isinstance(out.get("collections"), list):
         out["collections"] = []
     positions = dict(doc.positions)
@@ -115,7 +115,7 @@ def apply_environment(doc: Document, env_name: str, diags: Diagnostics) -> Docum
         for name, source in keys.items():
             out["api_keys"][name] = source
             _repoint(doc, ("environments", env_name, "api_keys", name), ("api_keys", name), positions)
-    return Document(out, doc.file, positions, doc.invalid)
+    return Document(out, doc.file, positions, doc.invalid, templated=doc.templated)
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any], bpath: Path, opath: Path,
@@ -129,7 +129,7 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any], bpath: Path, opa
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
             _deep_merge(base[key], value, target, (*opath, key), doc, positions)
         else:
-            base[key] = copy.deepcopy(value)
+            base[key] = plain_copy(value)
             _repoint(doc, (*opath, key), target, positions)
 
 
@@ -142,7 +142,7 @@ def _merge_properties(base: list[Any], override: list[Any], bpath: Path, opath: 
             continue
         i = index.get(str(prop.get("name", "")).lower())
         if i is None:
-            base.append(copy.deepcopy(prop))
+            base.append(plain_copy(prop))
             _repoint(doc, (*opath, j), (*bpath, len(base) - 1), positions)
         else:
             _deep_merge(base[i], prop, (*bpath, i), (*opath, j), doc, positions)
@@ -160,7 +160,9 @@ def _repoint(doc: Document, src: Path, dst: Path, positions: dict[Path, Position
 
 def interpolate(doc: Document, environ: Mapping[str, str], diags: Diagnostics, *,
                 missing_is_error: bool) -> Document:
-    """Replace ${VAR} and ${VAR:-default} in string values (for values that are not secrets); $$ is a $."""
+    """Replace ${VAR} and ${VAR:-default} in string values (for values that are not secrets); $$ is a $.
+
+    The result never shares its data with `doc`, even when there is nothing to replace."""
 
     def walk(value: Any, path: Path) -> Any:
         if isinstance(value, dict):
@@ -184,7 +186,9 @@ def interpolate(doc: Document, environ: Mapping[str, str], diags: Diagnostics, *
                hint=f"export {name}, or give a default: ${{{name}:-value}}")
         return match.group(0)
 
-    return Document(walk(doc.data, ()), doc.file, doc.positions, doc.invalid)
+    data = walk(doc.data, ()) if doc.templated else plain_copy(doc.data)
+    return Document(data, doc.file, doc.positions, doc.invalid, templated=doc.templated)
+
 
 
 # -- URLs ------------------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ jsonschema's own messages are rewritten into "found X, expected Y" with the offe
 
 from __future__ import annotations
 
-import copy
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -18,7 +17,7 @@ from weavectl.core.config.config import apply_environment, check_environment_url
 from weavectl.core.config.diagnostics import Diagnostics, Path
 from weavectl.core.config.schema import build_schema
 from weavectl.core.config.suggest import did_you_mean
-from weavectl.core.config.yamldoc import Document
+from weavectl.core.config.yamldoc import Document, plain_copy
 from weavectl.core.redact import looks_like_secret
 
 if TYPE_CHECKING:  # jsonschema is imported only when a file has errors to explain (it costs ~60 ms)
@@ -146,10 +145,10 @@ def schema_check(doc: Document, validator: SchemaValidator, diags: Diagnostics) 
 
 def prune(doc: Document, bad: list[Path]) -> Document:
     """A copy without the values the schema rejected (list items become None, keeping indices stable)."""
-    data = copy.deepcopy(doc.data)
+    data = plain_copy(doc.data)
     for path in sorted(bad, key=len, reverse=True):
         if not path:
-            return Document({}, doc.file, doc.positions, doc.invalid)
+            return Document({}, doc.file, doc.positions, doc.invalid, templated=doc.templated)
         parent: Any = data
         for part in path[:-1]:
             try:
@@ -162,7 +161,7 @@ def prune(doc: Document, bad: list[Path]) -> Document:
             del parent[last]
         elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
             parent[last] = None
-    return Document(data, doc.file, doc.positions, doc.invalid)
+    return Document(data, doc.file, doc.positions, doc.invalid, templated=doc.templated)
 
 
 def _schema_of(error: ValidationError) -> dict[str, Any]:

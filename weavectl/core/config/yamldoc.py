@@ -23,7 +23,31 @@ MAX_DEPTH = 200
 # libyaml's parser is several times faster and still gives node positions; fall back when it is missing.
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc]
+    """The safe loader, with the tag of each plain scalar remembered by its text.
+
+    Resolving runs a list of regular expressions in Python for every scalar (a third of the parse), although a
+    config repeats the same keys and values thousands of times. The safe loader registers no path resolvers, so
+    a plain scalar's tag depends on its text alone (PyYAML's resolver.py, `Resolver.resolve`), and a quoted one,
+    or a collection, gets the kind's default tag.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._plain_tags: dict[str, str] = {}
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is not ScalarNode or self.yaml_path_resolvers:
+            return str(super().resolve(kind, value, implicit))
+        if not implicit[0]:
+            return _STR_TAG
+        tag = self._plain_tags.get(value)
+        if tag is None:
+            tag = self._plain_tags[value] = str(super().resolve(kind, value, implicit))
+        return tag
 
 
 @dataclass
@@ -32,6 +56,8 @@ class Document:
     file: str
     positions: dict[Path, Position] = field(default_factory=dict)
     invalid: set[Path] = field(default_factory=set)  # values already reported as unparsable
+    # False when no value can hold a ${VAR} (the text has no `$`), so interpolation has nothing to walk.
+    templated: bool = True
 
     def position(self, path: Path) -> Position | None:
         """The position of `path`, or of its nearest ancestor that has one."""
@@ -40,6 +66,16 @@ class Document:
             if pos is not None:
                 return pos
         return None
+
+
+def plain_copy(value: Any) -> Any:
+    """A deep copy of parsed YAML (dicts, lists and immutable scalars): what copy.deepcopy gives, several times
+    faster, because it need not look for shared or recursive objects (the parser expands every alias)."""
+    if isinstance(value, dict):
+        return {k: plain_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_copy(v) for v in value]
+    return value
 
 
 class _TooLarge(Exception):
@@ -108,7 +144,14 @@ class _Converter:
             first_seen[key] = key_pos
             child = (*path, key)
             self.positions[child] = key_pos
-            out[key] = self.convert(value_node, child, depth + 1)
+            if value_node.__class__ is ScalarNode and value_node.tag == _STR_TAG and depth < MAX_DEPTH:
+                # Most values are plain text under a key: what convert would do for one, without the call.
+                self.visited += 1
+                if self.visited > MAX_EXPANDED_NODES:
+                    raise _TooLarge
+                out[key] = value_node.value
+            else:
+                out[key] = self.convert(value_node, child, depth + 1)
         return out
 
     def _merged_pairs(self, node: MappingNode, path: Path) -> list[tuple[Node, Node]]:
@@ -191,7 +234,7 @@ def parse_yaml(text: str | bytes, file: str, diags: Diagnostics) -> Document | N
                     hint="a config needs at least `version: 1` and `collections:`")
         return None
     try:
-        nodes = list(yaml.compose_all(text, Loader=_LOADER))
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         opened = exc.context_mark
@@ -239,4 +282,4 @@ def parse_yaml(text: str | bytes, file: str, diags: Diagnostics) -> Document | N
         diags.error("the document expands to too many nodes or nests too deeply (a YAML alias bomb?)",
                     position=Position(file, 1, 1), hint="anchors and aliases are fine, exponential expansion is not")
         return None
-    return Document(data, file, converter.positions, converter.invalid)
+    return Document(data, file, converter.positions, converter.invalid, templated="$" in text)
