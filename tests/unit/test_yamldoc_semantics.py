@@ -85,17 +85,34 @@ def test_random_values_mean_what_pyyaml_says(values: list[tuple[str, str]]) -> N
     assert _same(_ours(text), theirs)
 
 
-def test_interpolation_returns_data_of_its_own_with_or_without_variables() -> None:
-    # A file without `$` skips the walk; the result must still be a copy, since each environment edits its own.
-    from weavectl.core.config.config import interpolate
+def test_resolving_an_environment_leaves_the_file_and_other_environments_as_they_were() -> None:
+    # Environments share what they do not override (copy on write); an override must change its own copy only.
+    from weavectl.core.config.config import apply_environment, interpolate
 
-    for written in ("x", "'${V:-x}'"):
-        text = f"a: {{b: [1, {written}]}}\n"
-        diags = Diagnostics()
-        doc = parse_yaml(text, "t.yaml", diags)
-        assert doc is not None
-        out = interpolate(doc, {}, diags, missing_is_error=True)
-        assert out.data == {"a": {"b": [1, "x"]}}
-        before = repr(doc.data)
-        out.data["a"]["b"].append(2)
-        assert repr(doc.data) == before
+    text = ("version: 1\n"
+            "api_keys: {openai: {env: A}}\n"
+            "collections:\n"
+            "- {name: A, properties: [{name: p, data_type: text}], replication: {factor: 1}}\n"
+            "- {name: B, description: '${D:-plain}'}\n"
+            "environments:\n"
+            "  dev: {url: 'http://localhost:8080'}\n"
+            "  prod:\n"
+            "    url: 'http://prod:8080'\n"
+            "    api_keys: {openai: {env: B}}\n"
+            "    collections: {A: {replication: {factor: 3}, properties: [{name: p, description: x}]}}\n")
+    diags = Diagnostics()
+    doc = parse_yaml(text, "t.yaml", diags)
+    assert doc is not None
+    before = repr(doc.data)
+    prod = apply_environment(doc, "prod", diags)
+    assert prod is not None
+    prod = interpolate(prod, {"D": "from env"}, diags, missing_is_error=True)
+    dev = apply_environment(doc, "dev", diags)
+    assert dev is not None and not diags.items
+    assert repr(doc.data) == before
+    assert prod.data["collections"][0]["replication"] == {"factor": 3}
+    assert prod.data["collections"][0]["properties"][0] == {"name": "p", "data_type": "text", "description": "x"}
+    assert prod.data["collections"][1]["description"] == "from env"
+    assert prod.data["api_keys"] == {"openai": {"env": "B"}}
+    assert dev.data["collections"][0]["replication"] == {"factor": 1}
+    assert dev.data["api_keys"] == {"openai": {"env": "A"}}

@@ -80,9 +80,10 @@ def apply_environment(doc: Document, env_name: str, diags: Diagnostics) -> Docum
                                                            else "the file declares no environments"))
         return None
     env = envs[env_name] if isinstance(envs[env_name], dict) else {}
-    out = plain_copy(data)
-    if not isinstance(out.get("collections"), list):
-        out["collections"] = []
+    # Copied on write: the collections an override changes are copied, the rest are shared with `doc`. Parsed
+    # data is only read after this point (the checks, the planner), and each environment resolves from `doc`.
+    out = dict(data)
+    out["collections"] = list(out["collections"]) if isinstance(out.get("collections"), list) else []
     positions = dict(doc.positions)
     by_name = {str(c.get("name", "")).lower(): i for i, c in enumerate(out.get("collections") or [])
                if isinstance(c, dict)}
@@ -107,11 +108,11 @@ def apply_environment(doc: Document, env_name: str, diags: Diagnostics) -> Docum
             continue
         if not isinstance(override, dict):
             continue
+        out["collections"][index] = plain_copy(out["collections"][index])
         _deep_merge(out["collections"][index], override, ("collections", index), opath, doc, positions)
     keys = env.get("api_keys")
     if isinstance(keys, dict) and keys:
-        if not isinstance(out.get("api_keys"), dict):
-            out["api_keys"] = {}
+        out["api_keys"] = dict(out["api_keys"]) if isinstance(out.get("api_keys"), dict) else {}
         for name, source in keys.items():
             out["api_keys"][name] = source
             _repoint(doc, ("environments", env_name, "api_keys", name), ("api_keys", name), positions)
@@ -160,15 +161,16 @@ def _repoint(doc: Document, src: Path, dst: Path, positions: dict[Path, Position
 
 def interpolate(doc: Document, environ: Mapping[str, str], diags: Diagnostics, *,
                 missing_is_error: bool) -> Document:
-    """Replace ${VAR} and ${VAR:-default} in string values (for values that are not secrets); $$ is a $.
-
-    The result never shares its data with `doc`, even when there is nothing to replace."""
+    """Replace ${VAR} and ${VAR:-default} in string values (for values that are not secrets); $$ is a $."""
 
     def walk(value: Any, path: Path) -> Any:
+        # A container none of whose values changed is kept, not rebuilt: what no variable touched stays shared.
         if isinstance(value, dict):
-            return {k: walk(v, (*path, k)) for k, v in value.items()}
+            new = {k: walk(v, (*path, k)) for k, v in value.items()}
+            return value if all(new[k] is v for k, v in value.items()) else new
         if isinstance(value, list):
-            return [walk(v, (*path, i)) for i, v in enumerate(value)]
+            items = [walk(v, (*path, i)) for i, v in enumerate(value)]
+            return value if all(a is b for a, b in zip(items, value, strict=True)) else items
         if isinstance(value, str) and "$" in value:
             return _VAR.sub(lambda m: sub(m, path), value)
         return value
@@ -186,8 +188,9 @@ def interpolate(doc: Document, environ: Mapping[str, str], diags: Diagnostics, *
                hint=f"export {name}, or give a default: ${{{name}:-value}}")
         return match.group(0)
 
-    data = walk(doc.data, ()) if doc.templated else plain_copy(doc.data)
-    return Document(data, doc.file, doc.positions, doc.invalid, templated=doc.templated)
+    if not doc.templated:
+        return doc
+    return Document(walk(doc.data, ()), doc.file, doc.positions, doc.invalid)
 
 
 

@@ -96,13 +96,30 @@ def validate_documents(
         if resolved is not None:
             resolved = interpolate(resolved, environ, env_diags, missing_is_error=missing_var_is_error)
             check_environment_url(resolved, name, env_diags)
-            _semantic(resolved, schema_check(resolved, validator, env_diags), env_diags)
+            if bad or not _shares_all_parts(resolved, doc):
+                _semantic(resolved, schema_check(resolved, validator, env_diags), env_diags)
             if name == env_name:
                 chosen = resolved
         _add_new(diags, env_diags, name)
     if env_name is None:
         chosen = interpolate(doc, environ, diags, missing_is_error=missing_var_is_error)
     return Validated(diags, chosen)
+
+
+def _shares_all_parts(resolved: Document, doc: Document) -> bool:
+    """Whether an environment left every part of the file as it was: the same objects (parsed data is never
+    modified in place), at the same positions. Its checks would then find exactly what the file's own found."""
+    a, b = resolved.data, doc.data
+    if not isinstance(a, dict) or not isinstance(b, dict) or a.keys() != b.keys():
+        return False
+    for key, value in a.items():
+        other = b[key]
+        if key == "collections" and isinstance(value, list) and isinstance(other, list):
+            if len(value) != len(other) or any(x is not y for x, y in zip(value, other, strict=True)):
+                return False
+        elif value is not other:
+            return False
+    return resolved.positions == doc.positions
 
 
 @functools.cache
