@@ -91,3 +91,20 @@ def test_validate_does_not_import_weaviate_client(tmp_path: object) -> None:
             "print('weaviate' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_heavy_imports_wait_for_the_commands_that_need_them() -> None:
+    # Start-up is paid on every run: `--version` loads no command, a valid file's `validate` and loading `plan`
+    # (which writes plan files and never reads one) do not load jsonschema, whose full listing only an invalid
+    # file needs. Each is a fresh process, so nothing imported by another test hides a regression.
+    probes = {
+        "--version": ("import sys\ntry:\n    run_cli(['--version'])\nexcept SystemExit:\n    pass\n",
+                      ("weavectl.commands.plan_cmd", "httpx", "jsonschema", "yaml")),
+        "validate": ("assert run_cli(['validate', '-f', 'examples/openai.yaml']) == 0\n",
+                     ("jsonschema", "httpx", "weaviate")),
+        "plan": ("import weavectl.commands.plan_cmd, weavectl.usecases.plan\n", ("jsonschema", "weaviate")),
+    }
+    for name, (body, absent) in probes.items():
+        code = f"import sys\nfrom weavectl.cli import run_cli\n{body}print([m for m in {absent!r} if m in sys.modules])"
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert proc.stdout.strip().splitlines()[-1] == "[]", (name, proc.stdout[-500:], proc.stderr[-500:])

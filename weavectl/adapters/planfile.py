@@ -15,8 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from weavectl.adapters.files import InputFileError, read_regular_file
 from weavectl.adapters.schemas import load_schema
 from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
@@ -99,6 +97,8 @@ def load(path: str) -> dict[str, Any]:
     if saved.get("format_version") != PLAN_FILE_FORMAT:
         raise ConfigError(f"{path}: plan file format {saved.get('format_version')!r} is not the one this weavectl "
                           f"reads ({PLAN_FILE_FORMAT}): make the plan again with this version")
+    import jsonschema  # here, not at the top: `plan` writes plan files and never needs it (~80 ms to import)
+
     validator = jsonschema.Draft202012Validator(load_schema(PLAN_FILE_SCHEMA))
     problems = sorted(validator.iter_errors(saved), key=lambda e: list(e.absolute_path))
     if problems:
