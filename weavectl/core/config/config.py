@@ -193,7 +193,6 @@ def interpolate(doc: Document, environ: Mapping[str, str], diags: Diagnostics, *
     return Document(walk(doc.data, ()), doc.file, doc.positions, doc.invalid)
 
 
-
 # -- URLs ------------------------------------------------------------------------------------------------------
 CREDENTIALS_GO = ("credentials do not belong in the URL: give the API key through the environment's `auth` key "
                   "source or WEAVIATE_API_KEY")
