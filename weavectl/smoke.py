@@ -415,7 +415,9 @@ class _CollectionRun:
                 return True
             now = self.clock()
             if now >= deadline:
-                detail = describe_pending(pending) if pending else "no shard of the collection was listed"
+                detail = (describe_pending(pending) if pending
+                          else "the queues looked empty once, and the limit came before a second look confirmed it"
+                          if seen else "no shard of the collection was listed")
                 self.check("indexing finished", False,
                            f"not indexed after {self.options.index_timeout_s:g} s (--index-timeout): {detail}; "
                            "queries were not run, they would find nothing", (now - start) * 1000)

@@ -208,6 +208,13 @@ def test_multi_tenant_collection_uses_a_temporary_tenant(
         httpx.delete(f"{weaviate.url}/v1/schema/{name}")
 
 
+def default_sigint() -> None:
+    """Run in the child before exec: Ctrl-C's default action. A suite started as a background job (`pytest &` in a
+    script) runs with SIGINT ignored, which every child inherits, and Python then installs no KeyboardInterrupt
+    handler; these tests are about what weavectl does on Ctrl-C, not about how the suite was started."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_interrupt_removes_the_temporary_collection(weaviate: WeaviateServer, providers: LocalProviders,
                                                     tmp_path: Path) -> None:
     provider = providers["ollama"]
@@ -216,7 +223,8 @@ def test_interrupt_removes_the_temporary_collection(weaviate: WeaviateServer, pr
     cfg = write_smoke(tmp_path, config(fresh_name(), "text2vec-ollama", providers.urls()))
     proc = subprocess.Popen(
         [sys.executable, "-m", "weavectl", "smoke", "-f", str(cfg), "--url", weaviate.url, "--grpc-address",
-         weaviate.grpc_address], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+         weaviate.grpc_address], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+        preexec_fn=default_sigint)
     try:
         deadline = time.monotonic() + 30
         while not leftovers(weaviate) and time.monotonic() < deadline:
@@ -290,8 +298,10 @@ def test_indexing_that_does_not_finish_in_time_fails_clearly(
     doc["collections"][0]["smoke"]["objects"] = [{"text": f"{d} number {i}"} for i in range(20) for d in DOCS]
     cfg = write_smoke(tmp_path, doc)
     out, err = fails(capsys, cfg, weaviate_async, "--index-timeout", "0.1")
-    assert "not indexed after 0.1 s (--index-timeout): node node1 shard " in out
-    assert "vector(s) queued" in out and "queries were not run" in out
+    assert "not indexed after 0.1 s (--index-timeout): " in out and "queries were not run" in out
+    # Usually a shard still has vectors queued; on a loaded machine the queue may be seen empty just once
+    # before the limit, and smoke must then say so rather than claim no shard was listed.
+    assert ("node node1 shard " in out and "vector(s) queued" in out) or "looked empty once" in out, out
     assert "near_text" not in out  # no silently empty result
 
 
@@ -385,7 +395,8 @@ def test_interrupted_in_place_smoke_removes_its_samples(weaviate: WeaviateServer
         provider.delay_s = 1.0
         proc = subprocess.Popen(
             [sys.executable, "-m", "weavectl", "smoke", "-f", str(cfg), "--url", weaviate.url, "--grpc-address",
-             weaviate.grpc_address, "--in-place"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             weaviate.grpc_address, "--in-place"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=default_sigint)
         deadline = time.monotonic() + 30
         while count(weaviate, name) < 2 and time.monotonic() < deadline:  # at least one sample landed
             time.sleep(0.1)
