@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 from weavectl.core.config.diagnostics import Diagnostics, Path, Position
 from weavectl.core.config.suggest import did_you_mean
-from weavectl.core.config.yamldoc import Document, plain_copy
+from weavectl.core.config.yamldoc import Document
+from weavectl.core.plaindata import plain_copy
 
 _MAP_SECTIONS = ("api_keys", "environments")
 _VAR = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")

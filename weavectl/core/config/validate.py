@@ -17,7 +17,8 @@ from weavectl.core.config.config import apply_environment, check_environment_url
 from weavectl.core.config.diagnostics import Diagnostics, Path
 from weavectl.core.config.schema import build_schema
 from weavectl.core.config.suggest import did_you_mean
-from weavectl.core.config.yamldoc import Document, plain_copy
+from weavectl.core.config.yamldoc import Document
+from weavectl.core.plaindata import plain_copy
 from weavectl.core.redact import looks_like_secret
 
 if TYPE_CHECKING:  # jsonschema is imported only when a file has errors to explain (it costs ~60 ms)

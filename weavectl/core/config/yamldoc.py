@@ -68,16 +68,6 @@ class Document:
         return None
 
 
-def plain_copy(value: Any) -> Any:
-    """A deep copy of parsed YAML (dicts, lists and immutable scalars): what copy.deepcopy gives, several times
-    faster, because it need not look for shared or recursive objects (the parser expands every alias)."""
-    if isinstance(value, dict):
-        return {k: plain_copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain_copy(v) for v in value]
-    return value
-
-
 class _TooLarge(Exception):
     pass
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from weavectl.core.plaindata import plain_copy, plain_copy_map
 from weavectl.core.weaviate import catalog
 from weavectl.core.weaviate.usage import property_setting_modules, rest_vectorizers
 from weavectl.core.weaviate.version import Version, at_least
@@ -137,7 +138,7 @@ HFRESH_IMMUTABLE = frozenset({"distance", "replicas"})
 def hfresh_defaults(version: Version, live: dict[str, Any] | None = None) -> dict[str, Any]:
     if not at_least(version, "1.36.0"):
         return dict(_HFRESH_135)
-    out = _copy_map(_HFRESH_136)
+    out = plain_copy_map(_HFRESH_136)
     first_256 = _HFRESH_PROBE_256.get((version[0], version[1]), (1, 39, 0))
     out["searchProbe"] = 256 if version >= first_256 else 64
     live_rq = (live or {}).get("rq")
@@ -172,7 +173,7 @@ def quantizer_defaults(itype: str, name: str, declared: dict[str, Any],
         return dict(FLAT_QUANTIZER_DEFAULTS.get(name, {}))
     if name == "rq":
         return rq_defaults(declared.get("bits", 8), live)
-    return _copy_map(HNSW_QUANTIZER_DEFAULTS.get(name, {}))
+    return plain_copy_map(HNSW_QUANTIZER_DEFAULTS.get(name, {}))
 
 
 # -- modules ---------------------------------------------------------------------------------------------------------
@@ -315,27 +316,14 @@ SERVER_CONFIGURED: dict[str, str] = {
 
 
 # -- the fill ------------------------------------------------------------------------------------------------------
-def _copy(value: Any) -> Any:
-    """A copy of JSON data (dicts, lists, scalars): several times faster than copy.deepcopy on plan-sized input."""
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
-
-
-def _copy_map(value: dict[str, Any]) -> dict[str, Any]:
-    return {k: _copy(v) for k, v in value.items()}
-
-
 def _under(defaults: dict[str, Any], declared: dict[str, Any] | None) -> dict[str, Any]:
     """Declared values over defaults, recursively for nested mappings."""
-    out = _copy_map(defaults)
+    out = plain_copy_map(defaults)
     for key, value in (declared or {}).items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = _under(out[key], value)
         else:
-            out[key] = _copy(value)
+            out[key] = plain_copy(value)
     return out
 
 
@@ -366,7 +354,7 @@ def with_defaults(desired: dict[str, Any], live: dict[str, Any], version: Versio
     """The declared REST body with every undeclared setting the config language expresses set to the default
     this server version writes, so the differ compares everything. `live` is read only for the server-configured
     cases (multi-tenancy zeros, DEFAULT_QUANTIZATION marks, the legacy vector of an unvectorized class)."""
-    d = _copy_map(desired)
+    d = plain_copy_map(desired)
     d.setdefault("description", "")
     inverted = inverted_defaults(version)
     ttl = (d.get("objectTtlConfig") or {}).get("deleteOn")
