@@ -67,6 +67,7 @@ def cli(ctx: click.Context, debug: bool, timeout: float | None) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: the one error boundary that maps every outcome to a named exit code."""
     tune_garbage_collector()
+    skip_httpx_cli()
     sys.exit(run_cli(argv))
 
 
@@ -80,6 +81,15 @@ def tune_garbage_collector() -> None:
     weavectl is a short-lived process that makes few cycles; the process, not a library call, sets this."""
     _, older, oldest = gc.get_threshold()
     gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)
+
+
+def skip_httpx_cli() -> None:
+    """Keep httpx from importing its own command line. httpx/__init__.py imports `httpx._main` (click, rich,
+    pygments) whenever those are installed, and rich is (the migration progress bar): half of httpx's import
+    time, which every command that talks to a server pays. A None entry in sys.modules makes that import fail,
+    and httpx falls back to the stub it uses when its CLI extras are missing; weavectl never runs httpx's CLI."""
+    if "httpx" not in sys.modules:
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
 class _ScrubbingStream(io.TextIOBase):

@@ -108,3 +108,24 @@ def test_heavy_imports_wait_for_the_commands_that_need_them() -> None:
         code = f"import sys\nfrom weavectl.cli import run_cli\n{body}print([m for m in {absent!r} if m in sys.modules])"
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert proc.stdout.strip().splitlines()[-1] == "[]", (name, proc.stdout[-500:], proc.stderr[-500:])
+
+
+def test_the_entry_point_keeps_httpx_from_loading_its_own_command_line() -> None:
+    # httpx imports its CLI (rich, pygments) whenever those are installed, and weavectl installs rich. The entry
+    # point's setting must leave httpx working, and keep those out; a fresh process, as a user's run is.
+    code = ("import sys\nfrom weavectl.cli import skip_httpx_cli\nskip_httpx_cli()\n"
+            "import weavectl.adapters.weaviate, httpx\n"
+            "assert httpx.Client and httpx.HTTPTransport\n"
+            "print(sorted(m for m in ('httpx._main', 'rich', 'pygments') if sys.modules.get(m) is not None))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-800:]
+    assert proc.stdout.strip() == "[]", proc.stdout
+    # And `weavectl` itself goes through it: a plan against a closed port fails cleanly, without httpx's CLI.
+    code = ("import sys, weavectl.cli as cli\nsys.argv = ['weavectl', '--timeout', '1', 'plan', "
+            "'-f', 'examples/openai.yaml', '--url', 'http://127.0.0.1:9']\n"
+            "try:\n    cli.main()\nexcept SystemExit as exit:\n    print('EXIT', exit.code)\n"
+            "print('LOADED', sorted(m for m in ('httpx', 'rich') if sys.modules.get(m) is not None))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    lines = proc.stdout.strip().splitlines()
+    assert lines[-1] == "LOADED ['httpx']", (proc.stdout[-500:], proc.stderr[-500:])
+    assert lines[-2] not in ("EXIT 0", "EXIT 64") and "no usable answer" in proc.stderr, proc.stderr[-500:]

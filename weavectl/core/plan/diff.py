@@ -173,9 +173,10 @@ class _Differ:
     def property(self, desired: dict[str, Any], live: dict[str, Any], path: RestPath) -> None:
         if "textAnalyzer" not in desired and live.get("textAnalyzer"):
             desired = {**desired, "textAnalyzer": {}}  # undeclared means none: a live one is a difference
+        current_of = live.get
         for key, value in desired.items():
-            if key == "name":
-                continue
+            if key == "name" or (value == current_of(key) and key not in _TYPE_KEYS):
+                continue  # an equal setting is the same under every rule below (types aside: "string" migrates)
             if key == "tokenization" and desired.get("dataType") in (["string"], ["string[]"]):
                 continue  # the server rewrites tokenization of deprecated string types
             self.property_setting(key, value, live.get(key), path)
@@ -438,6 +439,10 @@ class _Differ:
             if not same(wanted.get(key), current.get(key), key):
                 self.add((*path, key), current.get(key), wanted.get(key), U,
                          "" if key in wanted else "not in the file")
+
+
+# Property keys whose equal values may still differ: a declared "string" type is stored as "text".
+_TYPE_KEYS = frozenset({"dataType", "nestedProperties"})
 
 
 def _live_key(module: str, live: dict[str, Any]) -> str | None:

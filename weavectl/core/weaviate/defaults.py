@@ -12,6 +12,7 @@ SERVER_CONFIGURED) and listed in the README with what plan does about each.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from weavectl.core.plaindata import plain_copy, plain_copy_map
@@ -392,21 +393,36 @@ def _module_defaults_for(module: str, version: Version) -> dict[str, Any]:
 
 
 def _fill_property(prop: dict[str, Any], modules: list[str], *, nested: bool) -> None:
-    filled = property_defaults(list(prop.get("dataType") or []), nested=nested) if prop.get("dataType") else {
-        "description": ""}
+    data_type = prop.get("dataType")
+    filled = _property_defaults_of(tuple(data_type), nested) if data_type else _NO_TYPE_DEFAULTS
     for key, value in filled.items():
-        prop.setdefault(key, value)
-    is_ref = any(t[:1].isupper() for t in prop.get("dataType") or [])
-    if is_ref:
+        prop.setdefault(key, value)  # scalars only: the shared table is never changed through a property
+    if data_type and any(t[:1].isupper() for t in data_type):  # a reference has no tokenization
         prop.pop("tokenization", None)
     for child in prop.get("nestedProperties") or []:
         _fill_property(child, [], nested=True)
     if not nested and modules:
         config = prop.setdefault("moduleConfig", {})
         for module in modules:
-            key = next((k for k in config if catalog.same_module(k, module)), module)
-            spec = catalog.lookup(module)
-            config[key] = _under(property_module_defaults(spec.name if spec else module), config.get(key))
+            key = next((k for k in config if catalog.same_module(k, module)), module) if config else module
+            declared = config.get(key)
+            base = _property_module_defaults_of(module)
+            config[key] = _under(base, declared) if declared else dict(base)
+
+
+_NO_TYPE_DEFAULTS: dict[str, Any] = {"description": ""}
+
+
+@functools.lru_cache(maxsize=256)
+def _property_defaults_of(data_type: tuple[str, ...], nested: bool) -> dict[str, Any]:
+    """property_defaults, once per type: a file repeats a handful of types thousands of times."""
+    return property_defaults(list(data_type), nested=nested)
+
+
+@functools.lru_cache(maxsize=256)
+def _property_module_defaults_of(module: str) -> dict[str, bool]:
+    spec = catalog.lookup(module)
+    return property_module_defaults(spec.name if spec else module)
 
 
 def _fill_vector(vector: dict[str, Any], live: dict[str, Any], version: Version) -> None:
