@@ -4,8 +4,8 @@ the floor those measure against (GET /v1/schema and its JSON parse) and the in-p
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from tests.support.recording import RecordingTransport
+from weavectl.adapters.environment import Environment
 from weavectl.cli import run_cli, tune_garbage_collector
 from weavectl.core.weaviate.rest import to_rest
 
@@ -48,20 +49,23 @@ def schema_floor(url: str, collections: int) -> None:
 
 class InProcessPlan:
     """`weavectl plan --format json --detailed-exitcode` of one file, in this process: each run records the
-    requests it sent (which must not grow with the number of collections) and its exit code."""
+    requests it sent (which must not grow with the number of collections) and its exit code. `cache=False` runs
+    it as on a machine that never read the file before (`WEAVECTL_NO_CACHE=1`: every run parses it)."""
 
-    def __init__(self, config_path: str) -> None:
+    def __init__(self, config_path: str, *, cache: bool = True) -> None:
         # The process-wide setting `weavectl`'s entry point makes, so this process times what a weavectl process
         # does (the floors measured beside it run under the same setting).
         tune_garbage_collector()
         self.config_path = config_path
+        self.environ = dict(os.environ) if cache else {**os.environ, "WEAVECTL_NO_CACHE": "1"}
         self.request_counts: list[int] = []
         self.codes: list[int] = []
 
     def __call__(self, url: str) -> None:
         recorder = RecordingTransport()
-        with contextlib.redirect_stdout(io.StringIO()):  # the JSON plan itself is not the result
-            code = run_cli(["plan", "-f", self.config_path, "--url", url, "--format", "json",
-                            "--detailed-exitcode"], obj={"transport": recorder})
+        # The JSON plan itself is not the result.
+        environment = Environment(environ=self.environ, stdout=io.StringIO(), stderr=io.StringIO(), transport=recorder)
+        code = run_cli(["plan", "-f", self.config_path, "--url", url, "--format", "json", "--detailed-exitcode"],
+                       obj={"environment": environment})
         self.request_counts.append(len(recorder.requests))
         self.codes.append(code)

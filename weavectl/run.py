@@ -15,6 +15,7 @@ from weavectl.adapters import secrets
 from weavectl.adapters.cluster import probe_scale, read_facts
 from weavectl.adapters.environment import Environment
 from weavectl.adapters.files import config_paths, load_documents
+from weavectl.adapters.parsecache import ParseCache
 from weavectl.adapters.schemas import config_validator
 from weavectl.adapters.state import StateStore
 from weavectl.adapters.weaviate import WeaviateClient
@@ -57,7 +58,7 @@ class Loaded:
 def load_config(files: tuple[str, ...], env_name: str | None, environ: Mapping[str, str]) -> Loaded:
     """Load and validate; any error stops here with every problem listed (plan never runs on a bad file)."""
     diags = Diagnostics()
-    docs = load_documents(files, diags)
+    docs = load_documents(files, diags, ParseCache.for_environ(environ))
     result = validate_documents(docs, config_validator(), env_name=env_name, environ=environ,
                                 diags=diags, missing_var_is_error=True) if docs else None
     if diags.errors or result is None or result.document is None:

@@ -12,6 +12,7 @@ import os
 import stat
 from pathlib import Path
 
+from weavectl.adapters.parsecache import ParseCache
 from weavectl.core.config.diagnostics import Diagnostics, Position
 from weavectl.core.config.yamldoc import Document, parse_yaml
 
@@ -97,7 +98,9 @@ def config_paths(inputs: tuple[str, ...] | list[str]) -> list[Path]:
     return paths
 
 
-def load_documents(inputs: tuple[str, ...] | list[str], diags: Diagnostics) -> list[Document]:
+def load_documents(inputs: tuple[str, ...] | list[str], diags: Diagnostics,
+                   cache: ParseCache | None = None) -> list[Document]:
+    """Each file parsed (through `cache` when given: an unchanged large file is not parsed again)."""
     docs: list[Document] = []
     paths = config_paths(inputs)
     if not paths:
@@ -113,7 +116,7 @@ def load_documents(inputs: tuple[str, ...] | list[str], diags: Diagnostics) -> l
             else:
                 diags.error(f"{name} {exc.reason}", position=Position(name, 1, 1))
             continue
-        doc = parse_yaml(raw, name, diags)
+        doc = cache.parse(raw, name, diags) if cache is not None else parse_yaml(raw, name, diags)
         if doc is not None:
             docs.append(doc)
     return docs

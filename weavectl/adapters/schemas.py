@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from weavectl.adapters.cachedir import cache_root
 from weavectl.core.config.validate import SchemaValidator, make_validator
 
 CONFIG_SCHEMA = "weavectl.schema.json"
@@ -37,14 +38,6 @@ def load_schema(name: str = CONFIG_SCHEMA) -> dict[str, Any]:
 def config_validator() -> SchemaValidator:
     """The config schema's validator, with the compiled fast check in front when it is available."""
     return make_validator(load_schema(), fast_config_check())
-
-
-def cache_root() -> Path:
-    """weavectl's cache folder: `$WEAVECTL_CACHE_DIR`, else `$XDG_CACHE_HOME/weavectl`, else `~/.cache/weavectl`."""
-    override = os.environ.get("WEAVECTL_CACHE_DIR")
-    if override:
-        return Path(override)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "weavectl"
 
 
 @cache

@@ -15,7 +15,7 @@ from typing import Any
 @cache
 def _encoder(model: str) -> Any:
     if not os.environ.get("TIKTOKEN_CACHE_DIR"):
-        from weavectl.devserver.binary import cache_root
+        from weavectl.adapters.cachedir import cache_root
 
         local = cache_root() / "tiktoken"
         if local.is_dir():

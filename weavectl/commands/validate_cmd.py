@@ -8,6 +8,7 @@ import click
 
 from weavectl.adapters.environment import current_environment
 from weavectl.adapters.files import load_documents
+from weavectl.adapters.parsecache import ParseCache
 from weavectl.adapters.schemas import CONFIG_SCHEMA, config_validator, load_schema, schema_path
 from weavectl.core.config.diagnostics import Diagnostics
 from weavectl.core.config.validate import validate_documents
@@ -24,10 +25,10 @@ CONFIG_OPTION_HELP = "Config file or folder (repeatable; default weavectl.yaml).
 def validate(files: tuple[str, ...], env_name: str | None, strict: bool, fmt: str) -> int:
     """Check config files offline and report every problem at once."""
     diags = Diagnostics()
-    docs = load_documents(files, diags)
+    environ = current_environment().environ
+    docs = load_documents(files, diags, ParseCache.for_environ(environ))
     if docs:
-        validate_documents(docs, config_validator(), env_name=env_name, environ=current_environment().environ,
-                           diags=diags)
+        validate_documents(docs, config_validator(), env_name=env_name, environ=environ, diags=diags)
     errors, warnings = len(diags.errors), len(diags.warnings)
     failed = errors > 0 or (strict and warnings > 0)
     if fmt == "json":

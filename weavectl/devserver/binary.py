@@ -11,6 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from weavectl.adapters.cachedir import cache_root
 from weavectl.errors import DevServerError
 
 # v1.39.3 is the newest release whose whole module graph the Go proxy serves here: v1.39.4+ need a
@@ -30,14 +31,6 @@ def resolve_version(version: str | None = None) -> str:
         raise DevServerError(f"{text!r} is not a Weaviate release version",
                              hint="give one such as 1.35.2 or v1.39.3")
     return f"v{match.group(1)}"
-
-
-def cache_root() -> Path:
-    override = os.environ.get("WEAVECTL_CACHE_DIR")
-    if override:
-        return Path(override)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "weavectl"
 
 
 def cached_binary_path(version: str | None = None) -> Path:

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from weavectl.devserver.binary import cache_root
+from weavectl.adapters.cachedir import cache_root
 from weavectl.errors import DevServerError
 
 LOADER_MODULE = "github.com/pkoukk/tiktoken-go-loader@v0.0.2"
