@@ -9,10 +9,10 @@ nothing is lost and the file plans to no changes against the cluster it came fro
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
+from weavectl.core.plaindata import plain_copy
 from weavectl.core.plan.generations import generation_groups
 from weavectl.core.plan.ownership import STATE_COLLECTION
 from weavectl.core.weaviate import catalog, defaults
@@ -56,11 +56,11 @@ def _vectorizer(module: str, settings: dict[str, Any], version: Version = (1, 39
         elif key == "vectorizeClassName":
             out["vectorize_collection_name"] = value
         elif key in by_rest:
-            out[by_rest[key]] = copy.deepcopy(value)
+            out[by_rest[key]] = plain_copy(value)
         elif key == "baseUrl" and "baseURL" in settings:
             continue  # cohere/nvidia store their default under baseUrl next to the user's baseURL
         else:
-            raw[key] = copy.deepcopy(value)
+            raw[key] = plain_copy(value)
     if raw:
         out["module_config"] = raw
     return out
@@ -87,7 +87,7 @@ def _index(itype: str, config: dict[str, Any], version: Version = (1, 39, 3)) ->
         elif key in ("skipDefaultQuantization", "trackDefaultQuantization"):
             continue  # server-managed
         elif key not in base or base[key] != value:
-            out[snake(key)] = copy.deepcopy(value)
+            out[snake(key)] = plain_copy(value)
     return out
 
 
@@ -126,7 +126,7 @@ def _hfresh(config: dict[str, Any], version: Version) -> dict[str, Any]:
             if changed:
                 out["quantizer"] = {"type": "rq", **changed}
         elif base.get(key, object()) != value:
-            out[snake(key)] = copy.deepcopy(value)
+            out[snake(key)] = plain_copy(value)
     return out
 
 
@@ -192,7 +192,7 @@ def _defaults_free(section: dict[str, Any], defaults: dict[str, Any]) -> dict[st
                 continue
         if value is None or value == []:
             continue
-        out[snake(key)] = copy.deepcopy(value)
+        out[snake(key)] = plain_copy(value)
     return out
 
 

@@ -7,11 +7,11 @@ core.plan.decide decides migrate (an immutable field changes and the collection 
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from weavectl.core.plaindata import plain_copy_map
 from weavectl.core.plan.generations import generation_number, migrates, next_generation
 from weavectl.core.plan.model import Action, Change, FieldKind
 from weavectl.core.weaviate.defaults import vectorize_class_name_default
@@ -66,7 +66,7 @@ def referenced_by(current: str, base: str, live_classes: Iterable[Mapping[str, A
 
 def new_generation_body(desired: Mapping[str, Any], base: str, target: str) -> dict[str, Any]:
     """The file's REST body under the new generation's name; references to the collection itself follow it."""
-    body = copy.deepcopy(dict(desired))
+    body = plain_copy_map(dict(desired))
     body["class"] = target
     for prop in body.get("properties") or []:
         types = prop.get("dataType") or []

@@ -8,11 +8,11 @@ aliases in the plan's order.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from weavectl.core.plaindata import plain_copy, plain_copy_map
 from weavectl.core.plan.model import Action, Change, ErrorCode, FieldChange, FieldKind, Plan, PlanError
 from weavectl.core.weaviate import catalog
 from weavectl.core.weaviate.rest import property_name
@@ -82,7 +82,7 @@ class Step:
                                "description": self.description, "destructive": self.destructive,
                                "method": method, "path": path}
         if body is not None:
-            out["body"] = copy.deepcopy(body)
+            out["body"] = plain_copy(body)
         if self.kind is StepKind.UPDATE:
             out["overlay"] = True
         if self.kind is StepKind.SCALE_REPLICAS:
@@ -190,7 +190,7 @@ def _create_steps(creates: list[Change], existing: set[str]) -> list[Step]:
     steps: list[Step] = []
     deferred: list[Step] = []
     for change in _create_order(creates):
-        body = copy.deepcopy(change.desired or {})
+        body = plain_copy_map(change.desired or {})
         keep: list[dict[str, Any]] = []
         later: list[dict[str, Any]] = []
         for prop in body.get("properties") or []:
@@ -213,7 +213,7 @@ def _replace_steps(replaces: list[Change]) -> list[Step]:
     definition stops apply with this collection (and every later one) still in place."""
     steps: list[Step] = []
     for change in replaces:
-        body = copy.deepcopy(change.desired or {})
+        body = plain_copy_map(change.desired or {})
         steps.append(Step(StepKind.CHECK_CREATE, change.collection,
                           f"check the server accepts the new definition of {change.collection}", body=body,
                           source=change))
@@ -292,13 +292,13 @@ def _declared_updates(change: Change) -> dict[str, Any]:
             node = entry
             for part in parts[2:-1]:
                 node = node.setdefault(part, {})
-            node[parts[-1]] = copy.deepcopy(f.after)
+            node[parts[-1]] = plain_copy(f.after)
             body.setdefault("properties", []).append(entry)
             continue
         node = body
         for part in parts[:-1]:
             node = node.setdefault(part, {})
-        node[parts[-1]] = copy.deepcopy(f.after)
+        node[parts[-1]] = plain_copy(f.after)
     return body
 
 
@@ -308,7 +308,7 @@ def overlay(live: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
     PUT replaces the whole collection and resets whatever it is not sent, so everything else is echoed back
     exactly as read (including server-internal property fields).
     """
-    out = copy.deepcopy(live)
+    out = plain_copy_map(live)
     for key, value in updates.items():
         if key == "properties":
             by_name = {str(p.get("name", "")).lower(): p for p in out.get("properties") or []}
@@ -328,7 +328,7 @@ def overlay(live: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(value, dict) and isinstance(out.get(key), dict):
             _merge(out[key], value)
         else:
-            out[key] = copy.deepcopy(value)
+            out[key] = plain_copy(value)
     return out
 
 
@@ -339,4 +339,4 @@ def _merge(into: dict[str, Any], changes: dict[str, Any]) -> None:
         elif isinstance(value, dict) and isinstance(into.get(key), dict):
             _merge(into[key], value)
         else:
-            into[key] = copy.deepcopy(value)
+            into[key] = plain_copy(value)
