@@ -11,10 +11,13 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from weavectl.adapters.parsecache import ParseCache
 from weavectl.core.config.diagnostics import Diagnostics, Position
 from weavectl.core.config.yamldoc import Document, parse_yaml
+
+if TYPE_CHECKING:  # the cache reads its entries with read_regular_file
+    from weavectl.adapters.parsecache import ParseCache
 
 DEFAULT_CONFIG = "weavectl.yaml"
 MAX_CONFIG_BYTES = 32 * 1024 * 1024
@@ -32,10 +35,14 @@ class InputFileError(Exception):
         self.reason = reason
 
 
-def read_regular_file(path: Path, limit: int) -> bytes:
-    """The file's bytes, at most `limit` of them; raises InputFileError with a reason otherwise."""
+def read_regular_file(path: Path, limit: int, *, follow_links: bool = True) -> bytes:
+    """The file's bytes, at most `limit` of them; raises InputFileError with a reason otherwise.
+    `follow_links=False`: a symbolic link at `path` is refused too (the parse cache's entries)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise InputFileError("does not exist") from None
     except IsADirectoryError:

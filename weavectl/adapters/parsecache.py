@@ -33,6 +33,7 @@ from pathlib import Path as FilePath
 import yaml
 
 from weavectl.adapters.cachedir import cache_root
+from weavectl.adapters.files import read_regular_file
 from weavectl.core.config import yamldoc
 from weavectl.core.config.diagnostics import Diagnostics, Position
 from weavectl.core.config.yamldoc import Document, parse_yaml
@@ -119,9 +120,7 @@ class ParseCache:
 
     def _read(self, entry: FilePath, key: str, file: str) -> Document | None:
         try:
-            blob = _read_entry(entry)
-            if blob is None:
-                return None
+            blob = read_regular_file(entry, MAX_ENTRY_BYTES, follow_links=False)
             stored = marshal.loads(blob)
             # A foreign or damaged entry is a miss: the key it was written under, and its data's digest, must match.
             if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == key
@@ -132,7 +131,8 @@ class ParseCache:
             if not (isinstance(data, dict) and isinstance(compact, dict) and isinstance(templated, bool)):
                 return None
             positions = {path: Position(file, line, column) for path, (line, column) in compact.items()}
-        except Exception:  # whatever a damaged entry makes marshal or the rebuild raise (MemoryError included)
+        except Exception:  # not a regular file (read_regular_file refuses a link, a FIFO planted there, an entry
+            # larger than any of ours), or whatever a damaged entry makes marshal or the rebuild raise (MemoryError)
             return None
         with contextlib.suppress(OSError):
             os.utime(entry)  # used now: the last to be dropped
@@ -171,25 +171,6 @@ class ParseCache:
             return
         for old in sorted(entries, key=_mtime)[: len(entries) - MAX_ENTRIES]:
             _remove(old)
-
-
-def _read_entry(entry: FilePath) -> bytes | None:
-    """The entry's bytes if it is a regular file of a plausible size, opened without following a link or waiting
-    (a FIFO planted there must not hang the command)."""
-    try:
-        fd = os.open(entry, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
-            return None
-        with os.fdopen(os.dup(fd), "rb") as stream:
-            return stream.read(MAX_ENTRY_BYTES + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 def _mtime(path: FilePath) -> float:
