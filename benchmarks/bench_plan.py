@@ -42,7 +42,7 @@ def make_config(collections: int, properties: int = 20) -> dict[str, Any]:
         cols.append({
             "name": f"Bench{i:04d}", "description": f"benchmark collection {i}", "properties": props,
             "vectors": {"main": {"vectorizer": "text2vec-openai", "model": "text-embedding-3-small",
-                                 "base_url": "http://127.0.0.1:9", "source_properties": ["p1", "p5"],
+                                 "base_url": "http://127.0.0.1:9", "source_properties": ["p0", "p4"],
                                  "index": {"type": "hnsw", "distance": "cosine", "ef": 100}}},
             "inverted_index": {"bm25": {"b": 0.7, "k1": 1.1}},
         })
@@ -50,7 +50,8 @@ def make_config(collections: int, properties: int = 20) -> dict[str, Any]:
 
 
 def ensure_data(config: dict[str, Any], collections: int) -> Path:
-    data_dir = cache_root() / "bench" / f"plan-{collections}-{WEAVIATE_VERSION}"
+    # "plan2": the collections embed text properties (p0, p4); data made by an earlier make_config is not reused.
+    data_dir = cache_root() / "bench" / f"plan2-{collections}-{WEAVIATE_VERSION}"
     marker = data_dir / ".complete"
     if marker.exists():
         return data_dir

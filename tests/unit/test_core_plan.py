@@ -140,3 +140,34 @@ def test_a_plan_still_holds_when_only_its_measurements_moved() -> None:
     assert decisions(migrate(50, 146, "all-minilm")) != decisions(migrate(50, 146, "nomic-embed-text"))
     assert decisions(migrate(50, 146, "x"))[0]["migration"] == {"collection": "Article", "from": "Article",
                                                                  "to": "Article_v2"}
+
+
+def test_the_defaults_fill_never_writes_into_the_declared_body() -> None:
+    """The declared body (to_rest) is also what apply sends: the fill works on its own copy of every part it
+    writes in, so no server default leaks into a create or an update."""
+    from weavectl.core.weaviate.defaults import with_defaults
+    from weavectl.core.weaviate.rest import to_rest
+
+    nested = [{"name": "street", "data_type": "text"},
+              {"name": "geo", "data_type": "object", "nested_properties": [{"name": "lat", "data_type": "number"}]}]
+    colls = [
+        {"name": "Named", "description": "d", "properties": [
+            {"name": "title", "data_type": "text", "vectorize_property_name": True},
+            {"name": "address", "data_type": "object", "nested_properties": nested},
+            {"name": "body", "data_type": "text", "module_config": {"text2vec-openai": {"skip": True}}}],
+         "vectors": {"main": {"vectorizer": "text2vec-openai", "model": "text-embedding-3-small",
+                              "index": {"type": "hnsw", "ef": 64, "quantizer": {"type": "rq", "bits": 8}}},
+                     "other": {"vectorizer": "none", "index": {"type": "flat"}}},
+         "generative": {"module": "generative-openai", "model": "gpt-4o"},
+         "inverted_index": {"bm25": {"b": 0.7}}},
+        {"name": "Legacy", "properties": [{"name": "title", "data_type": "text"}],
+         "vector": {"vectorizer": "text2vec-cohere", "index": {"type": "dynamic"}},
+         "module_config": {"generative-cohere": {"model": "command-r"}}},
+    ]
+    for coll in colls:
+        desired = to_rest(coll)
+        before = json.loads(json.dumps(desired))
+        for live in ({}, live_class(), {"vectorIndexType": "hnsw", "vectorIndexConfig": {"skip": False}}):
+            filled = with_defaults(desired, live, V139)
+            assert desired == before, coll["name"]
+            assert filled != desired  # the fill did write: defaults were added on the copy

@@ -62,6 +62,9 @@ class _Checker:
         names = [str(c.get("name", "")) for c in collections]
         # Collections declared elsewhere (another file or repository): references to them are fine.
         external = [str(n) for n in data.get("external") or [] if isinstance(n, str)]
+        all_names = [*names, *external]
+        # The names a cross-reference may target, folded once for the whole file (not once per reference).
+        known = {n.lower() for n in all_names}
         seen: dict[str, int] = {}
         for i, coll in enumerate(collections):
             name = names[i]
@@ -74,7 +77,7 @@ class _Checker:
             if name and name[0].islower():
                 self.warning(f"Weaviate stores collection '{name}' as '{name[0].upper()}{name[1:]}'",
                              (*path, "name"), hint=f"write it as '{name[0].upper()}{name[1:]}'")
-            self.collection(coll, path, [*names, *external])
+            self.collection(coll, path, all_names, known)
         alias_owner: dict[str, str] = {}
         for j, coll in enumerate(collections):
             if coll.get("on_replace") == "migrate" and not coll.get("aliases"):
@@ -96,9 +99,9 @@ class _Checker:
                        did_you_mean(str(default_env), data.get("environments") or {}))
 
     # -- collections ---------------------------------------------------------------------------------
-    def collection(self, coll: dict[str, Any], path: Path, all_names: list[str]) -> None:
+    def collection(self, coll: dict[str, Any], path: Path, all_names: list[str], known: set[str]) -> None:
         props = [p for p in coll.get("properties") or [] if isinstance(p, dict)]
-        types = self.properties(props, path, all_names)
+        types = self.properties(props, path, all_names, known)
         vectors = self.vectors(coll, path, types, props)
         vectorizer_modules = {spec.name for vector in vectors.values()
                               if (spec := catalog.lookup(str(vector.get("vectorizer")))) is not None}
@@ -114,7 +117,8 @@ class _Checker:
             if key != "smoke":
                 self.numbers(value, (*path, key), untyped=key in UNTYPED_SECTIONS)
 
-    def properties(self, props: list[dict[str, Any]], path: Path, all_names: list[str]) -> dict[str, str]:
+    def properties(self, props: list[dict[str, Any]], path: Path, all_names: list[str],
+                   known: set[str]) -> dict[str, str]:
         """Each property checked; -> its type by name."""
         types: dict[str, str] = {}
         seen: dict[str, int] = {}
@@ -127,7 +131,7 @@ class _Checker:
                 self.error(f"duplicate property '{pname}' (names are compared case-insensitively)",
                            (*ppath, "name"))
             seen.setdefault(pname.lower(), i)
-            types[pname] = self.property(prop, ppath, all_names)
+            types[pname] = self.property(prop, ppath, all_names, known)
         return types
 
     def vectors(self, coll: dict[str, Any], path: Path, types: dict[str, str],
@@ -179,7 +183,7 @@ class _Checker:
             self.error(f"{value} is out of range: Weaviate holds BM25 settings as 32-bit floats; allowed up to "
                        f"{FLOAT32_MAX:g}", path)
 
-    def property(self, prop: dict[str, Any], path: Path, all_names: list[str]) -> str:
+    def property(self, prop: dict[str, Any], path: Path, all_names: list[str], known: set[str]) -> str:
         dtype = prop.get("data_type")
         target = prop.get("target_collection")
         if dtype is None and target is None:
@@ -191,9 +195,8 @@ class _Checker:
                        (*path, "target_collection"))
         if target is not None:
             targets = [target] if isinstance(target, str) else list(target)
-            lowered = {n.lower() for n in all_names}
             for t in targets:
-                if str(t).lower() not in lowered:
+                if str(t).lower() not in known:
                     self.error(f"cross-reference to collection '{t}', which is not declared in the file",
                                (*path, "target_collection"), did_you_mean(str(t), all_names)
                                or "declare it, or list it under `external:` if another file or repository owns it")

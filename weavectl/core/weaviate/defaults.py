@@ -355,7 +355,7 @@ def with_defaults(desired: dict[str, Any], live: dict[str, Any], version: Versio
     """The declared REST body with every undeclared setting the config language expresses set to the default
     this server version writes, so the differ compares everything. `live` is read only for the server-configured
     cases (multi-tenancy zeros, DEFAULT_QUANTIZATION marks, the legacy vector of an unvectorized class)."""
-    d = plain_copy_map(desired)
+    d = _writable(desired)
     d.setdefault("description", "")
     inverted = inverted_defaults(version)
     ttl = (d.get("objectTtlConfig") or {}).get("deleteOn")
@@ -385,6 +385,29 @@ def with_defaults(desired: dict[str, Any], live: dict[str, Any], version: Versio
         module_config[d["vectorizer"]] = _under(_module_defaults_for(d["vectorizer"], version),
                                                 module_config.get(d["vectorizer"]))
     return d
+
+
+def _writable(desired: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `desired` in which the fill below may write: the mappings and lists it sets keys in or appends
+    to are copied (top level, each property and its moduleConfig, nested properties, each named vector, the
+    class moduleConfig); every other value is only read or replaced whole, so it is shared, never copied."""
+    d = dict(desired)
+    if isinstance(d.get("properties"), list):
+        d["properties"] = [_writable_property(p) for p in d["properties"]]
+    if isinstance(d.get("vectorConfig"), dict):
+        d["vectorConfig"] = {name: dict(vector) for name, vector in d["vectorConfig"].items()}
+    if isinstance(d.get("moduleConfig"), dict):
+        d["moduleConfig"] = dict(d["moduleConfig"])
+    return d
+
+
+def _writable_property(prop: dict[str, Any]) -> dict[str, Any]:
+    out = dict(prop)
+    if isinstance(out.get("moduleConfig"), dict):
+        out["moduleConfig"] = dict(out["moduleConfig"])
+    if isinstance(out.get("nestedProperties"), list):
+        out["nestedProperties"] = [_writable_property(child) for child in out["nestedProperties"]]
+    return out
 
 
 def _module_defaults_for(module: str, version: Version) -> dict[str, Any]:

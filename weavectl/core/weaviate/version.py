@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 Version = tuple[int, int, int]
 
+_VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?")
 
+
+@functools.lru_cache(maxsize=256)  # at_least parses the same few minimums for every collection of a plan
 def parse_version(text: str) -> Version:
     """'1.39.3', 'v1.40.0-dev' -> (1, 39, 3); anything unparsable counts as very new."""
-    match = re.match(r"v?(\d+)\.(\d+)(?:\.(\d+))?", text or "")
+    match = _VERSION.match(text or "")
     if not match:
         return (99, 0, 0)
     return (int(match.group(1)), int(match.group(2)), int(match.group(3) or 0))
