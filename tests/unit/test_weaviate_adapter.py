@@ -77,3 +77,79 @@ def test_an_html_answer_is_summarised() -> None:
 
     with pytest.raises(WeaviateRestError, match="is this the Weaviate REST URL"):
         client(httpx.MockTransport(handler)).get_json("/v1/meta")
+
+
+META = {"version": "1.39.3", "modules": {}}
+
+
+def test_the_aliases_are_read_beside_the_schema_after_meta_alone() -> None:
+    """One round trip less to a remote cluster: the schema read is answered only once the aliases read has
+    arrived, which a one-after-the-other read would never do."""
+    import threading
+
+    aliases_sent = threading.Event()
+    order: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        order.append(request.url.path)
+        if request.url.path == "/v1/meta":
+            return httpx.Response(200, json=META)
+        if request.url.path == "/v1/aliases":
+            aliases_sent.set()
+            return httpx.Response(200, json={"aliases": [{"alias": "News", "class": "Article"}]})
+        if not aliases_sent.wait(5):
+            return httpx.Response(400, json={"error": [{"message": "the aliases were not read meanwhile"}]})
+        return httpx.Response(200, json={"classes": [{"class": "Article", "properties": []}]})
+
+    state = client(httpx.MockTransport(handler)).read_state()
+    assert order[0] == "/v1/meta" and sorted(order[1:]) == ["/v1/aliases", "/v1/schema"]
+    assert state.aliases == [{"alias": "News", "class": "Article"}] and state.requests == 3
+
+
+def test_a_refused_meta_read_sends_nothing_else() -> None:
+    """A wrong key or URL fails on meta, as one request: the schema and aliases are not asked for with it."""
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(401, json={"error": [{"message": "unauthorized"}]})
+
+    with pytest.raises(WeaviateRestError, match="401 unauthorized"):
+        client(httpx.MockTransport(handler)).read_state()
+    assert seen == ["/v1/meta"]
+
+
+def test_a_failed_aliases_read_is_an_error_and_a_missing_endpoint_is_none() -> None:
+    def handler_for(status: int) -> httpx.MockTransport:
+        def handler(request: httpx.Request) -> httpx.Response:
+            if request.url.path == "/v1/meta":
+                return httpx.Response(200, json=META)
+            if request.url.path == "/v1/aliases":
+                return httpx.Response(status, json={"error": [{"message": "forbidden alias read"}]})
+            return httpx.Response(200, json={"classes": []})
+        return httpx.MockTransport(handler)
+
+    with pytest.raises(WeaviateRestError, match="403 forbidden"):
+        client(handler_for(403)).read_state()
+    assert client(handler_for(404)).read_state().aliases == []  # servers before aliases (1.32)
+
+
+def test_a_hung_aliases_read_ends_with_the_reads_deadline() -> None:
+    import time
+
+    release = __import__("threading").Event()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/meta":
+            return httpx.Response(200, json=META)
+        if request.url.path == "/v1/aliases":
+            release.wait(30)  # a mock transport ignores timeouts: a hung server, as far as the wait can tell
+        return httpx.Response(200, json={"classes": [], "aliases": []})
+
+    started = time.monotonic()
+    try:
+        with pytest.raises(WeaviateRestError, match="GET /v1/aliases: no answer within"):
+            client(httpx.MockTransport(handler)).read_state(deadline=1.0)
+        assert time.monotonic() - started < 5
+    finally:
+        release.set()

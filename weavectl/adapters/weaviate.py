@@ -100,6 +100,8 @@ class WeaviateClient:
     progress_after: float = PROGRESS_AFTER_S
     _client: httpx.Client | None = None
     _deadline: Deadline | None = None
+    # Reads may overlap (plan reads the aliases beside the schema): the count is kept under this lock.
+    _count_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         problem = check_url(self.url)
@@ -176,7 +178,8 @@ class WeaviateClient:
                 out_of_time = True
                 break
             made += 1
-            self.request_count += 1
+            with self._count_lock:
+                self.request_count += 1
             started = time.monotonic()
             try:
                 resp = self._send(method, path, json, limit)
@@ -248,9 +251,13 @@ class WeaviateClient:
     def read_state(self, deadline: float | None = None) -> LiveState:
         """The three reads plan needs, together within `deadline` seconds (default: the request timeout)."""
         before = self.request_count
-        with self.within(self.timeout if deadline is None else deadline, "plan's reads"):
+        with self.within(self.timeout if deadline is None else deadline, "plan's reads") as limit:
+            # Meta first and alone: it says whether the URL is a Weaviate server and the key is accepted, so a
+            # wrong URL or key fails as one request. The aliases are then read beside the schema, one round trip
+            # less to a remote cluster.
             meta = self.get_json("/v1/meta")
             version, modules = parse_meta(meta)
+            aliases_read = _Background(self._aliases)
             try:
                 # The leader-consistent read (the default `consistency: true`): without a RAFT quorum the server
                 # holds it until its own long timeout, so it gets a short limit and a diagnosis instead.
@@ -263,18 +270,23 @@ class WeaviateClient:
                     raise explain_schema_failure(self, exc) from None
                 raise
             classes = parse_schema(schema, keyed=self.api_key is not None)
-            aliases: list[dict[str, str]] = []
-            try:
-                aliases = parse_aliases(self.get_json("/v1/aliases"))
-            except WeaviateRestError as exc:
-                if exc.status not in (404, 405):  # servers before aliases existed (1.32)
-                    raise
+            # Its request is cut to the deadline like every other, so it ends by then (a second's grace for the
+            # answer in flight).
+            aliases = aliases_read.result(max(limit.remaining(), 0.0) + 1.0, "GET /v1/aliases")
         # The server's order is not stable (a map in Go): sorted here, every output that lists them is too.
         classes.sort(key=lambda c: (str(c["class"]).lower(), str(c["class"])))
         aliases.sort(key=lambda a: (a["alias"].lower(), a["alias"]))
         return LiveState(url=self.url, version=version, modules=dict(sorted(modules.items())), classes=classes,
                          aliases=aliases, requests=self.request_count - before,
                          hostname=str(meta.get("hostname", "")))
+
+    def _aliases(self) -> list[dict[str, str]]:
+        try:
+            return parse_aliases(self.get_json("/v1/aliases"))
+        except WeaviateRestError as exc:
+            if exc.status in (404, 405):  # servers before aliases existed (1.32)
+                return []
+            raise
 
     def get_class(self, name: str) -> dict[str, Any] | None:
         resp = self.request("GET", f"/v1/schema/{name}", ok=(200, 404))
@@ -309,6 +321,32 @@ class WeaviateClient:
 
     def delete_alias(self, alias: str) -> None:
         self.request("DELETE", f"/v1/aliases/{alias}", retry=False, ok=(200, 204))
+
+
+class _Background:
+    """One read in a daemon thread, its answer (or error) taken later. A caller that fails first leaves it
+    behind: the thread ends with its request, and never holds up the process's exit."""
+
+    def __init__(self, read: Callable[[], Any]) -> None:
+        self._answer: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(read,), daemon=True, name="weavectl-read")
+        self._thread.start()
+
+    def _run(self, read: Callable[[], Any]) -> None:
+        try:
+            self._answer = read()
+        except BaseException as exc:  # handed to the caller, who raises it as its own
+            self._error = exc
+
+    def result(self, limit: float, what: str) -> Any:
+        self._thread.join(limit)
+        if self._thread.is_alive():
+            raise WeaviateRestError(f"{what}: no answer within {limit:g}s (--timeout / {TIMEOUT_ENV})",
+                                    timed_out=True)
+        if self._error is not None:
+            raise self._error
+        return self._answer
 
 
 def _counted(lines: list[str]) -> list[str]:
