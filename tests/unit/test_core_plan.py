@@ -150,7 +150,7 @@ def test_the_defaults_fill_never_writes_into_the_declared_body() -> None:
 
     nested = [{"name": "street", "data_type": "text"},
               {"name": "geo", "data_type": "object", "nested_properties": [{"name": "lat", "data_type": "number"}]}]
-    colls = [
+    colls: list[dict[str, Any]] = [
         {"name": "Named", "description": "d", "properties": [
             {"name": "title", "data_type": "text", "vectorize_property_name": True},
             {"name": "address", "data_type": "object", "nested_properties": nested},
