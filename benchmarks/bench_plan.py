@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from benchmarks.common import InProcessPlan, create_collections, options, schema_floor
+from benchmarks.common import InProcessPlan, byte_compiled, create_collections, options, schema_floor
 from benchmarks.timing import median_time
 from weavectl.adapters.cachedir import cache_root
 from weavectl.adapters.weaviate import WeaviateClient
@@ -82,6 +82,7 @@ def fresh_process(cfg: Path, url: str, environ: dict[str, str], repeat: int) -> 
 
 def main() -> None:
     args = options(collections=1000, repeat=5)
+    byte_compiled()
     config = make_config(args.collections)
     data_dir = ensure_data(config, args.collections)
     with WeaviateServer(data_dir=data_dir, ready_timeout=900) as server:

@@ -18,11 +18,12 @@ from pathlib import Path
 import yaml
 
 from benchmarks.bench_validate import COLD, make_config, timed
-from benchmarks.common import options
+from benchmarks.common import byte_compiled, options
 
 
 def main() -> None:
     args = options(collections=200, repeat=7)
+    byte_compiled()
     version = timed([sys.executable, "-m", "weavectl", "--version"], args.repeat)
     click_floor = timed([sys.executable, "-c", "import click"], args.repeat)
     with tempfile.TemporaryDirectory() as tmp:

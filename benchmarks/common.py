@@ -4,14 +4,17 @@ the floor those measure against (GET /v1/schema and its JSON parse) and the in-p
 from __future__ import annotations
 
 import argparse
+import compileall
 import io
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+import weavectl
 from tests.support.recording import RecordingTransport
 from weavectl.adapters.environment import Environment
 from weavectl.cli import run_cli, tune_garbage_collector
@@ -24,6 +27,13 @@ def options(**defaults: int) -> argparse.Namespace:
     for name, default in defaults.items():
         parser.add_argument(f"--{name}", type=int, default=default)
     return parser.parse_args()
+
+
+def byte_compiled() -> None:
+    """weavectl's modules compiled to byte-code, as pip compiles a package it installs: a fresh process then loads
+    them the way it loads click and PyYAML (the floors), not from source. Where PYTHONDONTWRITEBYTECODE is set, no
+    process keeps what it compiles, and every fresh weavectl process would compile all of its modules again."""
+    compileall.compile_dir(str(Path(weavectl.__file__).parent), quiet=1)
 
 
 def create_collections(url: str, collections: Sequence[dict[str, Any]], every: int, *,

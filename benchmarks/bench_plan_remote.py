@@ -1,0 +1,72 @@
+"""`weavectl plan` against a server far away: how many round trips a plan waits for, whatever its size.
+
+Run: python -m benchmarks.bench_plan_remote [--collections 200] [--latency-ms 50] [--repeat 5]
+A real 1.39.3 node (the plan benchmark's cached collections) sits behind a local proxy that holds every
+request for the latency before passing it on, as a server one round trip away would. The plan is timed
+through the proxy with and without the latency in the same run; the difference over the latency is the
+number of round trips plan waited for one after the other (its requests minus those it overlaps). The floor
+is the same GET /v1/schema and parse through the proxy, one round trip.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from functools import partial
+from pathlib import Path
+
+import yaml
+
+from benchmarks.bench_plan import ensure_data, make_config
+from benchmarks.common import InProcessPlan, options, schema_floor
+from benchmarks.timing import median_time
+from tests.support.faultproxy import Fault, FaultProxy
+from weavectl.devserver import WeaviateServer
+
+READS = ("/v1/meta", "/v1/schema", "/v1/aliases")
+
+
+def main() -> None:
+    args = options(collections=200, **{"latency-ms": 50}, repeat=5)
+    latency = args.latency_ms / 1000
+    config = make_config(args.collections)
+    data_dir = ensure_data(config, args.collections)
+    with WeaviateServer(data_dir=data_dir, ready_timeout=900) as server, tempfile.TemporaryDirectory() as tmp:
+        cfg = Path(tmp) / "bench.yaml"
+        cfg.write_text(yaml.safe_dump(config, sort_keys=False))
+        proxy = FaultProxy(server.url).start()
+        try:
+            plan = InProcessPlan(str(cfg))
+            plan(proxy.url)  # fills the parse cache: both timings read the file the same way
+
+            def far(on: bool) -> None:
+                proxy.faults = {path: Fault(delay_s=latency) for path in READS} if on else {}
+
+            far(False)
+            near_s = median_time(partial(plan, proxy.url), args.repeat)
+            near_floor_s = median_time(partial(schema_floor, proxy.url, args.collections), args.repeat)
+            far(True)
+            far_s = median_time(partial(plan, proxy.url), args.repeat)
+            far_floor_s = median_time(partial(schema_floor, proxy.url, args.collections), args.repeat)
+        finally:
+            proxy.stop()
+    result = {
+        "benchmark": "plan_remote",
+        "server": server.version,
+        "collections": args.collections,
+        "latency_per_request_s": latency,
+        "requests_per_plan": sorted(set(plan.request_counts)),
+        "plan_exit_codes": sorted(set(plan.codes)),  # [0]: no changes
+        "plan_near_s": round(near_s, 3),
+        "plan_far_s": round(far_s, 3),
+        # The requests plan waited for one after the other (3 reads, of which the aliases overlap the schema).
+        "round_trips_waited": round((far_s - near_s) / latency, 2),
+        "floor_near_s": round(near_floor_s, 3),
+        "floor_far_s": round(far_floor_s, 3),
+        "ratio_plan_to_floor_far": round(far_s / far_floor_s, 2),
+    }
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
