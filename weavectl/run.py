@@ -15,14 +15,12 @@ from weavectl.adapters import secrets
 from weavectl.adapters.cluster import probe_scale, read_facts
 from weavectl.adapters.environment import Environment
 from weavectl.adapters.files import config_paths, load_documents
-from weavectl.adapters.parsecache import ParseCache
-from weavectl.adapters.schemas import config_validator
+from weavectl.adapters.parsecache import ParseCache, checked_documents
 from weavectl.adapters.state import StateStore
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.core.config.config import check_url
 from weavectl.core.config.diagnostics import Diagnostics
 from weavectl.core.config.suggest import did_you_mean
-from weavectl.core.config.validate import validate_documents
 from weavectl.core.config.yamldoc import Document
 from weavectl.core.plan.generations import STATE_COLLECTION, migrates
 from weavectl.core.plan.migration import stale_vectors
@@ -58,9 +56,9 @@ class Loaded:
 def load_config(files: tuple[str, ...], env_name: str | None, environ: Mapping[str, str]) -> Loaded:
     """Load and validate; any error stops here with every problem listed (plan never runs on a bad file)."""
     diags = Diagnostics()
-    docs = load_documents(files, diags, ParseCache.for_environ(environ))
-    result = validate_documents(docs, config_validator(), env_name=env_name, environ=environ,
-                                diags=diags, missing_var_is_error=True) if docs else None
+    cache = ParseCache.for_environ(environ)
+    docs = load_documents(files, diags, cache)
+    result = checked_documents(docs, cache, diags, env_name=env_name, environ=environ, missing_var_is_error=True)
     if diags.errors or result is None or result.document is None:
         listing = "\n".join(d.render() for d in diags.sorted() if d.severity == "error")
         raise ConfigError(f"the config is not valid:\n{listing}", hint="run `weavectl validate` for details")

@@ -4,6 +4,7 @@ devserver's builds all live under it."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -16,3 +17,14 @@ def cache_root(environ: Mapping[str, str] | None = None) -> Path:
     if override:
         return Path(override)
     return Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "weavectl"
+
+
+def private_folder(folder: Path) -> bool:
+    """Whether `folder` is a folder of this user's that no one else can write in: only then is anything read from
+    it trusted (a parse, a check's verdict, compiled code), so another user cannot plant one."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return False
+    owner = os.geteuid() if hasattr(os, "geteuid") else info.st_uid
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == owner and not info.st_mode & 0o022

@@ -24,18 +24,20 @@ import hashlib
 import marshal
 import os
 import re
-import stat
 import sys
 import tempfile
 from collections.abc import Mapping
+from importlib import metadata
 from pathlib import Path as FilePath
 
 import yaml
 
-from weavectl.adapters.cachedir import cache_root
+from weavectl.adapters.cachedir import cache_root, private_folder
 from weavectl.adapters.files import read_regular_file
+from weavectl.adapters.schemas import CONFIG_SCHEMA, config_validator, schema_path
 from weavectl.core.config import yamldoc
 from weavectl.core.config.diagnostics import Diagnostics, Position
+from weavectl.core.config.validate import Validated, validate_documents
 from weavectl.core.config.yamldoc import Document, parse_yaml
 from weavectl.core.redact import looks_like_secret
 
@@ -64,6 +66,26 @@ def parser_identity() -> str:
     return "\n".join(parts)
 
 
+@functools.cache
+def checks_identity() -> str:
+    """What the checks of a parsed file depend on besides its data: the parse's own identity, every module of
+    `weavectl.core` (the schema, the semantic checks and the Weaviate knowledge they read), the shipped JSON
+    Schema, and the schema checkers' versions. Any change to any of them is a new verdict key."""
+    from weavectl import core
+
+    digest = hashlib.sha256(parser_identity().encode())
+    package = FilePath(core.__file__ or "").parent
+    for source in sorted(package.rglob("*.py")):
+        digest.update(f"\0{source.relative_to(package).as_posix()}\0".encode() + source.read_bytes())
+    digest.update(b"\0" + schema_path(CONFIG_SCHEMA).read_bytes())
+    for checker in ("fastjsonschema", "jsonschema"):
+        try:
+            digest.update(f"\0{checker} {metadata.version(checker)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"\0{checker} none".encode())
+    return digest.hexdigest()
+
+
 def holds_a_key(raw: bytes) -> bool:
     """Whether the file holds something that must not be copied: a `literal` key source, or a token that looks
     like a provider or Weaviate key (the file's own problem, which validation reports; the cache keeps out)."""
@@ -79,6 +101,8 @@ class ParseCache:
         self.folder = folder  # None: off
         self.hits = 0
         self.misses = 0
+        # Each file whose parse is kept (read from the folder, or written to it), by name: its parse key.
+        self._keys: dict[str, str] = {}
 
     @classmethod
     def for_environ(cls, environ: Mapping[str, str]) -> ParseCache:
@@ -100,23 +124,63 @@ class ParseCache:
         found = self._read(entry, key, file) if self._trusted_folder() else None
         if found is not None:
             self.hits += 1
+            self._keys[file] = key
             return found
         self.misses += 1
+        self._keys.pop(file, None)
         before = len(diags.items)
         doc = parse_yaml(raw, file, diags)
         if doc is not None and len(diags.items) == before and not doc.invalid and not holds_a_key(raw):
             self._write(entry, key, doc)
+            self._keys[file] = key
         return doc
 
-    def _trusted_folder(self) -> bool:
-        """Ours alone: owned by this user and writable by no one else, so nobody else can plant a parse."""
-        assert self.folder is not None
-        try:
-            info = os.stat(self.folder)
-        except OSError:
+    # -- the checks' verdict ---------------------------------------------------------------------------
+    # A file whose checks (schema and semantic) found nothing at all is marked, under its parse key and
+    # `checks_identity`: the same bytes checked by the same code find nothing again, so the checks of an unchanged
+    # file are skipped, as a linter's cache skips an unchanged file. Only a clean verdict is kept (every warning is
+    # found on every run), and only for a file whose parse is kept (one that holds nothing shaped like a key).
+    def checked(self, file: str) -> bool:
+        """Whether `file`, as parsed last, passed the checks before without a single diagnostic."""
+        marker = self._verdict(file)
+        if marker is None or not private_folder(marker[0].parent):
             return False
-        owner = os.geteuid() if hasattr(os, "geteuid") else info.st_uid
-        return stat.S_ISDIR(info.st_mode) and info.st_uid == owner and not info.st_mode & 0o022
+        try:
+            if read_regular_file(marker[0], 256, follow_links=False) != marker[1].encode():
+                return False
+        except Exception:  # no marker, a damaged one, or not a regular file: check the file
+            return False
+        with contextlib.suppress(OSError):
+            os.utime(marker[0])  # used now: the last to be dropped
+        return True
+
+    def mark_checked(self, file: str) -> None:
+        """Remember that `file`, as parsed last, passed the checks without a diagnostic."""
+        marker = self._verdict(file)
+        if marker is None:
+            return
+        path, verdict = marker
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if private_folder(path.parent):
+                _write_atomically(path, verdict.encode())
+                _trim(path.parent)
+        except OSError:  # a read-only or full cache folder: the file is checked every time
+            pass
+
+    def _verdict(self, file: str) -> tuple[FilePath, str] | None:
+        key = self._keys.get(file)
+        if self.folder is None or key is None:
+            return None
+        try:
+            verdict = hashlib.sha256(f"{checks_identity()}\0{key}".encode()).hexdigest()
+        except OSError:  # a source cannot be read (a zipped install): no identity, no verdict
+            return None
+        return self.folder.with_name("checked") / verdict[:40], verdict
+
+    def _trusted_folder(self) -> bool:
+        assert self.folder is not None
+        return private_folder(self.folder)
 
     def _read(self, entry: FilePath, key: str, file: str) -> Document | None:
         try:
@@ -146,31 +210,37 @@ class ParseCache:
             return
         blob = marshal.dumps((key, hashlib.sha256(body).digest(), body))
         assert self.folder is not None
-        temp: str | None = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             if not self._trusted_folder():
                 return
-            # Atomic: a concurrent run sees no entry or a whole one.
-            with tempfile.NamedTemporaryFile("wb", dir=self.folder, suffix=".tmp", delete=False) as out:
-                temp = out.name
-                out.write(blob)
-            os.replace(temp, entry)
-            temp = None
-            self._trim()
+            _write_atomically(entry, blob)
+            _trim(self.folder)
         except OSError:  # a read-only or full cache folder: the parse was still right
             pass
-        finally:
-            if temp is not None:
-                _remove(FilePath(temp))
 
-    def _trim(self) -> None:
-        assert self.folder is not None
-        entries = [p for p in self.folder.iterdir() if p.suffix in (".bin", ".tmp")]
-        if len(entries) <= MAX_ENTRIES:
-            return
-        for old in sorted(entries, key=_mtime)[: len(entries) - MAX_ENTRIES]:
-            _remove(old)
+
+def _write_atomically(path: FilePath, blob: bytes) -> None:
+    """A concurrent run sees no file or a whole one."""
+    temp: str | None = None
+    try:
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, suffix=".tmp", delete=False) as out:
+            temp = out.name
+            out.write(blob)
+        os.replace(temp, path)
+        temp = None
+    finally:
+        if temp is not None:
+            _remove(FilePath(temp))
+
+
+def _trim(folder: FilePath) -> None:
+    """At most MAX_ENTRIES files (and leftover temporaries) in `folder`: the least recently used go first."""
+    entries = list(folder.iterdir())
+    if len(entries) <= MAX_ENTRIES:
+        return
+    for old in sorted(entries, key=_mtime)[: len(entries) - MAX_ENTRIES]:
+        _remove(old)
 
 
 def _mtime(path: FilePath) -> float:
@@ -183,3 +253,18 @@ def _mtime(path: FilePath) -> float:
 def _remove(path: FilePath) -> None:
     with contextlib.suppress(OSError):
         path.unlink()
+
+
+def checked_documents(docs: list[Document], cache: ParseCache, diags: Diagnostics, *, env_name: str | None,
+                      environ: Mapping[str, str], missing_var_is_error: bool = False) -> Validated | None:
+    """The files' checks, skipped for one unchanged file that passed them before without a diagnostic (the
+    cache's verdict); a run that finds nothing at all records that verdict."""
+    if not docs:
+        return None
+    one = docs[0].file if len(docs) == 1 else None
+    known_clean = one is not None and not diags.items and cache.checked(one)
+    result = validate_documents(docs, config_validator(), env_name=env_name, environ=environ, diags=diags,
+                                missing_var_is_error=missing_var_is_error, checked=known_clean)
+    if one is not None and not known_clean and not diags.items:
+        cache.mark_checked(one)
+    return result

@@ -14,8 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from weavectl.adapters.cachedir import cache_root
+from weavectl.adapters.cachedir import cache_root, private_folder
 from weavectl.core.config.validate import SchemaValidator, make_validator
+from weavectl.core.plaindata import plain_copy
 
 CONFIG_SCHEMA = "weavectl.schema.json"
 # Changes when the way the fast check's code is generated changes, so an older cached compile is not reused.
@@ -60,7 +61,7 @@ def fast_config_check() -> Callable[[Any], bool] | None:
     try:
         check = _cached_check(schema, digest)
     except Exception:
-        check = fastjsonschema.compile(schema)
+        check = fastjsonschema.compile(plain_copy(schema))
 
     def is_valid(instance: Any) -> bool:
         try:
@@ -80,13 +81,18 @@ def _cached_check(schema: dict[str, Any], digest: str) -> Callable[[Any], Any]:
     folder = cache_root() / "schema-checks"
     # Compiled bytecode is specific to the interpreter, so its tag is part of the name.
     path = folder / f"config_{digest}.{sys.implementation.cache_tag}.bin"
+    if path.is_file() and not private_folder(folder):
+        # Code is run from it: a folder others can write in could hold theirs. Compile in memory instead.
+        raise PermissionError(f"{folder} is writable by other users")
     if path.is_file():
         code = marshal.loads(path.read_bytes())
     else:
         # The check only answers yes or no, so the generated code need not build the failing value's name: that
         # name is formatted from locals() before every call into a referenced definition, the fast check's main
         # cost on a file with thousands of properties.
-        source = fastjsonschema.compile_to_code(schema).replace(".format(**locals())", "")
+        # On a copy: fastjsonschema rewrites the schema's $refs in place, and this one is shared (jsonschema reads it,
+        # and its digest names the compiled file).
+        source = fastjsonschema.compile_to_code(plain_copy(schema)).replace(".format(**locals())", "")
         # The generated entry point is named after the schema's $id; give it a fixed name.
         entry = re.search(r"^def (validate\w*)\(", source, flags=re.M)
         if entry is None:

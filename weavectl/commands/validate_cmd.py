@@ -8,10 +8,9 @@ import click
 
 from weavectl.adapters.environment import current_environment
 from weavectl.adapters.files import load_documents
-from weavectl.adapters.parsecache import ParseCache
-from weavectl.adapters.schemas import CONFIG_SCHEMA, config_validator, load_schema, schema_path
+from weavectl.adapters.parsecache import ParseCache, checked_documents
+from weavectl.adapters.schemas import CONFIG_SCHEMA, load_schema, schema_path
 from weavectl.core.config.diagnostics import Diagnostics
-from weavectl.core.config.validate import validate_documents
 from weavectl.errors import ExitCode
 
 CONFIG_OPTION_HELP = "Config file or folder (repeatable; default weavectl.yaml)."
@@ -26,9 +25,9 @@ def validate(files: tuple[str, ...], env_name: str | None, strict: bool, fmt: st
     """Check config files offline and report every problem at once."""
     diags = Diagnostics()
     environ = current_environment().environ
-    docs = load_documents(files, diags, ParseCache.for_environ(environ))
-    if docs:
-        validate_documents(docs, config_validator(), env_name=env_name, environ=environ, diags=diags)
+    cache = ParseCache.for_environ(environ)
+    docs = load_documents(files, diags, cache)
+    checked_documents(docs, cache, diags, env_name=env_name, environ=environ)
     errors, warnings = len(diags.errors), len(diags.warnings)
     failed = errors > 0 or (strict and warnings > 0)
     if fmt == "json":

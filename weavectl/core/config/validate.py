@@ -72,16 +72,22 @@ def validate_documents(
     environ: Mapping[str, str],
     diags: Diagnostics | None = None,
     missing_var_is_error: bool = False,
+    checked: bool = False,
 ) -> Validated:
+    """`checked`: the one document's bytes passed the schema and semantic checks before without a diagnostic, with
+    this same code (the caller's cache says so): they are not run on it again. Environments, and interpolation,
+    are checked every time."""
     diags = diags if diags is not None else Diagnostics()
     doc = merge_documents(docs, diags)
     if not isinstance(doc.data, dict):
         diags.error(f"the top level must be a mapping with `version` and `collections`, found "
                     f"{_describe(doc.data)}", (), doc.position(()))
         return Validated(diags, None)
-    bad = schema_check(doc, validator, diags)
-    # Report every problem at once: the semantic checks still run, on the parts the schema accepted.
-    _semantic(doc, bad, diags)
+    bad: list[Path] = []
+    if not (checked and len(docs) == 1):
+        bad = schema_check(doc, validator, diags)
+        # Report every problem at once: the semantic checks still run, on the parts the schema accepted.
+        _semantic(doc, bad, diags)
     # Environments overlay only what the schema accepted; what it rejected is already reported.
     doc = prune(doc, bad) if bad else doc
     envs = [str(e) for e in (doc.data.get("environments") or {})]
