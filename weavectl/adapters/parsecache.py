@@ -27,14 +27,13 @@ import re
 import sys
 import tempfile
 from collections.abc import Mapping
-from importlib import metadata
 from pathlib import Path as FilePath
 
 import yaml
 
 from weavectl.adapters.cachedir import cache_root, private_folder
 from weavectl.adapters.files import read_regular_file
-from weavectl.adapters.schemas import CONFIG_SCHEMA, config_validator, schema_path
+from weavectl.adapters.schemas import CONFIG_SCHEMA, GENERATED_VARIANT, config_validator, schema_path
 from weavectl.core.config import yamldoc
 from weavectl.core.config.diagnostics import Diagnostics, Position
 from weavectl.core.config.validate import Validated, validate_documents
@@ -70,7 +69,7 @@ def parser_identity() -> str:
 def checks_identity() -> str:
     """What the checks of a parsed file depend on besides its data: the parse's own identity, every module of
     `weavectl.core` (the schema, the semantic checks and the Weaviate knowledge they read), the shipped JSON
-    Schema, and the schema checkers' versions. Any change to any of them is a new verdict key."""
+    Schema, and the compiled schema check's generator. Any change to any of them is a new verdict key."""
     from weavectl import core
 
     digest = hashlib.sha256(parser_identity().encode())
@@ -78,11 +77,11 @@ def checks_identity() -> str:
     for source in sorted(package.rglob("*.py")):
         digest.update(f"\0{source.relative_to(package).as_posix()}\0".encode() + source.read_bytes())
     digest.update(b"\0" + schema_path(CONFIG_SCHEMA).read_bytes())
-    for checker in ("fastjsonschema", "jsonschema"):
-        try:
-            digest.update(f"\0{checker} {metadata.version(checker)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"\0{checker} none".encode())
+    # A clean verdict is the compiled check's alone (jsonschema runs only on a file it refuses): without it
+    # (ImportError), no verdict is kept.
+    import fastjsonschema
+
+    digest.update(f"\0fastjsonschema {fastjsonschema.VERSION} {GENERATED_VARIANT}".encode())
     return digest.hexdigest()
 
 
@@ -174,7 +173,7 @@ class ParseCache:
             return None
         try:
             verdict = hashlib.sha256(f"{checks_identity()}\0{key}".encode()).hexdigest()
-        except OSError:  # a source cannot be read (a zipped install): no identity, no verdict
+        except (OSError, ImportError):  # a source cannot be read (a zipped install), or no compiled check
             return None
         return self.folder.with_name("checked") / verdict[:40], verdict
 

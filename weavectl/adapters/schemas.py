@@ -20,7 +20,7 @@ from weavectl.core.plaindata import plain_copy
 
 CONFIG_SCHEMA = "weavectl.schema.json"
 # Changes when the way the fast check's code is generated changes, so an older cached compile is not reused.
-_GENERATED_VARIANT = "names-unformatted"
+GENERATED_VARIANT = "names-unformatted"
 
 
 def schema_path(name: str) -> Path:
@@ -55,7 +55,7 @@ def fast_config_check() -> Callable[[Any], bool] | None:
         return None
     schema = load_schema()
     digest = hashlib.sha256(
-        (json.dumps(schema, sort_keys=True) + fastjsonschema.VERSION + _GENERATED_VARIANT).encode()
+        (json.dumps(schema, sort_keys=True) + fastjsonschema.VERSION + GENERATED_VARIANT).encode()
     ).hexdigest()[:20]
     check: Callable[[Any], Any]
     try:
