@@ -194,14 +194,18 @@ class Planned:
     keys: dict[str, str]
     live_classes: dict[str, dict[str, Any]]
     hostname: str = ""  # the server's /v1/meta hostname, read with the plan's reads
+    node_names: list[str] | None = None  # /v1/nodes, read with them when asked for (read_node_names)
 
 
 def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...] = (), prune: bool = False,
-              env: Environment, replace: tuple[str, ...] = (), verify_targets: bool = True) -> Planned:
+              env: Environment, replace: tuple[str, ...] = (), verify_targets: bool = True,
+              read_node_names: bool = False) -> Planned:
     """verify_targets: refuse --target names that match nothing (off for the re-plan after an apply, which may
-    have deleted a targeted collection)."""
+    have deleted a targeted collection); read_node_names: read the cluster's node names with the live state (a
+    shown plan's digest covers them) unless the file declares replication (its member read lists them)."""
     collections = [c for c in loaded.data.get("collections") or [] if isinstance(c, dict)]
-    live = client.read_state()
+    names_wanted = read_node_names and not any(declared_factor(c) is not None for c in collections)
+    live = client.read_state(node_names=names_wanted)
     version_warning = check_server_version(live.version, live.url)
     if verify_targets:
         check_targets(targets, [str(c.get("name")) for c in collections],
@@ -246,7 +250,7 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
         _check_hidden_collections(plan, client)
     by_name = {str(c.get("class")): c for c in live.classes}
     _destroy_facts(plan, client, by_name)
-    return Planned(plan, loaded, client, keys, by_name, hostname=live.hostname)
+    return Planned(plan, loaded, client, keys, by_name, hostname=live.hostname, node_names=live.node_names)
 
 
 def _cluster_facts(client: WeaviateClient, collections: list[dict[str, Any]], live_classes: list[dict[str, Any]],

@@ -393,7 +393,9 @@ def test_a_plan_makes_three_reads_unless_replication_needs_the_members(
     recorder = RecordingTransport()
     out = tmp_path / "plan.json"
     code, shown, _ = cli(capsys, "plan", "-f", str(cfg), "--url", weaviate.url, "--out", str(out), transport=recorder)
-    assert code == 0 and recorder.requests[3:] == [("GET", "/v1/nodes")]  # the digest's cluster identity
+    # The digest's cluster identity (the node names) is read beside the schema too.
+    assert code == 0 and recorder.requests[0] == ("GET", "/v1/meta")
+    assert sorted(recorder.requests[1:]) == [("GET", "/v1/aliases"), ("GET", "/v1/nodes"), ("GET", "/v1/schema")]
     saved = json.loads(out.read_text())
     assert saved["cluster"]["nodes"] == ["node1"] and f"Plan digest: {saved['digest']}" in shown
     doc["collections"][0]["replication"] = {"factor": 1}

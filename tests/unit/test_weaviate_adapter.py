@@ -153,3 +153,30 @@ def test_a_hung_aliases_read_ends_with_the_reads_deadline() -> None:
         assert time.monotonic() - started < 5
     finally:
         release.set()
+
+
+def test_the_node_names_are_read_beside_the_schema_when_asked_for() -> None:
+    """A shown plan's digest covers the node names: read with the schema, not one round trip after it; a key
+    that may not list the nodes leaves them empty (the identity then leans on the URL and hostname)."""
+    import threading
+
+    nodes_sent = threading.Event()
+
+    def transport(nodes_status: int) -> httpx.MockTransport:
+        def handler(request: httpx.Request) -> httpx.Response:
+            if request.url.path == "/v1/meta":
+                return httpx.Response(200, json=META)
+            if request.url.path == "/v1/nodes":
+                nodes_sent.set()
+                return httpx.Response(nodes_status, json={"nodes": [{"name": "node2"}, {"name": "node1"}]}
+                                      if nodes_status == 200 else {"error": [{"message": "forbidden"}]})
+            if request.url.path == "/v1/aliases":
+                return httpx.Response(200, json={"aliases": []})
+            if not nodes_sent.wait(5):
+                return httpx.Response(400, json={"error": [{"message": "the nodes were not read meanwhile"}]})
+            return httpx.Response(200, json={"classes": []})
+        return httpx.MockTransport(handler)
+
+    assert client(transport(200)).read_state(node_names=True).node_names == ["node1", "node2"]
+    assert client(transport(403)).read_state(node_names=True).node_names == []
+    assert client(transport(200)).read_state().node_names is None

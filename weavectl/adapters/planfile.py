@@ -17,7 +17,7 @@ from typing import Any
 
 from weavectl.adapters.files import InputFileError, read_regular_file
 from weavectl.adapters.schemas import load_schema
-from weavectl.adapters.weaviate import WeaviateClient, WeaviateRestError
+from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.core.redact import REDACTOR
 from weavectl.errors import ConfigError, UsageError, WeavectlError
 
@@ -42,10 +42,7 @@ def cluster_identity(client: WeaviateClient, *, hostname: str | None = None, nod
     if hostname is None:
         hostname = str((client.get_json("/v1/meta") or {}).get("hostname", ""))
     if nodes is None:
-        try:
-            nodes = [str(n.get("name")) for n in (client.get_json("/v1/nodes") or {}).get("nodes") or []]
-        except WeaviateRestError:
-            nodes = []
+        nodes = client.node_names()
     return {"url": client.url.rstrip("/"), "hostname": hostname, "nodes": sorted(nodes)}
 
 

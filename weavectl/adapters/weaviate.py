@@ -74,6 +74,7 @@ class LiveState:
     aliases: list[dict[str, str]]
     requests: int = 0
     hostname: str = ""  # /v1/meta `hostname`: part of a saved plan's cluster identity
+    node_names: list[str] | None = None  # /v1/nodes, when asked for (a shown plan's identity); [] if refused
 
 
 class WeaviateRestError(ServerError):
@@ -248,8 +249,9 @@ class WeaviateClient:
         return _json_of(self.request("GET", path, timeout=timeout), "GET", path)
 
     # -- reads -----------------------------------------------------------------------------------------
-    def read_state(self, deadline: float | None = None) -> LiveState:
-        """The three reads plan needs, together within `deadline` seconds (default: the request timeout)."""
+    def read_state(self, deadline: float | None = None, *, node_names: bool = False) -> LiveState:
+        """The three reads plan needs, together within `deadline` seconds (default: the request timeout);
+        `node_names`: the cluster's node names too (a shown plan's digest covers them), read beside the schema."""
         before = self.request_count
         with self.within(self.timeout if deadline is None else deadline, "plan's reads") as limit:
             # Meta first and alone: it says whether the URL is a Weaviate server and the key is accepted, so a
@@ -258,6 +260,7 @@ class WeaviateClient:
             meta = self.get_json("/v1/meta")
             version, modules = parse_meta(meta)
             aliases_read = _Background(self._aliases)
+            nodes_read = _Background(self.node_names) if node_names else None
             try:
                 # The leader-consistent read (the default `consistency: true`): without a RAFT quorum the server
                 # holds it until its own long timeout, so it gets a short limit and a diagnosis instead.
@@ -273,12 +276,21 @@ class WeaviateClient:
             # Its request is cut to the deadline like every other, so it ends by then (a second's grace for the
             # answer in flight).
             aliases = aliases_read.result(max(limit.remaining(), 0.0) + 1.0, "GET /v1/aliases")
+            names = nodes_read.result(max(limit.remaining(), 0.0) + 1.0, "GET /v1/nodes") if nodes_read else None
         # The server's order is not stable (a map in Go): sorted here, every output that lists them is too.
         classes.sort(key=lambda c: (str(c["class"]).lower(), str(c["class"])))
         aliases.sort(key=lambda a: (a["alias"].lower(), a["alias"]))
         return LiveState(url=self.url, version=version, modules=dict(sorted(modules.items())), classes=classes,
                          aliases=aliases, requests=self.request_count - before,
-                         hostname=str(meta.get("hostname", "")))
+                         hostname=str(meta.get("hostname", "")), node_names=names)
+
+    def node_names(self) -> list[str]:
+        """The names /v1/nodes lists, sorted; [] when the key may not read them (the identity then leans on the
+        URL and hostname)."""
+        try:
+            return sorted(str(n.get("name")) for n in (self.get_json("/v1/nodes") or {}).get("nodes") or [])
+        except WeaviateRestError:
+            return []
 
     def _aliases(self) -> list[dict[str, str]]:
         try:

@@ -43,7 +43,7 @@ def plan(request: PlanRequest, env: Environment) -> PlanResult:
     client = connect(loaded, request.url, env)
     try:
         planned = make_plan(loaded, client, targets=request.targets, prune=request.prune, env=env,
-                            replace=request.replace)
+                            replace=request.replace, read_node_names=request.digest_shown)
         # A JSON plan without --out shows no digest: the payload (live definitions, canonical JSON, sha256) is
         # not built at all.
         payload = plan_payload(planned, request.files, targets=request.targets, prune=request.prune,
@@ -56,12 +56,12 @@ def plan(request: PlanRequest, env: Environment) -> PlanResult:
 def plan_payload(planned: Planned, files: tuple[str, ...], *, targets: tuple[str, ...] = (), prune: bool = False,
                  replace: tuple[str, ...] = ()) -> dict[str, Any]:
     """The saved-plan content (adapters/planfile.py); its digest is what the views print. The node names of the
-    cluster identity come from the plan's member read when it made one, else they are read now (the digest
-    covers them, so a shown plan and its saved file agree)."""
+    cluster identity come from the plan's member read when it made one, else from its live reads when it read
+    them there, else they are read now (the digest covers them, so a shown plan and its saved file agree)."""
     live = {name: planned.live_classes.get(name) for name in planned.plan.fingerprints}
     cluster = planned.plan.cluster or {}
     listed = [n for n, status in (cluster.get("nodes") or {}).items() if status != NOT_LISTED]  # as /v1/nodes
     identity = planfile.cluster_identity(planned.client, hostname=planned.hostname,
-                                         nodes=listed if cluster.get("members_read") else None)
+                                         nodes=listed if cluster.get("members_read") else planned.node_names)
     return planfile.build(plan_json(planned.plan), live, files, planned.loaded.env_name, identity, targets=targets,
                           prune=prune, replace=replace)
