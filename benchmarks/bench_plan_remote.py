@@ -25,7 +25,7 @@ from benchmarks.timing import Stopwatch
 from tests.support.faultproxy import Fault, FaultProxy
 from weavectl.devserver import WeaviateServer
 
-READS = ("/v1/meta", "/v1/schema", "/v1/aliases")
+READS = ("/v1/meta", "/v1/schema", "/v1/aliases", "/v1/nodes")  # every read a plan of these collections makes
 
 
 def main() -> None:
@@ -40,6 +40,7 @@ def main() -> None:
         try:
             plan = InProcessPlan(str(cfg))
             plan(proxy.url)  # fills the parse cache: both timings read the file the same way
+            shown = InProcessPlan(str(cfg), output="text")  # the terminal's plan, digest and all
 
             def far(on: bool) -> None:
                 proxy.faults = {path: Fault(delay_s=latency) for path in READS} if on else {}
@@ -54,6 +55,8 @@ def main() -> None:
             # between runs, and the difference is what is measured.
             pairs = [(timed(False, partial(plan, proxy.url)), timed(True, partial(plan, proxy.url)))
                      for _ in range(args.repeat)]
+            shown_pairs = [(timed(False, partial(shown, proxy.url)), timed(True, partial(shown, proxy.url)))
+                           for _ in range(args.repeat)]
             floors = [(timed(False, partial(schema_floor, proxy.url, args.collections)),
                        timed(True, partial(schema_floor, proxy.url, args.collections))) for _ in range(args.repeat)]
         finally:
@@ -64,11 +67,16 @@ def main() -> None:
         "collections": args.collections,
         "latency_per_request_s": latency,
         "requests_per_plan": sorted(set(plan.request_counts)),
-        "plan_exit_codes": sorted(set(plan.codes)),  # [0]: no changes
+        "plan_exit_codes": sorted(set(plan.codes + shown.codes)),  # [0]: no changes
         "plan_near_s": round(statistics.median(near for near, _ in pairs), 3),
         "plan_far_s": round(statistics.median(far for _, far in pairs), 3),
         # The requests plan waited for one after the other (3 reads, of which the aliases overlap the schema).
         "round_trips_waited": round(statistics.median(far - near for near, far in pairs) / latency, 2),
+        # The text plan (the terminal's default) also reads the node names its digest covers, beside the schema.
+        "requests_per_text_plan": sorted(set(shown.request_counts)),
+        "text_plan_far_s": round(statistics.median(far for _, far in shown_pairs), 3),
+        "text_plan_round_trips_waited": round(statistics.median(far - near for near, far in shown_pairs) / latency,
+                                              2),
         "floor_near_s": round(statistics.median(near for near, _ in floors), 3),
         "floor_far_s": round(statistics.median(far for _, far in floors), 3),
         # One request: what the proxy adds beyond the latency shows here as more than 1.

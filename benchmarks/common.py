@@ -58,15 +58,17 @@ def schema_floor(url: str, collections: int) -> None:
 
 
 class InProcessPlan:
-    """`weavectl plan --format json --detailed-exitcode` of one file, in this process: each run records the
-    requests it sent (which must not grow with the number of collections) and its exit code. `cache=False` runs
-    it as on a machine that never read the file before (`WEAVECTL_NO_CACHE=1`: every run parses it)."""
+    """`weavectl plan --format json --detailed-exitcode` (or `output`'s format) of one file, in this process: each
+    run records the requests it sent (which must not grow with the number of collections) and its exit code.
+    `cache=False` runs it as on a machine that never read the file before (`WEAVECTL_NO_CACHE=1`: every run
+    parses it)."""
 
-    def __init__(self, config_path: str, *, cache: bool = True) -> None:
+    def __init__(self, config_path: str, *, cache: bool = True, output: str = "json") -> None:
         # The process-wide setting `weavectl`'s entry point makes, so this process times what a weavectl process
         # does (the floors measured beside it run under the same setting).
         tune_garbage_collector()
         self.config_path = config_path
+        self.output = output  # "text": the terminal's plan, with its digest (the node names read too)
         self.environ = dict(os.environ) if cache else {**os.environ, "WEAVECTL_NO_CACHE": "1"}
         self.request_counts: list[int] = []
         self.codes: list[int] = []
@@ -75,7 +77,7 @@ class InProcessPlan:
         recorder = RecordingTransport()
         # The JSON plan itself is not the result.
         environment = Environment(environ=self.environ, stdout=io.StringIO(), stderr=io.StringIO(), transport=recorder)
-        code = run_cli(["plan", "-f", self.config_path, "--url", url, "--format", "json", "--detailed-exitcode"],
+        code = run_cli(["plan", "-f", self.config_path, "--url", url, "--format", self.output, "--detailed-exitcode"],
                        obj={"environment": environment})
         self.request_counts.append(len(recorder.requests))
         self.codes.append(code)
