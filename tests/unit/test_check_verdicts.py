@@ -12,6 +12,7 @@ import yaml
 
 from weavectl.adapters import parsecache, schemas
 from weavectl.adapters.environment import Environment
+from weavectl.adapters.parsecache import ParseCache
 from weavectl.cli import run_cli
 from weavectl.core.config import semantic
 from weavectl.errors import ConfigError
@@ -217,12 +218,53 @@ def test_compiled_schema_code_in_a_folder_others_can_write_is_never_run(tmp_path
         with pytest.raises(SystemExit, match="planted code ran"):  # ours alone: what is there is run
             schemas.fast_config_check.cache_clear()
             schemas.fast_config_check()
-        compiled.parent.chmod(0o777)
+        compiled.parent.chmod(0o777)  # others could have written it: emptied and made private, then compiled anew
         schemas.fast_config_check.cache_clear()
         check = schemas.fast_config_check()
         assert check is not None and check({"version": 1, "collections": []})
+        assert compiled.parent.stat().st_mode & 0o777 == 0o700
+        assert b"planted" not in compiled.read_bytes()
     finally:
         schemas.fast_config_check.cache_clear()
+
+
+def test_a_compiled_check_folder_made_under_umask_002_is_reused_once_made_private(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An earlier weavectl made the folder group-writable under a umask of 002: it is tightened once, and the
+    compiled check is read from it afterwards instead of being compiled on every run."""
+    monkeypatch.setenv("WEAVECTL_CACHE_DIR", str(tmp_path))
+    folder = tmp_path / "schema-checks"
+    folder.mkdir()
+    folder.chmod(0o775)
+    schemas.fast_config_check.cache_clear()
+    try:
+        schemas.fast_config_check()
+        (compiled,) = folder.glob("config_*.bin")
+        assert folder.stat().st_mode & 0o777 == 0o700
+        written = compiled.stat().st_mtime_ns
+        schemas.fast_config_check.cache_clear()
+        schemas.fast_config_check()
+        assert compiled.stat().st_mtime_ns == written  # read, not compiled and written again
+    finally:
+        schemas.fast_config_check.cache_clear()
+
+
+def test_a_verdict_jsonschema_gave_is_not_kept(tmp_path: Path, checks: Checks, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """The compiled check's generator is in the key, jsonschema's version is not: a file the compiled check
+    refused and jsonschema then let through is checked on every run."""
+    from weavectl.core.config import validate as validate_module
+
+    config, environ = setup(tmp_path, config_text())
+
+    def refused_by_the_compiled_check(self: validate_module.SchemaValidator, instance: Any) -> Any:
+        self.fell_back = True
+        return self.full.iter_errors(instance)
+
+    monkeypatch.setattr(validate_module.SchemaValidator, "iter_errors", refused_by_the_compiled_check)
+    for _ in range(2):
+        assert validate(config, environ, capsys)[0] == 0
+    assert checks.runs == 2 and not (tmp_path / "cache" / "checked").exists()
 
 
 def test_compiling_the_schema_check_leaves_the_shared_schema_as_shipped(tmp_path: Path,
@@ -239,3 +281,16 @@ def test_compiling_the_schema_check_leaves_the_shared_schema_as_shipped(tmp_path
         assert schemas.load_schema() == shipped
     finally:
         schemas.fast_config_check.cache_clear()
+
+
+def test_a_verdict_follows_the_bytes_last_parsed_under_a_name(tmp_path: Path) -> None:
+    """One cache reading two versions of a file under one name: the second (small, so not kept) has no verdict
+    of the first."""
+    from weavectl.core.config.diagnostics import Diagnostics
+
+    cache = ParseCache(tmp_path / "parsed")
+    cache.parse(config_text().encode(), "a.yaml", Diagnostics())
+    cache.mark_checked("a.yaml")
+    assert cache.checked("a.yaml")
+    cache.parse(b"version: 1\ncollections: [{name: x}]\n", "a.yaml", Diagnostics())
+    assert not cache.checked("a.yaml")

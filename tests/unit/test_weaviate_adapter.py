@@ -180,3 +180,51 @@ def test_the_node_names_are_read_beside_the_schema_when_asked_for() -> None:
     assert client(transport(200)).read_state(node_names=True).node_names == ["node1", "node2"]
     assert client(transport(403)).read_state(node_names=True).node_names == []
     assert client(transport(200)).read_state().node_names is None
+
+
+def test_a_failed_schema_read_leaves_the_reads_beside_it_with_nothing_more_to_send() -> None:
+    """The command fails and closes its client: the aliases read in flight beside it must not retry (or reopen
+    the client) afterwards."""
+    import threading
+    import time
+
+    attempts = {"aliases": 0}
+    schema_failed = threading.Event()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/meta":
+            return httpx.Response(200, json=META)
+        if request.url.path == "/v1/aliases":
+            attempts["aliases"] += 1
+            schema_failed.wait(5)
+            time.sleep(0.2)
+            return httpx.Response(503, json={"error": [{"message": "busy"}]})  # retried, unless abandoned
+        schema_failed.set()
+        return httpx.Response(400, json={"error": [{"message": "bad request"}]})
+
+    reader = client(httpx.MockTransport(handler))
+    with pytest.raises(WeaviateRestError, match="HTTP 400"):
+        reader.read_state()
+    reader.close()
+    time.sleep(1.0)  # the aliases answer arrives, and with it the moment a retry would be sent
+    assert attempts["aliases"] == 1 and reader._client is None
+
+
+def test_node_names_that_do_not_come_in_time_are_left_out_not_a_failure() -> None:
+    """The node names only sharpen a shown plan's identity: a read of them that does not end with the reads'
+    deadline leaves them empty, as a refused one does."""
+    import threading
+
+    release = threading.Event()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/meta":
+            return httpx.Response(200, json=META)
+        if request.url.path == "/v1/nodes":
+            release.wait(30)
+        return httpx.Response(200, json={"classes": [], "aliases": [], "nodes": []})
+
+    try:
+        assert client(httpx.MockTransport(handler)).read_state(deadline=1.0, node_names=True).node_names == []
+    finally:
+        release.set()

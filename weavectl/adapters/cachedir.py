@@ -28,3 +28,23 @@ def private_folder(folder: Path) -> bool:
         return False
     owner = os.geteuid() if hasattr(os, "geteuid") else info.st_uid
     return stat.S_ISDIR(info.st_mode) and info.st_uid == owner and not info.st_mode & 0o022
+
+
+def claim_private_folder(folder: Path) -> bool:
+    """Make `folder` a private folder of this user's: created without access for others, or, when it is ours but
+    others could write in it (made under a umask of 002 by an earlier weavectl), tightened and emptied, since what
+    it holds may not be ours. False when it belongs to another user, or cannot be made private."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if private_folder(folder):
+            return True
+        info = os.stat(folder)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != (os.geteuid() if hasattr(os, "geteuid") else info.st_uid):
+            return False
+        os.chmod(folder, 0o700)
+        for entry in folder.iterdir():
+            if entry.is_file() or entry.is_symlink():
+                entry.unlink()
+        return private_folder(folder)
+    except OSError:
+        return False

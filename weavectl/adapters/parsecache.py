@@ -74,11 +74,14 @@ def checks_identity() -> str:
 
     digest = hashlib.sha256(parser_identity().encode())
     package = FilePath(core.__file__ or "").parent
-    for source in sorted(package.rglob("*.py")):
+    sources = sorted(package.rglob("*.py"))
+    if not sources:  # an install without sources: nothing to key the checks by, so no verdict
+        raise OSError(f"no sources under {package}")
+    for source in sources:
         digest.update(f"\0{source.relative_to(package).as_posix()}\0".encode() + source.read_bytes())
     digest.update(b"\0" + schema_path(CONFIG_SCHEMA).read_bytes())
-    # A clean verdict is the compiled check's alone (jsonschema runs only on a file it refuses): without it
-    # (ImportError), no verdict is kept.
+    # A kept verdict is the compiled check's (checked_documents keeps none that jsonschema decided): without the
+    # compiled check (ImportError), no verdict is kept.
     import fastjsonschema
 
     digest.update(f"\0fastjsonschema {fastjsonschema.VERSION} {GENERATED_VARIANT}".encode())
@@ -113,6 +116,7 @@ class ParseCache:
             return cls(None)
 
     def parse(self, raw: bytes, file: str, diags: Diagnostics) -> Document | None:
+        self._keys.pop(file, None)  # set again below only for these bytes, when their parse is kept
         if self.folder is None or len(raw) < MIN_CACHED_BYTES:
             return parse_yaml(raw, file, diags)
         try:
@@ -126,7 +130,6 @@ class ParseCache:
             self._keys[file] = key
             return found
         self.misses += 1
-        self._keys.pop(file, None)
         before = len(diags.items)
         doc = parse_yaml(raw, file, diags)
         if doc is not None and len(diags.items) == before and not doc.invalid and not holds_a_key(raw):
@@ -262,8 +265,10 @@ def checked_documents(docs: list[Document], cache: ParseCache, diags: Diagnostic
         return None
     one = docs[0].file if len(docs) == 1 else None
     known_clean = one is not None and not diags.items and cache.checked(one)
-    result = validate_documents(docs, config_validator(), env_name=env_name, environ=environ, diags=diags,
+    validator = config_validator()
+    result = validate_documents(docs, validator, env_name=env_name, environ=environ, diags=diags,
                                 missing_var_is_error=missing_var_is_error, checked=known_clean)
-    if one is not None and not known_clean and not diags.items:
+    # Only the compiled check's "valid" is kept (its generator is in the key; jsonschema's version is not).
+    if one is not None and not known_clean and not diags.items and not validator.fell_back:
         cache.mark_checked(one)
     return result

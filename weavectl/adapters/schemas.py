@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from weavectl.adapters.cachedir import cache_root, private_folder
+from weavectl.adapters.cachedir import cache_root, claim_private_folder
 from weavectl.core.config.validate import SchemaValidator, make_validator
 from weavectl.core.plaindata import plain_copy
 
@@ -81,9 +81,9 @@ def _cached_check(schema: dict[str, Any], digest: str) -> Callable[[Any], Any]:
     folder = cache_root() / "schema-checks"
     # Compiled bytecode is specific to the interpreter, so its tag is part of the name.
     path = folder / f"config_{digest}.{sys.implementation.cache_tag}.bin"
-    if path.is_file() and not private_folder(folder):
+    if not claim_private_folder(folder):
         # Code is run from it: a folder others can write in could hold theirs. Compile in memory instead.
-        raise PermissionError(f"{folder} is writable by other users")
+        raise PermissionError(f"{folder} is not a private folder of this user's")
     if path.is_file():
         code = marshal.loads(path.read_bytes())
     else:
@@ -98,7 +98,6 @@ def _cached_check(schema: dict[str, Any], digest: str) -> Callable[[Any], Any]:
         if entry is None:
             raise ImportError("no entry point in the generated schema check")
         code = compile(f"{source}\n\nweavectl_check = {entry.group(1)}\n", str(path), "exec")
-        folder.mkdir(parents=True, exist_ok=True)
         # Atomic: a concurrent run sees no file or a whole one.
         with tempfile.NamedTemporaryFile("wb", dir=folder, suffix=".tmp", delete=False) as out:
             out.write(marshal.dumps(code))

@@ -173,6 +173,8 @@ class WeaviateClient:
                     out_of_time = True
                     break
                 time.sleep(pause)
+            if _abandoned():
+                raise WeaviateRestError(f"{method} {path}: abandoned (the reads it was part of had failed)")
             own = self.timeout if timeout is None else min(self.timeout, timeout)  # `timeout`: this request's limit
             limit = own if deadline is None else min(own, deadline.remaining())
             if limit <= 0:
@@ -186,7 +188,7 @@ class WeaviateClient:
                 resp = self._send(method, path, json, limit)
             except httpx.TimeoutException:
                 last = f"no answer within {limit:.1f}s"
-                self._note(f"{method} {path}: {last}")
+                _note(deadline, f"{method} {path}: {last}")
                 if deadline is not None and deadline.remaining() <= 0.05:
                     out_of_time = True
                     break
@@ -195,10 +197,10 @@ class WeaviateClient:
                     "server may be hung, overloaded or waiting for a cluster quorum"), timed_out=True) from None
             except httpx.TransportError as exc:
                 last = f"cannot connect ({type(exc).__name__}: {exc})"
-                self._note(f"{method} {path}: {last}")
+                _note(deadline, f"{method} {path}: {last}")
                 continue
             took = time.monotonic() - started
-            self._note(f"{method} {path}: HTTP {resp.status_code} in {took:.1f}s")
+            _note(deadline, f"{method} {path}: HTTP {resp.status_code} in {took:.1f}s")
             if resp.status_code in ok:
                 return resp
             if resp.status_code in RETRY_STATUSES and attempt + 1 < attempts:
@@ -207,13 +209,11 @@ class WeaviateClient:
             raise self._error(method, path, resp)
         raise self._give_up(method, path, last, made, out_of_time)
 
-    def _note(self, line: str) -> None:
-        if self._deadline is not None:
-            self._deadline.tried.append(REDACTOR.scrub(line))
 
     def _send(self, method: str, path: str, body: Any, limit: float) -> httpx.Response:
         timer = None
-        if self.progress is not None and limit > self.progress_after:
+        # A read in the background stays silent: the caller's own read beside it reports the wait.
+        if self.progress is not None and limit > self.progress_after and not _in_background():
             report = self.progress
             timer = threading.Timer(self.progress_after, lambda: report(
                 f"still waiting for Weaviate: {method} {path} (gives up after {limit:.0f}s)"))
@@ -262,21 +262,30 @@ class WeaviateClient:
             aliases_read = _Background(self._aliases)
             nodes_read = _Background(self.node_names) if node_names else None
             try:
-                # The leader-consistent read (the default `consistency: true`): without a RAFT quorum the server
-                # holds it until its own long timeout, so it gets a short limit and a diagnosis instead.
-                schema = self.get_json("/v1/schema", timeout=LEADER_READ_TIMEOUT_S)
-            except WeaviateRestError as exc:
-                # 1.32.5 answers a lost quorum at once, but as 403 "... leader not found" (seen on a live cluster).
-                if exc.timed_out or exc.status in (500, 503) or "leader not found" in exc.body:
-                    from weavectl.adapters.cluster import explain_schema_failure
+                try:
+                    # The leader-consistent read (the default `consistency: true`): without a RAFT quorum the
+                    # server holds it until its own long timeout, so it gets a short limit and a diagnosis instead.
+                    schema = self.get_json("/v1/schema", timeout=LEADER_READ_TIMEOUT_S)
+                except WeaviateRestError as exc:
+                    # 1.32.5 answers a lost quorum at once, but as 403 "... leader not found" (seen on a live
+                    # cluster).
+                    if exc.timed_out or exc.status in (500, 503) or "leader not found" in exc.body:
+                        from weavectl.adapters.cluster import explain_schema_failure
 
-                    raise explain_schema_failure(self, exc) from None
+                        raise explain_schema_failure(self, exc) from None
+                    raise
+                classes = parse_schema(schema, keyed=self.api_key is not None)
+                # Each background request is cut to the deadline like every other, so it ends by then (a
+                # second's grace for an answer in flight).
+                aliases = aliases_read.result(limit, "GET /v1/aliases")
+                names = nodes_read.result(limit, "GET /v1/nodes", otherwise=[]) if nodes_read else None
+            except BaseException:
+                # Failed: the reads beside it send nothing more (no retry, no progress line), whatever the caller
+                # does with the client next.
+                aliases_read.abandon()
+                if nodes_read is not None:
+                    nodes_read.abandon()
                 raise
-            classes = parse_schema(schema, keyed=self.api_key is not None)
-            # Its request is cut to the deadline like every other, so it ends by then (a second's grace for the
-            # answer in flight).
-            aliases = aliases_read.result(max(limit.remaining(), 0.0) + 1.0, "GET /v1/aliases")
-            names = nodes_read.result(max(limit.remaining(), 0.0) + 1.0, "GET /v1/nodes") if nodes_read else None
         # The server's order is not stable (a map in Go): sorted here, every output that lists them is too.
         classes.sort(key=lambda c: (str(c["class"]).lower(), str(c["class"])))
         aliases.sort(key=lambda a: (a["alias"].lower(), a["alias"]))
@@ -335,27 +344,58 @@ class WeaviateClient:
         self.request("DELETE", f"/v1/aliases/{alias}", retry=False, ok=(200, 204))
 
 
+_RAISE: Any = object()  # _Background.result's default: raise when the read has not ended
+# Set in a background read's thread: the event that tells it its caller has given up.
+_BACKGROUND = threading.local()
+
+
+def _in_background() -> bool:
+    return getattr(_BACKGROUND, "abandoned", None) is not None
+
+
+def _abandoned() -> bool:
+    event: threading.Event | None = getattr(_BACKGROUND, "abandoned", None)
+    return event is not None and event.is_set()
+
+
+def _note(deadline: Deadline | None, line: str) -> None:
+    """A line for the "Tried:" list of the deadline the request runs under (not whichever is current by then)."""
+    if deadline is not None:
+        deadline.tried.append(REDACTOR.scrub(line))
+
+
 class _Background:
-    """One read in a daemon thread, its answer (or error) taken later. A caller that fails first leaves it
-    behind: the thread ends with its request, and never holds up the process's exit."""
+    """One read in a daemon thread, its answer (or error) taken later. A caller that fails first abandons it:
+    it sends no further attempt and shows no progress, ends with its request, and never holds up the process's
+    exit."""
 
     def __init__(self, read: Callable[[], Any]) -> None:
         self._answer: Any = None
         self._error: BaseException | None = None
+        self._abandoned = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(read,), daemon=True, name="weavectl-read")
         self._thread.start()
 
     def _run(self, read: Callable[[], Any]) -> None:
+        _BACKGROUND.abandoned = self._abandoned
         try:
             self._answer = read()
         except BaseException as exc:  # handed to the caller, who raises it as its own
             self._error = exc
 
-    def result(self, limit: float, what: str) -> Any:
-        self._thread.join(limit)
+    def abandon(self) -> None:
+        self._abandoned.set()
+
+    def result(self, deadline: Deadline, what: str, *, otherwise: Any = _RAISE) -> Any:
+        """The answer, once the read ends: within the deadline's time left (and a second's grace). A read still
+        running then raises (or gives `otherwise`, for a read the caller can do without)."""
+        self._thread.join(max(deadline.remaining(), 0.0) + 1.0)
         if self._thread.is_alive():
-            raise WeaviateRestError(f"{what}: no answer within {limit:g}s (--timeout / {TIMEOUT_ENV})",
-                                    timed_out=True)
+            self.abandon()
+            if otherwise is not _RAISE:
+                return otherwise
+            raise WeaviateRestError(f"{what}: no answer within the {deadline.seconds:g}s of {deadline.what} "
+                                    f"(--timeout / {TIMEOUT_ENV})", timed_out=True)
         if self._error is not None:
             raise self._error
         return self._answer

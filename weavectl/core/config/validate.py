@@ -45,6 +45,9 @@ class SchemaValidator:
         self.schema = schema
         self.fast_check = fast_check
         self._full: jsonschema.Draft202012Validator | None = None
+        # Whether jsonschema decided any document this validator checked (the compiled check refused it, or is
+        # missing): a clean verdict kept for later runs must be the compiled check's (its version is in the key).
+        self.fell_back = False
 
     @property
     def full(self) -> jsonschema.Draft202012Validator:
@@ -57,6 +60,7 @@ class SchemaValidator:
     def iter_errors(self, instance: Any) -> Iterable[ValidationError]:
         if self.fast_check is not None and self.fast_check(instance):
             return ()
+        self.fell_back = True
         return self.full.iter_errors(instance)
 
 
