@@ -9,18 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.unit.test_fuzz import KEYS, TREES
-from weavectl.adapters.schemas import fast_config_check, load_schema
+from weavectl.adapters.schemas import config_validator, fast_config_check
 from weavectl.core.config.diagnostics import Diagnostics
 from weavectl.core.config.yamldoc import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-FULL = jsonschema.Draft202012Validator(load_schema())
+FULL = config_validator().full  # jsonschema, with JSON Schema's (ECMA-262) reading of `pattern`
 FAST = fast_config_check()
 
 

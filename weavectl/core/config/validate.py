@@ -52,9 +52,7 @@ class SchemaValidator:
     @property
     def full(self) -> jsonschema.Draft202012Validator:
         if self._full is None:
-            import jsonschema
-
-            self._full = jsonschema.Draft202012Validator(self.schema)
+            self._full = _ecma_validator()(self.schema)
         return self._full
 
     def iter_errors(self, instance: Any) -> Iterable[ValidationError]:
@@ -62,6 +60,44 @@ class SchemaValidator:
             return ()
         self.fell_back = True
         return self.full.iter_errors(instance)
+
+
+@functools.cache
+def _ecma_validator() -> type[jsonschema.Draft202012Validator]:
+    """Draft 2020-12 with `pattern` read as JSON Schema means it: an ECMA-262 regular expression (jsonschema hands
+    it to Python's `re`, whose `$` also matches before a final newline, so a name written as a YAML block scalar,
+    "Articles\n", passed; the compiled check and the server refuse it)."""
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
+
+    def pattern(validator: Any, regex: str, instance: Any, schema: Any) -> Iterable[ValidationError]:
+        if validator.is_type(instance, "string") and not re.search(_ecma(regex), instance):
+            yield ValidationError(f"{instance!r} does not match {regex!r}")
+
+    extended: type[jsonschema.Draft202012Validator] = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+        jsonschema.Draft202012Validator, {"pattern": pattern})
+    return extended
+
+
+@functools.lru_cache(maxsize=64)
+def _ecma(regex: str) -> str:
+    r"""`regex` for Python's `re` with ECMA-262's `$`: without the multiline flag it matches only at the very end,
+    which is Python's `\Z` (a `$` escaped or inside a character class is left as it is)."""
+    out: list[str] = []
+    escaped = in_class = False
+    for ch in regex:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "$":
+            ch = "\\Z"
+        out.append(ch)
+    return "".join(out)
 
 
 def make_validator(schema: dict[str, Any], fast_check: Callable[[Any], bool] | None = None) -> SchemaValidator:
