@@ -10,6 +10,11 @@ What is stored is limited: only clean parses (no diagnostic, plain data marshal 
 `MIN_CACHED_BYTES`, and never a file that holds something that looks like a key (a `literal` key source, or a
 token shaped like a provider key), so the cache folder never becomes a second copy of a secret.
 
+Beside the parses it keeps the checks' verdict (`checked/`): a file that passed the schema and semantic checks
+without a single diagnostic is marked under its parse key and `checks_identity()` (every module of weavectl.core,
+the shipped schema, the compiled check's generator), so the same bytes checked by the same code are not checked
+again. `checked_documents` is the one way commands run the checks with it.
+
 The cache is an optimisation, never a source of errors or waits: an entry that is not a regular file of ours,
 unreadable, damaged or foreign is a miss; a cache folder that is writable by other users is not used; a folder that
 cannot be found or written is skipped. The folder keeps at most `MAX_ENTRIES` entries, the least recently used
