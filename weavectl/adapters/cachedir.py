@@ -3,8 +3,10 @@ devserver's builds all live under it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -26,8 +28,7 @@ def private_folder(folder: Path) -> bool:
         info = os.stat(folder)
     except OSError:
         return False
-    owner = os.geteuid() if hasattr(os, "geteuid") else info.st_uid
-    return stat.S_ISDIR(info.st_mode) and info.st_uid == owner and not info.st_mode & 0o022
+    return _ours(info) and not info.st_mode & 0o022
 
 
 def claim_private_folder(folder: Path) -> bool:
@@ -38,8 +39,7 @@ def claim_private_folder(folder: Path) -> bool:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         if private_folder(folder):
             return True
-        info = os.stat(folder)
-        if not stat.S_ISDIR(info.st_mode) or info.st_uid != (os.geteuid() if hasattr(os, "geteuid") else info.st_uid):
+        if not _ours(os.stat(folder)):
             return False
         os.chmod(folder, 0o700)
         for entry in folder.iterdir():
@@ -48,3 +48,24 @@ def claim_private_folder(folder: Path) -> bool:
         return private_folder(folder)
     except OSError:
         return False
+
+
+def _ours(info: os.stat_result) -> bool:
+    """A folder owned by this process's user."""
+    owner = os.geteuid() if hasattr(os, "geteuid") else info.st_uid
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == owner
+
+
+def write_atomically(path: Path, blob: bytes) -> None:
+    """`blob` as the file `path`: a concurrent run sees no file or a whole one, and no temporary is left behind."""
+    temp: str | None = None
+    try:
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, suffix=".tmp", delete=False) as out:
+            temp = out.name
+            out.write(blob)
+        os.replace(temp, path)
+        temp = None
+    finally:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)

@@ -30,13 +30,12 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path as FilePath
 
 import yaml
 
-from weavectl.adapters.cachedir import cache_root, private_folder
+from weavectl.adapters.cachedir import cache_root, private_folder, write_atomically
 from weavectl.adapters.files import read_regular_file
 from weavectl.adapters.schemas import CONFIG_SCHEMA, GENERATED_VARIANT, config_validator, schema_path
 from weavectl.core.config import yamldoc
@@ -129,7 +128,7 @@ class ParseCache:
         except OSError:  # the parser's source cannot be read (a zipped install): no identity, no cache
             return parse_yaml(raw, file, diags)
         entry = self.folder / f"{key[:40]}.bin"
-        found = self._read(entry, key, file) if self._trusted_folder() else None
+        found = self._read(entry, key, file) if private_folder(self.folder) else None
         if found is not None:
             self.hits += 1
             self._keys[file] = key
@@ -167,13 +166,7 @@ class ParseCache:
         if marker is None:
             return
         path, verdict = marker
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            if private_folder(path.parent):
-                _write_atomically(path, verdict.encode())
-                _trim(path.parent)
-        except OSError:  # a read-only or full cache folder: the file is checked every time
-            pass
+        _store(path, verdict.encode())  # when it cannot be stored, the file is checked every time
 
     def _verdict(self, file: str) -> tuple[FilePath, str] | None:
         key = self._keys.get(file)
@@ -184,10 +177,6 @@ class ParseCache:
         except (OSError, ImportError):  # a source cannot be read (a zipped install), or no compiled check
             return None
         return self.folder.with_name("checked") / verdict[:40], verdict
-
-    def _trusted_folder(self) -> bool:
-        assert self.folder is not None
-        return private_folder(self.folder)
 
     def _read(self, entry: FilePath, key: str, file: str) -> Document | None:
         try:
@@ -215,30 +204,19 @@ class ParseCache:
             body = marshal.dumps((doc.data, compact, doc.templated))
         except ValueError:  # a value marshal cannot hold (a timestamp): parse this file every time
             return
-        blob = marshal.dumps((key, hashlib.sha256(body).digest(), body))
-        assert self.folder is not None
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            if not self._trusted_folder():
-                return
-            _write_atomically(entry, blob)
-            _trim(self.folder)
-        except OSError:  # a read-only or full cache folder: the parse was still right
-            pass
+        _store(entry, marshal.dumps((key, hashlib.sha256(body).digest(), body)))
 
 
-def _write_atomically(path: FilePath, blob: bytes) -> None:
-    """A concurrent run sees no file or a whole one."""
-    temp: str | None = None
+def _store(path: FilePath, blob: bytes) -> None:
+    """`blob` as `path`, in a private folder of this user's (made so when missing), keeping the folder trimmed; a
+    folder others can write, or one that cannot be written (read-only, full), stores nothing."""
     try:
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, suffix=".tmp", delete=False) as out:
-            temp = out.name
-            out.write(blob)
-        os.replace(temp, path)
-        temp = None
-    finally:
-        if temp is not None:
-            _remove(FilePath(temp))
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if private_folder(path.parent):
+            write_atomically(path, blob)
+            _trim(path.parent)
+    except OSError:
+        pass
 
 
 def _trim(folder: FilePath) -> None:

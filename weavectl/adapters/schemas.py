@@ -5,16 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from weavectl.adapters.cachedir import cache_root, claim_private_folder
+from weavectl.adapters.cachedir import cache_root, claim_private_folder, write_atomically
 from weavectl.core.config.validate import SchemaValidator, make_validator
 from weavectl.core.plaindata import plain_copy
 
@@ -98,10 +96,7 @@ def _cached_check(schema: dict[str, Any], digest: str) -> Callable[[Any], Any]:
         if entry is None:
             raise ImportError("no entry point in the generated schema check")
         code = compile(f"{source}\n\nweavectl_check = {entry.group(1)}\n", str(path), "exec")
-        # Atomic: a concurrent run sees no file or a whole one.
-        with tempfile.NamedTemporaryFile("wb", dir=folder, suffix=".tmp", delete=False) as out:
-            out.write(marshal.dumps(code))
-        os.replace(out.name, path)
+        write_atomically(path, marshal.dumps(code))
     namespace: dict[str, Any] = {"__name__": f"weavectl_schema_check_{digest}"}
     exec(code, namespace)  # our own cache file, generated from our own shipped schema
     validate: Callable[[Any], Any] = namespace["weavectl_check"]

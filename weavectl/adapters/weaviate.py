@@ -209,7 +209,6 @@ class WeaviateClient:
             raise self._error(method, path, resp)
         raise self._give_up(method, path, last, made, out_of_time)
 
-
     def _send(self, method: str, path: str, body: Any, limit: float) -> httpx.Response:
         timer = None
         # A read in the background stays silent: the caller's own read beside it reports the wait.
