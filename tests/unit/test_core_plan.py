@@ -171,3 +171,30 @@ def test_the_defaults_fill_never_writes_into_the_declared_body() -> None:
             filled = with_defaults(desired, live, V139)
             assert desired == before, coll["name"]
             assert filled != desired  # the fill did write: defaults were added on the copy
+
+
+def test_a_property_as_it_is_live_is_skipped_whole_but_a_rewritten_type_still_counts() -> None:
+    """A property whose every filled setting equals the live one is passed over in one comparison; a deprecated
+    type (`string`, stored as `text`, here also at a nested level) and a live text analyzer the file leaves out
+    still go through the rules."""
+    from weavectl.core.weaviate.defaults import with_defaults
+
+    def as_live(props: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The declared body, and a live definition whose properties are that body's filled ones exactly."""
+        declared = {"class": "Article", "properties": props,
+                    "vectorConfig": {"main": {"vectorizer": {"text2vec-openai": {}}}}}
+        live = live_class()
+        live["properties"] = json.loads(json.dumps(with_defaults(declared, live, V139)["properties"]))
+        return declared, live
+
+    def paths(props: list[dict[str, Any]], analyzer: bool = False) -> list[str]:
+        declared, live = as_live(props)
+        if analyzer:
+            live["properties"][0]["textAnalyzer"] = {"asciiFold": True}
+        return [f.path for f in diff_collection(declared, live, V139).fields if f.path.startswith("properties.")]
+
+    assert paths([{"name": "title", "dataType": ["text"]}]) == []
+    assert paths([{"name": "title", "dataType": ["string"]}]) == ["properties.title.dataType"]
+    assert paths([{"name": "address", "dataType": ["object"], "nestedProperties": [
+        {"name": "street", "dataType": ["string"]}]}]) == ["properties.address.nestedProperties"]
+    assert paths([{"name": "title", "dataType": ["text"]}], analyzer=True) == ["properties.title.textAnalyzer"]

@@ -8,6 +8,7 @@ document, non-string keys.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import yaml
@@ -24,6 +25,7 @@ MAX_DEPTH = 200
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_KEY, _TAG = itemgetter(0), attrgetter("tag")
 
 
 class _Loader(_BASE_LOADER):  # type: ignore[misc]
@@ -110,10 +112,10 @@ class _Converter:
 
     def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
         pairs = node.value
-        if any(k.tag == _MERGE_TAG for k, _ in pairs):
+        if _MERGE_TAG in map(_TAG, map(_KEY, pairs)):  # every mapping is looked at: in C, not a Python loop
             pairs = self._merged_pairs(node, path)
         out: dict[str, Any] = {}
-        first_seen: dict[str, Position] = {}
+        file, positions = self.file, self.positions
         for key_node, value_node in pairs:
             if not isinstance(key_node, ScalarNode):
                 self.diags.error("a mapping key must be a plain string, not a list or mapping",
@@ -125,15 +127,14 @@ class _Converter:
             ):
                 # `1: x` or `true: x`: keep it as text, so `on:` in a workflow-like file still reads sensibly.
                 key = str(key_node.value)
-            key_pos = self.pos(key_node)
-            if key in first_seen:
-                where = first_seen[key]
-                self.diags.error(f"duplicate key '{key}' (first defined at line {where.line})",
-                                 (*path, key), key_pos)
-                continue
-            first_seen[key] = key_pos
+            mark = key_node.start_mark
+            key_pos = Position(file, mark.line + 1, mark.column + 1)
             child = (*path, key)
-            self.positions[child] = key_pos
+            if key in out:  # the first one's position is the key's
+                self.diags.error(f"duplicate key '{key}' (first defined at line {positions[child].line})",
+                                 child, key_pos)
+                continue
+            positions[child] = key_pos
             if value_node.__class__ is ScalarNode and value_node.tag == _STR_TAG and depth < MAX_DEPTH:
                 # Most values are plain text under a key: what convert would do for one, without the call.
                 self.visited += 1

@@ -173,6 +173,9 @@ class _Differ:
     def property(self, desired: dict[str, Any], live: dict[str, Any], path: RestPath) -> None:
         if "textAnalyzer" not in desired and live.get("textAnalyzer"):
             desired = {**desired, "textAnalyzer": {}}  # undeclared means none: a live one is a difference
+        elif ("nestedProperties" not in desired and desired.items() <= live.items()
+              and _DEPRECATED_TYPES.isdisjoint(desired.get("dataType") or ())):
+            return  # every setting as it is live, and no type the server rewrites: the loop finds nothing
         current_of = live.get
         for key, value in desired.items():
             if key == "name" or (value == current_of(key) and key not in _TYPE_KEYS):
@@ -449,8 +452,12 @@ def _live_key(module: str, live: dict[str, Any]) -> str | None:
     return next((k for k in live if catalog.same_module(k, module)), None)
 
 
+_MIGRATED_TYPES = {"string": "text", "string[]": "text[]"}
+_DEPRECATED_TYPES = frozenset(_MIGRATED_TYPES)
+
+
 def _migrated_type(t: str) -> str:
-    return {"string": "text", "string[]": "text[]"}.get(t, t)
+    return _MIGRATED_TYPES.get(t, t)
 
 
 def _nested_same(desired: list[dict[str, Any]], live: list[dict[str, Any]]) -> bool:

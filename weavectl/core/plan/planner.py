@@ -86,6 +86,7 @@ def _enable_hint(module: str, server_version: str | None = None) -> str:
 def build_plan(inp: PlanInput) -> Plan:
     version = parse_version(inp.server_version)
     live_by_name = {str(c.get("class", "")).lower(): c for c in inp.live_classes}
+    live_lower = set(live_by_name)  # once: a set per collection made the plan quadratic in the cluster's size
     targets = {t.lower() for t in inp.targets}
     plan = Plan(server_url=inp.server_url, server_version=inp.server_version, changes=[],
                 environment=inp.environment, cluster=inp.cluster.to_json() if inp.cluster else None)
@@ -129,7 +130,7 @@ def build_plan(inp: PlanInput) -> Plan:
                                        replace=name.lower() in replace)
             plan.fingerprints[found.collection] = fingerprint(live)
             _replication(found, live, version, inp, plan)
-        _alias_fields(coll, found, inp.live_aliases, version, set(live_by_name), claimed)
+        _alias_fields(coll, found, inp.live_aliases, version, live_lower, claimed)
         migrating = (Migrating(coll, live, inp.live_classes, inp.migrations.get(name))
                      if live is not None and migrates(coll) else None)
         change = decide(found, desired, protect=bool(coll.get("protect")), migrating=migrating)

@@ -491,7 +491,7 @@ def unknown_fields(live: dict[str, Any]) -> list[str]:
     found: list[str] = []
 
     def check(section: str, value: Any, path: str) -> None:
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not value.keys() <= KNOWN_FIELDS[section]:  # most are known: no walk
             found.extend(f"{path}.{k}" if path else k for k in value if k not in KNOWN_FIELDS[section])
 
     check("class", live, "")

@@ -6,6 +6,7 @@ Undeclared fields stay absent, so the differ compares only what the user wrote a
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any
 
 from weavectl.core.weaviate import catalog
@@ -46,6 +47,7 @@ CAMEL_EXCEPTIONS: dict[str, str] = {"max_posting_size_kb": "maxPostingSizeKB"}  
 SNAKE_EXCEPTIONS: dict[str, str] = {rest: key for key, rest in CAMEL_EXCEPTIONS.items()}
 
 
+@functools.lru_cache(maxsize=1024)  # a file spells the same few hundred keys thousands of times
 def camel(key: str) -> str:
     if key in CAMEL_EXCEPTIONS:
         return CAMEL_EXCEPTIONS[key]
