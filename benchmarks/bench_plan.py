@@ -6,7 +6,9 @@ hundreds) and the server restarts on it for every later run. Reports the median 
 a fresh `weavectl plan` process), each warm (the file's parse cached from an earlier read) and cold (parsed
 every time, as on a fresh CI runner), the floor (GET /v1/schema + json parse in the same run), their ratio, a second
 floor (PyYAML's C loader reading the same config file, which plan must read too) and the ratio to both, the
-number of HTTP requests plan sent (must not grow with the number of collections), and peak memory.
+number of HTTP requests plan sent (must not grow with the number of collections), and peak memory. Each
+measure is taken in turn, round after round, so all of them see the same load; the fresh processes are also
+held against a script that reads only what plan must read.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 import yaml
 
 from benchmarks.common import InProcessPlan, byte_compiled, create_collections, options, schema_floor
-from benchmarks.timing import median_time
+from benchmarks.timing import interleaved_medians
 from weavectl.adapters.cachedir import cache_root
 from weavectl.adapters.weaviate import WeaviateClient
 from weavectl.devserver import WEAVIATE_VERSION, WeaviateServer
@@ -76,11 +78,19 @@ def live_reads(url: str) -> None:
         client.close()
 
 
-def fresh_process(cfg: Path, url: str, environ: dict[str, str], repeat: int) -> float:
-    """The median time of a whole `weavectl plan` process (interpreter start and imports included)."""
-    return median_time(lambda: subprocess.run(
-        [sys.executable, "-m", "weavectl", "plan", "-f", str(cfg), "--url", url, "--format", "json"],
-        capture_output=True, check=True, env=environ), max(1, repeat // 2))
+def fresh_plan(cfg: Path, url: str, environ: dict[str, str]) -> None:
+    """A whole `weavectl plan` process (interpreter start and imports included)."""
+    subprocess.run([sys.executable, "-m", "weavectl", "plan", "-f", str(cfg), "--url", url, "--format", "json"],
+                   capture_output=True, check=True, env=environ)
+
+
+def fresh_floor(cfg: Path, url: str) -> None:
+    """A Python process that only reads what plan must read, as a short script would: GET /v1/schema and its
+    JSON parse, and PyYAML's C loader on the config (httpx and PyYAML imported, Python's own settings)."""
+    script = ("import sys, httpx, yaml\n"
+              "httpx.get(sys.argv[1] + '/v1/schema', timeout=120, verify=False).json()\n"
+              "with open(sys.argv[2]) as f:\n    yaml.load(f.read(), Loader=yaml.CSafeLoader)\n")
+    subprocess.run([sys.executable, "-c", script, url, str(cfg)], capture_output=True, check=True)
 
 
 def main() -> None:
@@ -102,18 +112,25 @@ def main() -> None:
             def yaml_floor() -> None:
                 yaml.load(text, Loader=yaml.CSafeLoader)
 
-            floor_s = median_time(partial(schema_floor, server.url, args.collections), args.repeat)
-            yaml_floor_s = median_time(yaml_floor, args.repeat)
-            warm_s = median_time(partial(warm, server.url), args.repeat)
-            cold_s = median_time(partial(cold, server.url), args.repeat)
-            # Where a plan's time goes, each phase timed alone in the same run: reading and validating the
-            # config (beside the YAML floor), the live reads (beside the schema floor), and the rest (diff,
-            # checks, the JSON view) as what remains.
-            load_warm_s = median_time(partial(load_config, (str(cfg),), None, warm_env), args.repeat)
-            load_cold_s = median_time(partial(load_config, (str(cfg),), None, cold_env), args.repeat)
-            reads_s = median_time(partial(live_reads, server.url), args.repeat)
-            fresh_warm_s = fresh_process(cfg, server.url, warm_env, args.repeat)
-            fresh_cold_s = fresh_process(cfg, server.url, cold_env, args.repeat)
+            # Every measure in turn, round after round: the ratios compare runs made under the same load.
+            medians = interleaved_medians({
+                "floor": partial(schema_floor, server.url, args.collections), "yaml_floor": yaml_floor,
+                "warm": partial(warm, server.url), "cold": partial(cold, server.url),
+                # Where a plan's time goes, each phase timed alone: reading and validating the config (beside
+                # the YAML floor), the live reads (beside the schema floor), and the rest (diff, checks, the JSON
+                # view) as what remains.
+                "load_warm": partial(load_config, (str(cfg),), None, warm_env),
+                "load_cold": partial(load_config, (str(cfg),), None, cold_env),
+                "reads": partial(live_reads, server.url),
+            }, args.repeat)
+            floor_s, yaml_floor_s, warm_s, cold_s = (medians[k] for k in ("floor", "yaml_floor", "warm", "cold"))
+            load_warm_s, load_cold_s, reads_s = (medians[k] for k in ("load_warm", "load_cold", "reads"))
+            fresh = interleaved_medians({
+                "warm": partial(fresh_plan, cfg, server.url, warm_env),
+                "cold": partial(fresh_plan, cfg, server.url, cold_env),
+                "floor": partial(fresh_floor, cfg, server.url),
+            }, args.repeat)
+            fresh_warm_s, fresh_cold_s, fresh_floor_s = fresh["warm"], fresh["cold"], fresh["floor"]
         both_floors_s = floor_s + yaml_floor_s
         result = {
             "benchmark": "plan",
@@ -127,6 +144,11 @@ def main() -> None:
             "plan_in_process_cold_s": round(cold_s, 3),
             "plan_fresh_process_s": round(fresh_warm_s, 3),
             "plan_fresh_process_cold_s": round(fresh_cold_s, 3),
+            # Whole processes: weavectl plan against a script that only fetches and parses the schema and loads
+            # the config (interpreter start and imports in both; each with its own collector settings).
+            "floor_fresh_process_s": round(fresh_floor_s, 3),
+            "ratio_plan_fresh_to_fresh_floor": round(fresh_warm_s / fresh_floor_s, 2),
+            "ratio_plan_fresh_cold_to_fresh_floor": round(fresh_cold_s / fresh_floor_s, 2),
             "ratio_plan_to_floor": round(warm_s / floor_s, 2),
             "ratio_plan_cold_to_floor": round(cold_s / floor_s, 2),
             "ratio_plan_to_both_floors": round(warm_s / both_floors_s, 2),

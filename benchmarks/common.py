@@ -16,8 +16,9 @@ import httpx
 
 import weavectl
 from tests.support.recording import RecordingTransport
+from weavectl.adapters.collector import tune_garbage_collector
 from weavectl.adapters.environment import Environment
-from weavectl.cli import run_cli, tune_garbage_collector
+from weavectl.cli import run_cli
 from weavectl.core.weaviate.rest import to_rest
 
 

@@ -32,3 +32,16 @@ def median_time(fn: Callable[[], object], repeat: int) -> float:
             fn()
         runs.append(watch.seconds)
     return statistics.median(runs)
+
+
+def interleaved_medians(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """The median time of each function, run in turn (a round of every one, `repeat` rounds) rather than one
+    after the other: a slow spell of a shared machine then falls on the floor and on what is measured against it
+    alike, and their ratio holds where separate runs of each could differ by half."""
+    runs: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            with Stopwatch() as watch:
+                fn()
+            runs[name].append(watch.seconds)
+    return {name: statistics.median(times) for name, times in runs.items()}

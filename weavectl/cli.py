@@ -4,7 +4,6 @@ prune-generations their engine) with the `Environment` built here, render the re
 
 from __future__ import annotations
 
-import gc
 import importlib
 import io
 import sys
@@ -15,6 +14,7 @@ from typing import TextIO
 import click
 
 from weavectl import __version__
+from weavectl.adapters.collector import tune_garbage_collector
 from weavectl.core.redact import REDACTOR
 from weavectl.errors import ExitCode, WeavectlError
 
@@ -69,18 +69,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     tune_garbage_collector()
     skip_httpx_cli()
     sys.exit(run_cli(argv))
-
-
-# Young objects collected once this many more have been allocated than freed (CPython's default is 700).
-GC_YOUNG_THRESHOLD = 100_000
-
-
-def tune_garbage_collector() -> None:
-    """Collect cycles less often: parsing a large config allocates a few objects per node and frees none, so at
-    the default threshold the collector runs thousands of times to find no garbage, half of the parse's time.
-    weavectl is a short-lived process that makes few cycles; the process, not a library call, sets this."""
-    _, older, oldest = gc.get_threshold()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)
 
 
 def skip_httpx_cli() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from weavectl.adapters import secrets
 from weavectl.adapters.cluster import probe_scale, read_facts
+from weavectl.adapters.collector import collector_paused
 from weavectl.adapters.environment import Environment
 from weavectl.adapters.files import config_paths, load_documents
 from weavectl.adapters.parsecache import ParseCache, checked_documents
@@ -217,12 +218,13 @@ def make_plan(loaded: Loaded, client: WeaviateClient, *, targets: tuple[str, ...
         from weavectl.migrate import unfinished
 
         migrations = unfinished(client)
-    plan = build_plan(PlanInput(
-        collections=collections, live_classes=live.classes, live_aliases=live.aliases,
-        live_modules=live.modules, server_url=live.url, server_version=live.version, targets=list(targets),
-        prune=prune, environment=loaded.env_name, replace=list(replace), migrations=migrations,
-        cluster=facts, scale_probes=probes,
-    ))
+    with collector_paused():  # the comparison allocates much and makes no cycles
+        plan = build_plan(PlanInput(
+            collections=collections, live_classes=live.classes, live_aliases=live.aliases,
+            live_modules=live.modules, server_url=live.url, server_version=live.version, targets=list(targets),
+            prune=prune, environment=loaded.env_name, replace=list(replace), migrations=migrations,
+            cluster=facts, scale_probes=probes,
+        ))
     if any(c.action is Action.MIGRATE or (c.action is Action.UPDATE and stale_vectors(c)) for c in plan.changes):
         from weavectl.cost import add_costs
 

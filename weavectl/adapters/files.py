@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from weavectl.adapters.collector import collector_paused
 from weavectl.core.config.diagnostics import Diagnostics, Position
 from weavectl.core.config.yamldoc import Document, parse_yaml
 
@@ -123,7 +124,8 @@ def load_documents(inputs: tuple[str, ...] | list[str], diags: Diagnostics,
             else:
                 diags.error(f"{name} {exc.reason}", position=Position(name, 1, 1))
             continue
-        doc = cache.parse(raw, name, diags) if cache is not None else parse_yaml(raw, name, diags)
+        with collector_paused():
+            doc = cache.parse(raw, name, diags) if cache is not None else parse_yaml(raw, name, diags)
         if doc is not None:
             docs.append(doc)
     return docs

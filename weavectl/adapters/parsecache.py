@@ -36,6 +36,7 @@ from pathlib import Path as FilePath
 import yaml
 
 from weavectl.adapters.cachedir import cache_root, private_folder, write_atomically
+from weavectl.adapters.collector import collector_paused
 from weavectl.adapters.files import read_regular_file
 from weavectl.adapters.schemas import CONFIG_SCHEMA, GENERATED_VARIANT, config_validator, schema_path
 from weavectl.core.config import yamldoc
@@ -249,8 +250,9 @@ def checked_documents(docs: list[Document], cache: ParseCache, diags: Diagnostic
     one = docs[0].file if len(docs) == 1 else None
     known_clean = one is not None and not diags.items and cache.checked(one)
     validator = config_validator()
-    result = validate_documents(docs, validator, env_name=env_name, environ=environ, diags=diags,
-                                missing_var_is_error=missing_var_is_error, checked=known_clean)
+    with collector_paused():
+        result = validate_documents(docs, validator, env_name=env_name, environ=environ, diags=diags,
+                                    missing_var_is_error=missing_var_is_error, checked=known_clean)
     # Only the compiled check's "valid" is kept (its generator is in the key; jsonschema's version is not).
     if one is not None and not known_clean and not diags.items and not validator.fell_back:
         cache.mark_checked(one)

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from weavectl.adapters.collector import collector_paused
 from weavectl.core.config.config import check_url
 from weavectl.core.redact import REDACTOR
 from weavectl.errors import ServerError, UsageError
@@ -264,7 +265,8 @@ class WeaviateClient:
                 try:
                     # The leader-consistent read (the default `consistency: true`): without a RAFT quorum the
                     # server holds it until its own long timeout, so it gets a short limit and a diagnosis instead.
-                    schema = self.get_json("/v1/schema", timeout=LEADER_READ_TIMEOUT_S)
+                    with collector_paused():  # a large schema is hundreds of thousands of objects, none cyclic
+                        schema = self.get_json("/v1/schema", timeout=LEADER_READ_TIMEOUT_S)
                 except WeaviateRestError as exc:
                     # 1.32.5 answers a lost quorum at once, but as 403 "... leader not found" (seen on a live
                     # cluster).

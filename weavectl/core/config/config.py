@@ -163,35 +163,45 @@ def _repoint(doc: Document, src: Path, dst: Path, positions: dict[Path, Position
 def interpolate(doc: Document, environ: Mapping[str, str], diags: Diagnostics, *,
                 missing_is_error: bool) -> Document:
     """Replace ${VAR} and ${VAR:-default} in string values (for values that are not secrets); $$ is a $."""
+    if not doc.templated:
+        return doc
+    return Document(_Interpolation(doc, environ, diags, missing_is_error).walk(doc.data, ()), doc.file,
+                    doc.positions, doc.invalid)
 
-    def walk(value: Any, path: Path) -> Any:
+
+class _Interpolation:
+    """One document's ${VAR} replacement. Methods, not nested functions: a nested function that calls itself
+    is a reference cycle, and it would hold the whole document until the cycle collector ran."""
+
+    def __init__(self, doc: Document, environ: Mapping[str, str], diags: Diagnostics,
+                 missing_is_error: bool) -> None:
+        self.doc = doc
+        self.environ = environ
+        self.report = diags.error if missing_is_error else diags.warning
+
+    def walk(self, value: Any, path: Path) -> Any:
         # A container none of whose values changed is kept, not rebuilt: what no variable touched stays shared.
         if isinstance(value, dict):
-            new = {k: walk(v, (*path, k)) for k, v in value.items()}
+            new = {k: self.walk(v, (*path, k)) for k, v in value.items()}
             return value if all(new[k] is v for k, v in value.items()) else new
         if isinstance(value, list):
-            items = [walk(v, (*path, i)) for i, v in enumerate(value)]
+            items = [self.walk(v, (*path, i)) for i, v in enumerate(value)]
             return value if all(a is b for a, b in zip(items, value, strict=True)) else items
         if isinstance(value, str) and "$" in value:
-            return _VAR.sub(lambda m: sub(m, path), value)
+            return _VAR.sub(lambda m: self.sub(m, path), value)
         return value
 
-    def sub(match: re.Match[str], path: Path) -> str:
+    def sub(self, match: re.Match[str], path: Path) -> str:
         if match.group(0) == "$$":
             return "$"
         name, default = match.group(1), match.group(2)
-        if name in environ:
-            return environ[name]
+        if name in self.environ:
+            return self.environ[name]
         if default is not None:
             return default
-        report = diags.error if missing_is_error else diags.warning
-        report(f"${{{name}}} is not set in the environment", path, doc.position(path),
-               hint=f"export {name}, or give a default: ${{{name}:-value}}")
+        self.report(f"${{{name}}} is not set in the environment", path, self.doc.position(path),
+                    hint=f"export {name}, or give a default: ${{{name}:-value}}")
         return match.group(0)
-
-    if not doc.templated:
-        return doc
-    return Document(walk(doc.data, ()), doc.file, doc.positions, doc.invalid)
 
 
 # -- URLs ------------------------------------------------------------------------------------------------------

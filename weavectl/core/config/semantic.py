@@ -422,7 +422,6 @@ class _Checker:
 
     def property_vectorization(self, prop: dict[str, Any], path: Path, modules: set[str],
                                vectors: dict[str, dict[str, Any]]) -> None:
-        text_modules = property_setting_modules(sorted(modules))
         for key in ("skip_vectorization", "vectorize_property_name"):
             value = prop.get(key)
             if isinstance(value, dict):
@@ -434,7 +433,7 @@ class _Checker:
                     elif not spec.has_property_settings:
                         self.error(f"{module} has no per-property settings: choose its inputs with "
                                    "text_fields / image_fields instead", (*path, key, module))
-            elif value is not None and modules and not text_modules:
+            elif value is not None and modules and not property_setting_modules(sorted(modules)):
                 self.warning(f"{key} has no effect: no vector of this collection uses a text2vec module "
                              "(multimodal modules take text_fields / image_fields)", (*path, key))
         skip = prop.get("skip_vectorization")

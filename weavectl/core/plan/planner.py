@@ -53,11 +53,16 @@ def is_internal(name: str) -> bool:
     return name.lower() == STATE_COLLECTION.lower()
 
 
+# json.dumps(value, sort_keys=True, separators=(",", ":")), without making an encoder for every collection; the
+# bytes are the saved-plan format's, so they never change.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
 def fingerprint(live_class: dict[str, Any] | None) -> str:
     """A stable hash of a live definition: apply refuses a saved plan whose collections changed since."""
     if live_class is None:
         return "absent"
-    canonical = json.dumps(live_class, sort_keys=True, separators=(",", ":"))
+    canonical = _CANONICAL_JSON.encode(live_class)
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 

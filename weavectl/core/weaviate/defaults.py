@@ -420,7 +420,7 @@ def _fill_property(prop: dict[str, Any], modules: list[str], *, nested: bool) ->
     filled = _property_defaults_of(tuple(data_type), nested) if data_type else _NO_TYPE_DEFAULTS
     for key, value in filled.items():
         prop.setdefault(key, value)  # scalars only: the shared table is never changed through a property
-    if data_type and any(t[:1].isupper() for t in data_type):  # a reference has no tokenization
+    if data_type and _is_reference(tuple(data_type)):  # a reference has no tokenization
         prop.pop("tokenization", None)
     for child in prop.get("nestedProperties") or []:
         _fill_property(child, [], nested=True)
@@ -440,6 +440,11 @@ _NO_TYPE_DEFAULTS: dict[str, Any] = {"description": ""}
 def _property_defaults_of(data_type: tuple[str, ...], nested: bool) -> dict[str, Any]:
     """property_defaults, once per type: a file repeats a handful of types thousands of times."""
     return property_defaults(list(data_type), nested=nested)
+
+
+@functools.lru_cache(maxsize=256)
+def _is_reference(data_type: tuple[str, ...]) -> bool:
+    return any(t[:1].isupper() for t in data_type)  # a collection's name: a cross-reference
 
 
 @functools.lru_cache(maxsize=256)

@@ -107,6 +107,9 @@ def _catalog_settings(module: str, holder: dict[str, Any]) -> dict[str, Any]:
     return {by_name[key]: copy.deepcopy(value) for key, value in holder.items() if key in by_name}
 
 
+_PROPERTY_REST_KEYS: tuple[tuple[str, str], ...] = tuple((key, camel(key)) for key in PROPERTY_KEYS)
+
+
 def _property(prop: dict[str, Any], modules: list[str], nested: bool = False) -> dict[str, Any]:
     # The server lower-cases the first letter of top-level property names only; nested names stay as given.
     out: dict[str, Any] = {"name": str(prop["name"]) if nested else property_name(str(prop["name"]))}
@@ -115,9 +118,9 @@ def _property(prop: dict[str, Any], modules: list[str], nested: bool = False) ->
         out["dataType"] = [collection_name(t) for t in ([targets] if isinstance(targets, str) else targets)]
     elif "data_type" in prop:
         out["dataType"] = [prop["data_type"]]
-    for key in PROPERTY_KEYS:
+    for key, rest_key in _PROPERTY_REST_KEYS:
         if key in prop:
-            out[camel(key)] = prop[key]
+            out[rest_key] = prop[key]
     if "text_analyzer" in prop:
         out["textAnalyzer"] = camel_keys(prop["text_analyzer"])
     if "nested_properties" in prop:
