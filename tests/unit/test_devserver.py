@@ -74,3 +74,13 @@ def test_servers_before_1_33_get_the_api_based_modules() -> None:
     assert _version_env("v1.32.5") == {"ENABLE_API_BASED_MODULES": "true"}
     assert _version_env(None) == {"ENABLE_API_BASED_MODULES": "true"}  # $WEAVIATE_BIN: version unknown
     assert _version_env("v1.35.2") == {} and _version_env("v1.39.3") == {}
+
+
+def test_the_ports_a_node_is_given_are_distinct_and_leave_out_the_taken_ones() -> None:
+    """A port closed and asked for again can come back the same; a node given one port twice does not start."""
+    from weavectl.devserver.process import free_ports
+
+    for _ in range(50):
+        first = free_ports(1)[0]
+        ports = free_ports(5, taken={first})
+        assert len(set(ports)) == 5 and first not in ports

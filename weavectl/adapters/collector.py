@@ -18,15 +18,13 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 # Young objects collected once this many more have been allocated than freed (CPython's default is 700).
 GC_YOUNG_THRESHOLD = 100_000
 
 
-@dataclass
 class _Policy:
-    freeze_after_pause: bool = False  # set by tune_garbage_collector: a weavectl process, short-lived
+    freeze_after_pause = False  # set by tune_garbage_collector: a weavectl process, short-lived
 
 
 _POLICY = _Policy()

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Self
 
@@ -28,9 +28,27 @@ READY_TIMEOUT_S = 90.0
 
 
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_ports(1)[0]
+
+
+def free_ports(count: int, *, taken: Collection[int] = ()) -> list[int]:
+    """`count` distinct ports free on 127.0.0.1 now, none of them `taken`. Every socket stays bound until all are
+    chosen: a port closed and asked for again can come back the same, and two settings on one port stop the node
+    (seen: 1.32.5's gRPC server and its RAFT RPC server given one port, "bind: address already in use")."""
+    sockets: list[socket.socket] = []
+    ports: list[int] = []
+    try:
+        while len(ports) < count:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sockets.append(sock)
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+            if port not in taken:
+                ports.append(port)
+        return ports
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 class WeaviateServer(StartStop):
@@ -81,7 +99,7 @@ class WeaviateServer(StartStop):
 
     def _environment(self) -> dict[str, str]:
         assert self.data_dir is not None
-        ports = [free_port() for _ in range(5)]
+        ports = free_ports(5, taken={self.http_port} if self.http_port else ())
         gossip, data, raft, raft_rpc, self.grpc_port = ports
         env = {
             # Keep the parent's PATH/HOME etc., but none of its Weaviate settings: defaults must be the server's.
