@@ -417,10 +417,11 @@ def _module_defaults_for(module: str, version: Version) -> dict[str, Any]:
 
 def _fill_property(prop: dict[str, Any], modules: list[str], *, nested: bool) -> None:
     data_type = prop.get("dataType")
-    filled = _property_defaults_of(tuple(data_type), nested) if data_type else _NO_TYPE_DEFAULTS
+    types = tuple(data_type) if data_type else ()
+    filled = _property_defaults_of(types, nested) if types else _NO_TYPE_DEFAULTS
     for key, value in filled.items():
         prop.setdefault(key, value)  # scalars only: the shared table is never changed through a property
-    if data_type and _is_reference(tuple(data_type)):  # a reference has no tokenization
+    if types and _is_reference(types):  # a reference has no tokenization
         prop.pop("tokenization", None)
     for child in prop.get("nestedProperties") or []:
         _fill_property(child, [], nested=True)
